@@ -1,0 +1,22 @@
+//! Drivly Keys domain core, shared by the desktop app and the `drivly-keys` command line.
+//!
+//! Nothing here depends on Tauri or any GUI library. I/O sits behind small seams (the
+//! [`vault::SecretStore`] trait, the [`clock::Clock`] trait, the HTTP client's base URL) so the
+//! logic is tested without a desktop, and again end to end against the real keyring and the
+//! emulator.
+//!
+//! Secrets travel only inside the types of [`secret`]: they redact `Debug`/`Display`, never
+//! implement `Serialize`, and zeroize on drop.
+
+pub mod client;
+pub mod clock;
+pub mod error_code;
+pub mod jwt;
+pub mod login;
+pub mod permissions;
+pub mod profile;
+pub mod secret;
+pub mod session;
+pub mod vault;
+
+pub use error_code::ErrorCode;

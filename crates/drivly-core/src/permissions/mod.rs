@@ -1,0 +1,1 @@
+//! Owned by a work-in-progress change; see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! Profile store; see ARCHITECTURE.md.

@@ -1,0 +1,1 @@
+//! The Drivly-compatible emulator (work in progress).
