@@ -1,0 +1,108 @@
+// App-wide state shared by the screens through context: the app info (active profile, demo),
+// profiles, settings, the current screen, an inspector request and the toasts.
+
+import { getContext, setContext } from 'svelte';
+import type { AppInfo, Backend, CopyResult, ProfileView, Settings } from '../ipc/backend';
+import type { ScreenId } from '../screens';
+import { messageOf } from './errors';
+import { applyTheme } from './theme';
+
+export type ToastKind = 'info' | 'success' | 'error';
+export interface Toast {
+  id: number;
+  message: string;
+  kind: ToastKind;
+}
+
+export interface InspectRequest {
+  tokenRef: string;
+  title: string;
+  /** Bumps so opening the same token twice still reloads. */
+  serial: number;
+}
+
+export class AppModel {
+  info = $state<AppInfo | null>(null);
+  loadError = $state<string | null>(null);
+  profiles = $state<ProfileView[]>([]);
+  settings = $state<Settings | null>(null);
+  screen = $state<ScreenId>('keys');
+  inspect = $state<InspectRequest | null>(null);
+  toasts = $state<Toast[]>([]);
+  #nextId = 1;
+  #backend: Backend;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  /** Loads app info, profiles and settings; applies the saved theme. */
+  async load(): Promise<void> {
+    const b = this.#backend;
+    try {
+      this.info = await b.appInfo();
+    } catch (error) {
+      this.loadError = messageOf(error, 'The app could not load its settings.');
+      return;
+    }
+    const [profiles, settings] = await Promise.allSettled([b.listProfiles(), b.getSettings()]);
+    if (profiles.status === 'fulfilled') this.profiles = profiles.value;
+    if (settings.status === 'fulfilled') {
+      this.settings = settings.value;
+      applyTheme(settings.value.theme);
+    }
+  }
+
+  async reloadProfiles(): Promise<void> {
+    this.profiles = await this.#backend.listProfiles();
+  }
+
+  profile(id: string): ProfileView | undefined {
+    return this.profiles.find((p) => p.id === id);
+  }
+
+  go(screen: ScreenId): void {
+    this.screen = screen;
+  }
+
+  openInspector(tokenRef: string, title: string): void {
+    this.inspect = { tokenRef, title, serial: (this.inspect?.serial ?? 0) + 1 };
+    this.screen = 'inspect';
+  }
+
+  toast(message: string, kind: ToastKind = 'info', ms = kind === 'error' ? 8000 : 4000): void {
+    const id = this.#nextId++;
+    this.toasts = [...this.toasts, { id, message, kind }];
+    setTimeout(() => this.dismiss(id), ms);
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+  }
+
+  /** Runs a copy in Rust and says what happens to the clipboard next. */
+  async copy(run: () => Promise<CopyResult>, what = 'Copied'): Promise<void> {
+    try {
+      const result = await run();
+      this.toast(copiedText(result, what), 'success');
+    } catch (error) {
+      this.toast(messageOf(error), 'error');
+    }
+  }
+}
+
+export function copiedText(result: CopyResult, what = 'Copied'): string {
+  return result.clearsInSeconds === null ? what : `${what} — clears in ${result.clearsInSeconds} s`;
+}
+
+const KEY = Symbol('app');
+
+export function provideApp(model: AppModel): void {
+  setContext(KEY, model);
+}
+
+export function useApp(): AppModel {
+  const model = getContext<AppModel | undefined>(KEY);
+  if (!model) throw new Error('no app model provided');
+  return model;
+}

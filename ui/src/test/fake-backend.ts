@@ -1,0 +1,460 @@
+// A realistic in-memory backend for component tests and the visual preview. It implements the
+// whole `Backend` contract, keeps state between calls, emits events like Rust does, and lets a
+// test inject a `{code, message}` error into any method.
+
+import type {
+  ApiKeyMeta,
+  AppInfo,
+  Backend,
+  BackendError,
+  BackendEvent,
+  MintRecord,
+  ProfileView,
+  SessionView,
+  Settings,
+  TokenSource,
+} from '../ipc/backend';
+import { encodeJwt, inspectJwt } from './jwt';
+
+export interface FakeOptions {
+  /** Seed stored keys, mint history and sessions (default true). */
+  seeded?: boolean;
+  /** Run as the embedded-emulator demo (default true). */
+  demo?: boolean;
+  notices?: string[];
+  /** Fixed clock for deterministic tests; defaults to the real one. */
+  now?: () => number;
+}
+
+export type FakeBackend = Backend & {
+  /** Makes the next call of `method` reject with `error`. */
+  failNext(method: keyof Backend, error: BackendError): void;
+  /** Delivers an event to every subscriber, as Rust would. */
+  emit(event: BackendEvent): void;
+  /** Every call made, by method name, with its arguments. */
+  calls: Record<string, unknown[][]>;
+  state: {
+    keys: ApiKeyMeta[];
+    secrets: Map<string, string>;
+    sessions: SessionView[];
+    history: MintRecord[];
+    profiles: ProfileView[];
+    settings: Settings;
+    tokens: Map<string, string>;
+    activeProfileId: string;
+  };
+};
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+export const DEMO_API_KEY = 'dk_demo_4f1c9a7e2b6d4e0f8a3c5b7d9e1f3a5c';
+
+const builtIns = (): ProfileView[] => [
+  {
+    id: 'emulator',
+    name: 'Local emulator',
+    environment: 'local',
+    baseUrl: 'http://127.0.0.1:7878/api',
+    builtIn: true,
+    dashboardUrl: 'http://127.0.0.1:7878/dashboard',
+    canRevokeApiKeys: true,
+    redirectForm: 'code',
+  },
+  {
+    id: 'production',
+    name: 'Drivly',
+    environment: 'production',
+    baseUrl: 'https://api.drivly.io',
+    builtIn: true,
+    dashboardUrl: 'https://dashboard.drivly.io/settings/api-keys',
+    canRevokeApiKeys: false,
+    redirectForm: 'token',
+  },
+];
+
+export function fakeBackend(options: FakeOptions = {}): FakeBackend {
+  const now = options.now ?? (() => Date.now());
+  const seeded = options.seeded ?? true;
+  const iso = (offset: number) => new Date(now() + offset).toISOString();
+  const listeners = new Set<(e: BackendEvent) => void>();
+  const failures = new Map<string, BackendError>();
+  const calls: Record<string, unknown[][]> = {};
+  let nextId = 1;
+  const id = (prefix: string) => `${prefix}-${nextId++}`;
+
+  const state: FakeBackend['state'] = {
+    keys: [],
+    secrets: new Map(),
+    sessions: [],
+    history: [],
+    profiles: builtIns(),
+    settings: { clipboardClearSeconds: 30, launchMinimised: false, theme: 'system' },
+    tokens: new Map(),
+    activeProfileId: 'emulator',
+  };
+
+  if (seeded) {
+    state.keys = [
+      {
+        id: 'key-billing',
+        label: 'Billing sandbox',
+        profileId: 'emulator',
+        created: iso(-12 * DAY),
+        lastUsed: iso(-3 * 60 * MIN),
+        maskedTail: '••••3f9a',
+        note: 'Used by the invoices service in staging',
+        secretPresent: true,
+      },
+      {
+        id: 'key-prod',
+        label: 'Production read-only',
+        profileId: 'production',
+        created: iso(-40 * DAY),
+        lastUsed: null,
+        maskedTail: '••••b21c',
+        note: null,
+        secretPresent: true,
+      },
+      {
+        id: 'key-lost',
+        label: 'Old laptop key',
+        profileId: 'production',
+        created: iso(-200 * DAY),
+        lastUsed: iso(-90 * DAY),
+        maskedTail: '••••77e0',
+        note: null,
+        secretPresent: false,
+      },
+    ];
+    state.secrets.set('key-billing', 'dk_live_8c1e2f9b7a6d5c4b3a2f1e0d9c8b3f9a');
+    state.secrets.set('key-prod', 'dk_live_0a9b8c7d6e5f4a3b2c1d0e9f8a7bb21c');
+    state.history = [
+      {
+        id: 'mint-1',
+        label: 'CI smoke test',
+        keyId: 'key-billing',
+        keyLabel: 'Billing sandbox',
+        permissions: ['invoices.read', 'services.read'],
+        expires: iso(20 * DAY),
+        mintedAt: iso(-10 * DAY),
+      },
+    ];
+    state.sessions = [
+      {
+        id: 'session-1',
+        profileId: 'emulator',
+        subject: 'demo@drivly.test',
+        permissions: ['invoices.read', 'invoices.write', 'vehicles.read'],
+        state: 'active',
+        created: iso(-2 * 60 * MIN),
+        lastRefresh: iso(-3 * MIN),
+        nextRefresh: iso(4 * MIN + 30_000),
+        jwtExpires: iso(7 * MIN + 12_000),
+        nextAttempt: null,
+        lastError: null,
+      },
+      {
+        id: 'session-2',
+        profileId: 'production',
+        subject: 'ana@example.com',
+        permissions: ['orders.read'],
+        state: 'needsSignIn',
+        created: iso(-3 * DAY),
+        lastRefresh: iso(-26 * 60 * MIN),
+        nextRefresh: null,
+        jwtExpires: null,
+        nextAttempt: null,
+        lastError: { code: 'invalid_grant', message: 'The refresh token was revoked. Sign in again to continue.' },
+      },
+    ];
+  }
+
+  const profile = (pid: string) => state.profiles.find((p) => p.id === pid);
+  const summary = (p: ProfileView) => ({ id: p.id, name: p.name, environment: p.environment, baseUrl: p.baseUrl });
+  const emit = (event: BackendEvent) => listeners.forEach((l) => l(event));
+  const err = (code: string, message: string): BackendError => ({ code, message });
+
+  function mintJwt(permissions: string[], expiresMs: number, extra: Record<string, unknown> = {}): string {
+    const t = Math.floor(now() / 1000);
+    return encodeJwt(
+      { alg: 'RS256', typ: 'JWT', kid: 'emulator-2025' },
+      {
+        iss: 'http://127.0.0.1:7878',
+        sub: 'key-billing',
+        kind: 'api',
+        iat: t,
+        exp: Math.floor(expiresMs / 1000),
+        permissions,
+        ...extra,
+      },
+    );
+  }
+  const storeToken = (token: string) => {
+    const ref = id('tok');
+    state.tokens.set(ref, token);
+    return ref;
+  };
+  const sourceToken = (source: TokenSource) => {
+    if ('token' in source) return source.token;
+    const token = state.tokens.get(source.tokenRef);
+    if (!token) throw err('token_unknown', 'That token is no longer held by the app. Mint or open it again.');
+    return token;
+  };
+  const copied = () => ({
+    clearsInSeconds: state.settings.clipboardClearSeconds === 0 ? null : state.settings.clipboardClearSeconds,
+  });
+  const session = (sid: string) => {
+    const s = state.sessions.find((x) => x.id === sid);
+    if (!s) throw err('session_unknown', 'That session no longer exists.');
+    return s;
+  };
+  const key = (kid: string) => {
+    const k = state.keys.find((x) => x.id === kid);
+    if (!k) throw err('key_unknown', 'That key no longer exists.');
+    return k;
+  };
+
+  const impl: Backend = {
+    async appInfo(): Promise<AppInfo> {
+      const active = profile(state.activeProfileId) ?? builtIns()[0]!;
+      return {
+        version: '0.1.0',
+        devBuild: false,
+        activeProfile: summary(active),
+        demo:
+          options.demo === false
+            ? null
+            : {
+                email: 'demo@drivly.test',
+                password: 'demo-password',
+                apiKey: DEMO_API_KEY,
+                dashboardUrl: 'http://127.0.0.1:7878/dashboard',
+              },
+        notices: options.notices ?? [],
+      };
+    },
+    async listProfiles() {
+      return structuredClone(state.profiles);
+    },
+    async addProfile(input) {
+      if (profile(input.id)) throw err('profile_exists', `A profile with the id “${input.id}” already exists.`);
+      const p: ProfileView = {
+        ...input,
+        builtIn: false,
+        dashboardUrl: null,
+        canRevokeApiKeys: false,
+        redirectForm: 'code',
+      };
+      state.profiles.push(p);
+      return p;
+    },
+    async updateProfile(input) {
+      const p = profile(input.id);
+      if (!p) throw err('profile_unknown', 'That profile no longer exists.');
+      if (p.builtIn) throw err('profile_builtin', 'Built-in profiles cannot be changed.');
+      Object.assign(p, input);
+      return { ...p };
+    },
+    async removeProfile(pid) {
+      const p = profile(pid);
+      if (p?.builtIn) throw err('profile_builtin', 'Built-in profiles cannot be removed.');
+      state.profiles = state.profiles.filter((x) => x.id !== pid);
+      if (state.activeProfileId === pid) state.activeProfileId = 'emulator';
+    },
+    async setActiveProfile(pid) {
+      const p = profile(pid);
+      if (!p) throw err('profile_unknown', 'That profile no longer exists.');
+      state.activeProfileId = pid;
+      return summary(p);
+    },
+    async getSettings() {
+      return { ...state.settings };
+    },
+    async updateSettings(settings) {
+      state.settings = { ...settings };
+      return { ...settings };
+    },
+
+    async listApiKeys() {
+      return structuredClone(state.keys);
+    },
+    async addApiKey(input) {
+      const secret = input.secret.trim();
+      if (state.keys.some((k) => k.label.toLowerCase() === input.label.trim().toLowerCase())) {
+        throw err('label_taken', `A key called “${input.label}” already exists.`);
+      }
+      const meta: ApiKeyMeta = {
+        id: id('key'),
+        label: input.label.trim(),
+        profileId: input.profileId,
+        created: iso(0),
+        lastUsed: null,
+        maskedTail: `••••${secret.slice(-4)}`,
+        note: input.note,
+        secretPresent: true,
+      };
+      state.keys.push(meta);
+      state.secrets.set(meta.id, secret);
+      emit({ type: 'keysChanged' });
+      return meta;
+    },
+    async verifyApiKey(kid) {
+      const k = key(kid);
+      if (!k.secretPresent) return { status: 'unknown', message: 'The secret is missing from the keyring.' };
+      k.lastUsed = iso(0);
+      if (state.secrets.get(kid)?.includes('bad')) {
+        return { status: 'rejected', message: 'The server rejected this key (401). It may have been revoked.' };
+      }
+      return { status: 'valid', message: 'The server accepted this key.' };
+    },
+    async revealApiKey(kid) {
+      const secret = state.secrets.get(key(kid).id);
+      if (!secret) throw err('secret_missing', 'The keyring no longer holds this key’s secret. Add it again.');
+      return secret;
+    },
+    async copyApiKey(kid) {
+      if (!state.secrets.has(key(kid).id)) throw err('secret_missing', 'The keyring no longer holds this key’s secret.');
+      return copied();
+    },
+    async renameApiKey(kid, label) {
+      const k = key(kid);
+      k.label = label;
+      emit({ type: 'keysChanged' });
+      return { ...k };
+    },
+    async removeApiKey(kid, revokeOnServer) {
+      const k = key(kid);
+      state.keys = state.keys.filter((x) => x.id !== kid);
+      state.secrets.delete(kid);
+      emit({ type: 'keysChanged' });
+      const p = profile(k.profileId);
+      if (!revokeOnServer) return { server: 'notRequested', message: `Removed “${k.label}” from this computer.` };
+      if (!p?.canRevokeApiKeys) {
+        return { server: 'notSupported', message: 'Removed locally. Revoke the key in Drivly’s dashboard.' };
+      }
+      return { server: 'revoked', message: `Revoked “${k.label}” on the server and removed it.` };
+    },
+
+    async permissionCatalog() {
+      return { resources: ['customers', 'deals', 'invoices', 'listings', 'orders', 'payments', 'services', 'vehicles'] };
+    },
+    async mintToken(input) {
+      const k = key(input.keyId);
+      if (!k.secretPresent) throw err('secret_missing', 'This key’s secret is missing from the keyring.');
+      const exp = input.expires ? Date.parse(input.expires) : now() + 365 * DAY;
+      const token = mintJwt(input.permissions, exp, { sub: k.id, label: input.label ?? undefined });
+      const tokenRef = storeToken(token);
+      state.history.unshift({
+        id: id('mint'),
+        label: input.label,
+        keyId: k.id,
+        keyLabel: k.label,
+        permissions: [...input.permissions],
+        expires: new Date(exp).toISOString(),
+        mintedAt: iso(0),
+      });
+      return { tokenRef, inspection: inspectJwt(token, now()) };
+    },
+    async mintHistory() {
+      return structuredClone(state.history);
+    },
+
+    async inspectToken(token) {
+      return inspectJwt(token, now());
+    },
+    async inspectRef(tokenRef) {
+      return inspectJwt(sourceToken({ tokenRef }), now());
+    },
+    async verifySignature(source, material) {
+      const token = sourceToken(source);
+      const alg = inspectJwt(token, now()).alg ?? 'none';
+      if (alg === 'none') return { status: 'failed', reason: 'alg “none” has no signature to verify.' };
+      if (material.kind === 'profileJwks') return { status: 'verified', keyId: 'emulator-2025', alg };
+      if (material.value.trim() === '') return { status: 'failed', reason: 'The key material is empty.' };
+      if (material.value.includes('wrong')) return { status: 'failed', reason: 'The signature does not match this key.' };
+      return { status: 'verified', keyId: null, alg };
+    },
+    async copyToken(tokenRef) {
+      sourceToken({ tokenRef });
+      return copied();
+    },
+    async tryIt(input) {
+      const inspection = inspectJwt(sourceToken(input.source), now());
+      const row = inspection.permissions.table.find((r) => r.resource === input.resource);
+      const allowed = row ? row[input.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'] : false;
+      if (inspection.expiresAt.at && Date.parse(inspection.expiresAt.at) <= now()) {
+        return { status: 401, elapsedMs: 38, message: 'Token expired.' };
+      }
+      const need = `${input.resource}.${input.method === 'GET' ? 'read' : 'write'}`;
+      return allowed
+        ? { status: 200, elapsedMs: 42, message: `OK: ${input.method} /${input.resource} returned 3 items.` }
+        : { status: 403, elapsedMs: 35, message: `missing permission ${need}` };
+    },
+
+    async listSessions() {
+      return structuredClone(state.sessions);
+    },
+    async signIn(input) {
+      if (!profile(input.profileId)) throw err('profile_unknown', 'That profile no longer exists.');
+    },
+    async cancelSignIn() {
+      emit({ type: 'loginFinished', ok: false, message: 'Sign-in cancelled.', code: 'cancelled' });
+    },
+    async copySessionJwt(sid) {
+      const s = session(sid);
+      if (!s.jwtExpires) throw err('needs_sign_in', 'This session needs a new sign-in before it can copy a JWT.');
+      return copied();
+    },
+    async sessionToken(sid) {
+      const s = session(sid);
+      if (!s.jwtExpires) throw err('needs_sign_in', 'This session has no current JWT. Sign in again.');
+      const token = mintJwt(s.permissions, Date.parse(s.jwtExpires), { sub: s.subject, kind: 'session' });
+      return { tokenRef: storeToken(token), inspection: inspectJwt(token, now()) };
+    },
+    async refreshNow(sid) {
+      const s = session(sid);
+      Object.assign(s, {
+        state: 'active',
+        lastRefresh: iso(0),
+        nextRefresh: iso(7 * MIN + 30_000),
+        jwtExpires: iso(10 * MIN),
+        lastError: null,
+        nextAttempt: null,
+      });
+      emit({ type: 'sessionsChanged' });
+      return { ...s };
+    },
+    async signOut(sid) {
+      session(sid);
+      state.sessions = state.sessions.filter((s) => s.id !== sid);
+      emit({ type: 'sessionsChanged' });
+      return { revokedOnServer: true, message: 'Signed out; the server revoked the refresh token.' };
+    },
+
+    async subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+
+  // Wrap every method: record the call, then throw an injected error if one is pending.
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(impl) as [string, (...a: unknown[]) => Promise<unknown>][]) {
+    wrapped[name] = async (...args: unknown[]) => {
+      (calls[name] ??= []).push(args);
+      const failure = failures.get(name);
+      if (failure) {
+        failures.delete(name);
+        throw failure;
+      }
+      return fn(...args);
+    };
+  }
+  return Object.assign(wrapped as unknown as Backend, {
+    failNext: (method: keyof Backend, error: BackendError) => void failures.set(method, error),
+    emit,
+    calls,
+    state,
+  });
+}
