@@ -34,4 +34,29 @@ describe('the frame', () => {
     render(App, { props: { backend } });
     expect((await screen.findByRole('alert')).textContent).toBe('Config file is damaged.');
   });
+
+  it('mints a token and opens it in the inspector', async () => {
+    const user = userEvent.setup();
+    render(App, { props: { backend: fakeBackend() } });
+    await user.click(await screen.findByRole('button', { name: 'Mint' }));
+    await user.click(await screen.findByLabelText('invoices.read'));
+    await user.type(screen.getByLabelText(/Label/), 'Invoices reader');
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    await user.click(await screen.findByRole('button', { name: 'Open in inspector' }));
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Inspect');
+    expect(await screen.findByText('Invoices reader')).toBeTruthy();
+    const table = await screen.findByRole('table');
+    expect(within(table).getByRole('rowheader', { name: 'invoices' })).toBeTruthy();
+    expect(screen.getByLabelText('Claims JSON').textContent).toContain('"invoices.read"');
+  });
+
+  it('shows start-up notices in a dismissible banner and toasts in a live region', async () => {
+    const user = userEvent.setup();
+    render(App, { props: { backend: fakeBackend({ notices: ['Your config was damaged and has been moved aside.'] }) } });
+    const notices = await screen.findByRole('region', { name: 'Notices' });
+    expect(notices.textContent).toContain('moved aside');
+    await user.click(within(notices).getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByRole('region', { name: 'Notices' })).toBeNull();
+    expect(screen.getByRole('status', { name: 'Notifications' }).getAttribute('aria-live')).toBe('polite');
+  });
 });

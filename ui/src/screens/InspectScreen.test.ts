@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, within } from '@testing-library/svelte';
+import InspectScreen from './InspectScreen.svelte';
+import { renderScreen } from '../test/render';
+import { encodeJwt } from '../test/jwt';
+
+const now = () => Math.floor(Date.now() / 1000);
+
+async function paste(token: string) {
+  const ctx = await renderScreen(InspectScreen);
+  await fireEvent.input(screen.getByLabelText('Paste a JWT'), { target: { value: token } });
+  await screen.findByRole('heading', { name: 'What this token can call' });
+  return ctx;
+}
+
+describe('Inspect', () => {
+  it('renders hostile claims as literal text', async () => {
+    const hostile = '<img src=x onerror=alert(1)>';
+    await paste(encodeJwt({ alg: 'RS256', typ: hostile }, { sub: hostile, exp: now() + 600, permissions: [hostile] }));
+    expect(document.querySelector('img')).toBeNull();
+    const claims = screen.getByLabelText('Claims JSON');
+    expect(claims.textContent).toContain(`"sub": "${hostile}"`);
+    expect(screen.getAllByText(hostile).length).toBeGreaterThan(0);
+  });
+
+  it('shows the permission table, unrecognised entries, countdown and times', async () => {
+    await paste(
+      encodeJwt(
+        { alg: 'RS256', kid: 'k1' },
+        { iat: now() - 60, exp: now() + 7 * 60 + 12, permissions: ['invoices.read', 'invoices.write', 'deals.read', 'admin'] },
+      ),
+    );
+    const table = screen.getByRole('table');
+    const invoices = within(table).getByRole('row', { name: /invoices/ });
+    expect(within(invoices).getAllByText('allowed')).toHaveLength(4);
+    const deals = within(table).getByRole('row', { name: /deals/ });
+    expect(within(deals).getAllByText('not allowed')).toHaveLength(3);
+    expect(screen.getByText('admin')).toBeTruthy();
+    expect(screen.getByTestId('countdown').textContent).toMatch(/^expires in 7 min 1\d s$/);
+    expect(screen.getAllByText(/ UTC$/).length).toBe(2);
+    expect(screen.getByText(/1 min( 0 s)? ago/)).toBeTruthy();
+  });
+
+  it('lists warnings with their severity', async () => {
+    await paste(encodeJwt({ alg: 'none' }, { exp: now() - 3 * 3600 }));
+    const warnings = screen.getByRole('list', { name: 'Warnings' });
+    expect(within(warnings).getByText(/unsigned/).closest('li')?.className).toContain('danger');
+    expect(screen.getByTestId('countdown').textContent).toBe('expired 3 h ago');
+  });
+
+  it('says when pasted text is not a JWT', async () => {
+    await renderScreen(InspectScreen);
+    await fireEvent.input(screen.getByLabelText('Paste a JWT'), { target: { value: 'not a token' } });
+    expect((await screen.findByRole('alert')).textContent).toMatch(/three parts/);
+  });
+
+  it('verifies the signature with the profile’s keys or pasted material', async () => {
+    const { user } = await paste(encodeJwt({ alg: 'RS256' }, { exp: now() + 600 }));
+    expect(screen.getByTestId('signature-status').textContent).toMatch(/Not verified/);
+    await user.click(screen.getByRole('button', { name: 'Verify signature' }));
+    expect((await screen.findByText(/Signature verified/)).parentElement?.textContent).toMatch(/emulator-2025/);
+    await user.selectOptions(screen.getByLabelText('Key material'), 'pem');
+    await user.type(screen.getByLabelText('Key material value'), 'wrong key');
+    await user.click(screen.getByRole('button', { name: 'Verify signature' }));
+    expect(await screen.findByText(/Signature check failed/)).toBeTruthy();
+  });
+
+  it('tries a request: 200 for a granted read, a clear 403 for a missing write', async () => {
+    const { user } = await paste(encodeJwt({ alg: 'RS256' }, { exp: now() + 600, permissions: ['invoices.read'] }));
+    expect(screen.getByLabelText('Resource')).toHaveProperty('value', 'invoices');
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    expect((await screen.findByTestId('try-result')).textContent).toMatch(/200\s+GET \/invoices succeeded/);
+    await user.selectOptions(screen.getByLabelText('Method'), 'POST');
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    expect((await screen.findByText(/Forbidden — missing/)).textContent).toMatch(/Forbidden — missing invoices\.write/);
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/svelte';
+import MintScreen from './MintScreen.svelte';
+import { renderScreen } from '../test/render';
+import { resourceMessages } from '../lib/permissions';
+import { expiryMessages } from '../lib/expiry';
+
+describe('Mint', () => {
+  it('mints a least-privilege token and shows what it can call', async () => {
+    const { user, backend } = await renderScreen(MintScreen);
+    await user.click(await screen.findByLabelText('invoices.read'));
+    await user.click(screen.getByLabelText('vehicles.write'));
+    await user.click(screen.getByLabelText('10 min'));
+    await user.type(screen.getByLabelText(/Label/), 'Smoke test');
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    const result = await screen.findByRole('region', { name: 'Token minted: Smoke test' });
+    const input = backend.calls['mintToken']?.[0]?.[0] as { permissions: string[]; expires: string; keyId: string };
+    expect(input.permissions).toEqual(['invoices.read', 'vehicles.write']);
+    expect(input.keyId).toBe('key-billing');
+    expect(Date.parse(input.expires) - Date.now()).toBeGreaterThan(9 * 60_000);
+    expect(within(result).getByTestId('countdown').textContent).toMatch(/^expires in (9 min 5\d s|10 min)$/);
+    expect(within(result).getByRole('rowheader', { name: 'vehicles' })).toBeTruthy();
+    await user.click(within(result).getByRole('button', { name: 'Copy token' }));
+    expect(await screen.findByText('Copied — clears in 30 s')).toBeTruthy();
+    expect(backend.calls['copyToken']?.[0]?.[0]).toMatch(/^tok-/);
+  });
+
+  it('sends the server default (null) for the default one-year expiry', async () => {
+    const { user, backend } = await renderScreen(MintScreen);
+    await user.click(await screen.findByLabelText('invoices.read'));
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    await screen.findByRole('region', { name: 'Token minted' });
+    expect(backend.calls['mintToken']?.[0]?.[0]).toMatchObject({ expires: null, label: null });
+  });
+
+  it('lists minted tokens in the history, never the tokens themselves', async () => {
+    const { user } = await renderScreen(MintScreen);
+    const history = await screen.findByRole('region', { name: 'History' });
+    expect(within(history).getByText('CI smoke test')).toBeTruthy();
+    await user.click(screen.getByLabelText('orders.read'));
+    await user.type(screen.getByLabelText(/Label/), 'Orders export');
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    expect(await within(history).findByText('Orders export')).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/eyJ/);
+  });
+
+  it('requires a permission and a future custom expiry', async () => {
+    const { user, backend } = await renderScreen(MintScreen);
+    await user.click(await screen.findByRole('button', { name: 'Mint token' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/Pick at least one permission/);
+    await user.click(screen.getByLabelText('invoices.read'));
+    await user.click(screen.getByLabelText('Custom…'));
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(expiryMessages.customEmpty);
+    await user.type(screen.getByLabelText('Expires at (your local time)'), '2020-01-01T10:00');
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(expiryMessages.customPast);
+    expect(backend.calls['mintToken']).toBeUndefined();
+  });
+
+  it('validates free-text resources and adds valid ones to the grid', async () => {
+    const { user } = await renderScreen(MintScreen);
+    const field = await screen.findByLabelText('Add a resource');
+    await user.type(field, 'Bad Name{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toBe(resourceMessages.invalid);
+    await user.clear(field);
+    await user.type(field, 'invoices{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toBe(resourceMessages.duplicate('invoices'));
+    await user.clear(field);
+    await user.type(field, 'webhooks{Enter}');
+    expect(screen.getByLabelText('webhooks.read')).toHaveProperty('checked', true);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('shows the server’s error when minting fails', async () => {
+    const { user, backend } = await renderScreen(MintScreen);
+    backend.failNext('mintToken', { code: 'key_rejected', message: 'The server rejected this API key (401).' });
+    await user.click(await screen.findByLabelText('invoices.read'));
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('The server rejected this API key (401).');
+  });
+
+  it('points to Keys when there is nothing to mint from', async () => {
+    const { app, user } = await renderScreen(MintScreen, { seeded: false });
+    await user.click(await screen.findByRole('button', { name: 'Go to Keys' }));
+    await waitFor(() => expect(app.screen).toBe('keys'));
+  });
+});

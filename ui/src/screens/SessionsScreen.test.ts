@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/svelte';
+import SessionsScreen from './SessionsScreen.svelte';
+import { renderScreen } from '../test/render';
+
+const card = (name: string) => screen.getByRole('article', { name });
+
+describe('Sessions', () => {
+  it('shows each session with state, countdown, refresh times and permissions', async () => {
+    await renderScreen(SessionsScreen);
+    const active = await screen.findByRole('article', { name: 'demo@drivly.test' });
+    expect(within(active).getByText('Active')).toBeTruthy();
+    expect(within(active).getByTestId('countdown').textContent).toMatch(/^expires in 7 min 1\d s$/);
+    expect(within(active).getByText('3 min ago')).toBeTruthy();
+    expect(within(active).getByText(/^in 4 min 2\d s$/)).toBeTruthy();
+    expect(within(active).getByText('invoices.write')).toBeTruthy();
+    const ended = card('ana@example.com');
+    expect(within(ended).getByText('Needs sign-in')).toBeTruthy();
+    expect(within(ended).getByRole('alert').textContent).toMatch(/refresh token was revoked/);
+    expect(within(ended).getByRole('button', { name: 'Copy fresh JWT' })).toHaveProperty('disabled', true);
+  });
+
+  it('updates from sessionsChanged events, without polling', async () => {
+    const { backend } = await renderScreen(SessionsScreen);
+    await screen.findByRole('article', { name: 'demo@drivly.test' });
+    const listCalls = backend.calls['listSessions']?.length ?? 0;
+    backend.state.sessions[0]!.state = 'retrying';
+    backend.state.sessions[0]!.lastError = { code: 'network', message: 'The server did not answer.' };
+    backend.emit({ type: 'sessionsChanged' });
+    const active = card('demo@drivly.test');
+    expect(await within(active).findByText('Retrying')).toBeTruthy();
+    expect(backend.calls['listSessions']).toHaveLength(listCalls + 1);
+  });
+
+  it('retries a failed refresh now', async () => {
+    const { user, backend } = await renderScreen(SessionsScreen);
+    await screen.findByRole('article', { name: 'demo@drivly.test' });
+    backend.state.sessions[0]!.state = 'retrying';
+    backend.state.sessions[0]!.lastError = { code: 'network', message: 'The server did not answer.' };
+    backend.emit({ type: 'sessionsChanged' });
+    await user.click(await within(card('demo@drivly.test')).findByRole('button', { name: 'Retry now' }));
+    expect(backend.calls['refreshNow']?.[0]).toEqual(['session-1']);
+    expect(await within(card('demo@drivly.test')).findByText('Active')).toBeTruthy();
+    expect(screen.getByText('Refreshed: a new JWT is in place.')).toBeTruthy();
+  });
+
+  it('copies a fresh JWT and signs out with the result message', async () => {
+    const { user } = await renderScreen(SessionsScreen);
+    const active = await screen.findByRole('article', { name: 'demo@drivly.test' });
+    await user.click(within(active).getByRole('button', { name: 'Copy fresh JWT' }));
+    expect(await screen.findByText('Copied — clears in 30 s')).toBeTruthy();
+    await user.click(within(active).getByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByText('Signed out; the server revoked the refresh token.')).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('article', { name: 'demo@drivly.test' })).toBeNull());
+  });
+
+  it('opens a session’s JWT in the inspector', async () => {
+    const { user, app } = await renderScreen(SessionsScreen);
+    const active = await screen.findByRole('article', { name: 'demo@drivly.test' });
+    await user.click(within(active).getByRole('button', { name: 'Inspect' }));
+    await waitFor(() => expect(app.screen).toBe('inspect'));
+    expect(app.inspect?.tokenRef).toMatch(/^tok-/);
+  });
+
+  it('signs in: waits for the browser, can cancel, and reports the result from the event', async () => {
+    const { user, backend } = await renderScreen(SessionsScreen);
+    await user.click(await screen.findByRole('button', { name: 'Sign in' }));
+    await user.click(screen.getByLabelText('invoices.read'));
+    await user.click(screen.getByLabelText(/Local loopback/));
+    await user.click(screen.getByRole('button', { name: 'Open browser to sign in' }));
+    expect(backend.calls['signIn']?.[0]?.[0]).toEqual({
+      profileId: 'emulator',
+      permissions: ['invoices.read'],
+      redirect: 'loopback',
+    });
+    expect(await screen.findByText('Waiting for the browser…')).toBeTruthy();
+    backend.emit({ type: 'loginFinished', ok: true, message: 'Signed in as demo@drivly.test.', code: null });
+    expect(await screen.findByText('Signed in as demo@drivly.test.')).toBeTruthy();
+    expect(screen.queryByText('Waiting for the browser…')).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await user.click(screen.getByRole('button', { name: 'Open browser to sign in' }));
+    await user.click(await screen.findByRole('button', { name: 'Cancel' }));
+    expect(backend.calls['cancelSignIn']).toHaveLength(1);
+    expect(await screen.findByText('Sign-in cancelled.')).toBeTruthy();
+  });
+
+  it('offers “Sign in again” for a session that needs it', async () => {
+    const { user, backend } = await renderScreen(SessionsScreen);
+    await user.click(await within(await screen.findByRole('article', { name: 'ana@example.com' })).findByRole('button', { name: 'Sign in again' }));
+    expect(backend.calls['signIn']?.[0]?.[0]).toMatchObject({ profileId: 'production', permissions: ['orders.read'] });
+  });
+
+  it('explains what to do when there are no sessions', async () => {
+    await renderScreen(SessionsScreen, { seeded: false });
+    expect(await screen.findByText(/No sessions yet/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Open browser to sign in' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/svelte';
+import SettingsScreen from './SettingsScreen.svelte';
+import { renderScreen } from '../test/render';
+import { profileMessages } from '../lib/profile-validation';
+
+afterEach(() => document.documentElement.removeAttribute('data-theme'));
+
+describe('Settings', () => {
+  it('applies the theme at once and saves it', async () => {
+    const { user, backend } = await renderScreen(SettingsScreen);
+    await user.click(await screen.findByLabelText('Dark'));
+    expect(document.documentElement.getAttribute('data-theme')).toBe('dark');
+    await waitFor(() => expect(backend.state.settings.theme).toBe('dark'));
+    await user.click(screen.getByLabelText('System'));
+    expect(document.documentElement.hasAttribute('data-theme')).toBe(false);
+  });
+
+  it('applies the saved theme on load', async () => {
+    const { fakeBackend } = await import('../test/fake-backend');
+    const backend = fakeBackend();
+    backend.state.settings.theme = 'light';
+    await renderScreen(SettingsScreen, { backend });
+    expect(document.documentElement.getAttribute('data-theme')).toBe('light');
+  });
+
+  it('sets the clipboard delay (off allowed) and launch minimised', async () => {
+    const { user, backend } = await renderScreen(SettingsScreen);
+    const delay = await screen.findByLabelText('Clear the clipboard');
+    expect(delay).toHaveProperty('value', '30');
+    await user.selectOptions(delay, '0');
+    await waitFor(() => expect(backend.state.settings.clipboardClearSeconds).toBe(0));
+    await user.click(screen.getByLabelText('Launch minimised to the tray'));
+    await waitFor(() => expect(backend.state.settings.launchMinimised).toBe(true));
+  });
+
+  it('adds a custom profile with validation; built-ins cannot be removed', async () => {
+    const { user, backend } = await renderScreen(SettingsScreen);
+    expect(screen.queryByRole('button', { name: 'Remove Drivly' })).toBeNull();
+    await user.click(await screen.findByRole('button', { name: 'Add profile' }));
+    await user.type(screen.getByLabelText('Name'), 'Staging');
+    await user.type(screen.getByLabelText('Id'), 'emulator');
+    await user.type(screen.getByLabelText('API base URL'), 'http://staging.example.com');
+    await user.click(screen.getByRole('button', { name: 'Add profile' }));
+    expect(await screen.findByText(profileMessages.idTaken('emulator'))).toBeTruthy();
+    expect(screen.getByText(profileMessages.urlScheme)).toBeTruthy();
+    await user.clear(screen.getByLabelText('Id'));
+    await user.type(screen.getByLabelText('Id'), 'staging');
+    await user.clear(screen.getByLabelText('API base URL'));
+    await user.type(screen.getByLabelText('API base URL'), 'https://staging.example.com');
+    await user.click(screen.getByRole('button', { name: 'Add profile' }));
+    expect(await screen.findByText('https://staging.example.com')).toBeTruthy();
+    expect(backend.state.profiles.map((p) => p.id)).toContain('staging');
+
+    await user.click(screen.getByRole('button', { name: 'Remove Staging' }));
+    const dialog = screen.getByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Remove profile' }));
+    await waitFor(() => expect(screen.queryByText('https://staging.example.com')).toBeNull());
+  });
+
+  it('makes another profile active, and the app knows', async () => {
+    const { user, app } = await renderScreen(SettingsScreen);
+    const group = await screen.findByRole('group', { name: 'Actions for Drivly' });
+    await user.click(within(group).getByRole('button', { name: 'Use' }));
+    await waitFor(() => expect(app.info?.activeProfile.id).toBe('production'));
+  });
+
+  it('shows the demo panel only in the demo', async () => {
+    await renderScreen(SettingsScreen);
+    const demo = await screen.findByRole('region', { name: 'Demo' });
+    expect(within(demo).getByText('demo@drivly.test')).toBeTruthy();
+    expect(within(demo).getByText('http://127.0.0.1:7878/dashboard')).toBeTruthy();
+  });
+
+  it('has no demo panel otherwise', async () => {
+    await renderScreen(SettingsScreen, { demo: false });
+    await screen.findByRole('heading', { name: 'Profiles' });
+    expect(screen.queryByRole('region', { name: 'Demo' })).toBeNull();
+  });
+});
