@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs inside `dbus-run-session` (started by scripts/test): starts the Secret Service and a
+# virtual display, proves both are real, then runs the Rust tests and the end-to-end tests.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+source scripts/lib/setup.sh
+T="$DRIVLY_KEYS_TEST_ROOT"
+
+# A private keyring folder, so the test keyring is new on every run.
+export XDG_DATA_HOME="$T/data" XDG_CONFIG_HOME="$T/config" XDG_CACHE_HOME="$T/cache"
+export XDG_RUNTIME_DIR="$T/runtime"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+printf 'test-keyring-password' | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
+
+log "Secret Service smoke test (store, read back from another process, delete)"
+printf 'smoke-value' | secret-tool store --label='Drivly Keys smoke test' app drivly-keys-smoke probe 1
+[ "$(secret-tool lookup app drivly-keys-smoke probe 1)" = "smoke-value" ] || { echo "Secret Service did not read back" >&2; exit 1; }
+secret-tool clear app drivly-keys-smoke probe 1
+! secret-tool lookup app drivly-keys-smoke probe 1 >/dev/null 2>&1 || { echo "Secret Service did not delete" >&2; exit 1; }
+
+Xvfb :99 -screen 0 1440x900x24 -nolisten tcp >/dev/null 2>&1 &
+XVFB_PID=$!
+trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
+export DISPLAY=:99
+
+export DRIVLY_KEYS_REQUIRE_KEYRING=1
+export DRIVLY_KEYS_HOME="$T/home"
+export DRIVLY_KEYS_KEYRING_SERVICE="ly.driv.keys.test"
+
+log "Rust tests (unit, integration against the emulator, real keyring)"
+cargo test --workspace
+
+log "End-to-end tests (the built app under Xvfb through tauri-driver)"
+mkdir -p "$ROOT/target/screenshots"
+export DRIVLY_KEYS_APP_BIN="$CARGO_TARGET_DIR/debug/drivly-keys-app"
+export DRIVLY_KEYS_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/drivly-emulator"
+export DRIVLY_KEYS_SCREENSHOTS="$ROOT/target/screenshots"
+(cd ui && node --test --test-concurrency=1 --test-reporter=spec e2e/)
+log "All checks passed. Screenshots: target/screenshots/"
