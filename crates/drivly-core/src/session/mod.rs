@@ -1,1 +1,39 @@
-//! Owned by a work-in-progress change; see ARCHITECTURE.md.
+//! Signed-in browser sessions that stay fresh: the session model, the refresh policy and the
+//! per-session refresher (issue #5 items 3 to 5; design.md §3).
+//!
+//! Shape: [`SessionRefresher`] is a handle to one task per session, the only code in the process
+//! that uses the session's refresh token. The task refreshes ahead of expiry on a short
+//! wall-clock tick (so a resume from suspend is noticed at once), answers `token()` calls with a
+//! single-flight refresh, backs off on transient failures, moves to `needs_sign_in` on a dead
+//! refresh token, and signs out. A per-session file lock keeps other processes (the CLI, a
+//! second app instance) from refreshing at the same time, and the current JWT is shared through
+//! the secret store so they need not refresh at all.
+//!
+//! Seams ([`ports`]): [`TokenIssuer`] (implemented for `DrivlyClient`), [`SessionStore`]
+//! (in-memory [`MemorySessionStore`] here; the keyring vault adapts to it), [`SessionEvents`]
+//! (the shell's sink; no Tauri types), and [`crate::clock::Clock`].
+//!
+//! Invariants: a rotated refresh token is in the store before the new JWT is used or announced;
+//! views and events never carry a secret; no token with less than the minimum time left is
+//! handed out; no refresh runs after sign-out or after the handle is dropped.
+
+mod actor;
+mod client_adapter;
+mod error;
+mod lock;
+mod memory_store;
+mod model;
+pub mod policy;
+pub mod ports;
+mod refresher;
+
+pub use error::SessionError;
+pub use lock::{LockError, RefreshLock, lock_path};
+pub use memory_store::MemorySessionStore;
+pub use model::{LastError, SessionId, SessionMeta, SessionState, SessionView};
+pub use policy::RefreshPolicy;
+pub use ports::{
+    IssueError, IssuedTokens, NoEvents, Revocation, RevokeResult, SessionEvent, SessionEvents,
+    SessionStore, SharedJwt, StoreError, TokenIssuer,
+};
+pub use refresher::{RefresherConfig, RefresherDeps, SessionRefresher, establish};

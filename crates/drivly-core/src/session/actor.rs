@@ -1,0 +1,687 @@
+//! The refresher task: the one owner of a session's tokens in this process.
+//!
+//! Everything that touches the refresh token runs here, one command at a time: the background
+//! refresh, `token()` calls, "refresh now" and sign-out. That sequencing is the single flight:
+//! fifty callers arriving at expiry queue behind the first one's refresh and are then served the
+//! fresh token, and a sign-out waits for an in-flight refresh and revokes the *newest* refresh
+//! token, so nothing is resurrected. Across processes, the file lock (see `lock.rs`) is taken
+//! around every refresh and sign-out, and the refresh token and shared JWT are re-read under it.
+//!
+//! Time: the loop sleeps at most one tick and re-reads the wall clock on every wake, because
+//! tokio's monotonic timers stop during system suspend. Refresh points are also tracked on the
+//! monotonic clock, so a wall clock stepping backwards cannot postpone a refresh either.
+//!
+//! Order on success: rotated refresh token to the store first, then the shared JWT, then the
+//! metadata, then the view and events.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use rand::{Rng, rngs::StdRng};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use super::error::SessionError;
+use super::lock::RefreshLock;
+use super::model::{LastError, SessionMeta, SessionState, SessionView};
+use super::policy::TokenTimes;
+use super::ports::{IssueError, Revocation, RevokeResult, SessionEvent, SessionStore, SharedJwt};
+use super::ports::{IssuedTokens, StoreError};
+use super::refresher::{RefresherConfig, RefresherDeps};
+use crate::ErrorCode;
+use crate::secret::{Jwt, RefreshToken};
+
+/// The shortest sleep of the loop, so a schedule in the past cannot spin it.
+const MIN_SLEEP: Duration = Duration::from_millis(10);
+/// Tolerance of the response's expiry against the token's `exp` before a skew event.
+const SKEW_TOLERANCE_SECS: i64 = 60;
+/// Attempts to write a rotated refresh token before holding it in memory instead.
+const STORE_WRITE_ATTEMPTS: u32 = 3;
+
+/// A request to the task.
+#[derive(Debug)]
+pub(super) enum Command {
+    /// A JWT with at least `min_ttl` left (the policy's default when `None`).
+    Token {
+        min_ttl: Option<Duration>,
+        reply: oneshot::Sender<Result<Jwt, SessionError>>,
+    },
+    /// Refresh over the network now, whatever the schedule.
+    RefreshNow {
+        reply: oneshot::Sender<Result<SessionView, SessionError>>,
+    },
+    /// Revoke, delete the secrets, forget the JWT.
+    SignOut {
+        reply: oneshot::Sender<Result<Revocation, SessionError>>,
+    },
+}
+
+/// The JWT held in memory, with its schedule on both clocks.
+#[derive(Debug)]
+struct Current {
+    jwt: Jwt,
+    times: TokenTimes,
+    mono_refresh_at: Instant,
+    mono_expires: Instant,
+}
+
+/// The task's state. Only the task touches it.
+#[derive(Debug)]
+pub(super) struct Actor {
+    meta: SessionMeta,
+    state: SessionState,
+    current: Option<Current>,
+    /// A rotated refresh token the store refused; written before anything else next time.
+    unsaved_refresh_token: Option<RefreshToken>,
+    failures: u32,
+    last_wall: DateTime<Utc>,
+    deps: RefresherDeps,
+    config: RefresherConfig,
+    rng: StdRng,
+    view: watch::Sender<SessionView>,
+    cancel: CancellationToken,
+}
+
+/// Runs a blocking store call off the async threads.
+async fn blocking<T, F>(store: &Arc<dyn SessionStore>, call: F) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&dyn SessionStore) -> Result<T, StoreError> + Send + 'static,
+{
+    let store = Arc::clone(store);
+    tokio::task::spawn_blocking(move || call(store.as_ref()))
+        .await
+        .unwrap_or_else(|_| Err(StoreError::Failed("the keyring call did not finish".into())))
+}
+
+fn to_std(delta: TimeDelta) -> Duration {
+    delta.to_std().unwrap_or(Duration::ZERO)
+}
+
+impl Actor {
+    /// A task for `meta`, not yet loaded.
+    pub(super) fn new(
+        meta: SessionMeta,
+        deps: RefresherDeps,
+        config: RefresherConfig,
+        rng: StdRng,
+        cancel: CancellationToken,
+    ) -> (Self, watch::Receiver<SessionView>) {
+        let state = SessionState::Active;
+        let (view, receiver) = watch::channel(SessionView {
+            meta: meta.clone(),
+            state: state.clone(),
+        });
+        let last_wall = deps.clock.now();
+        let actor = Self {
+            meta,
+            state,
+            current: None,
+            unsaved_refresh_token: None,
+            failures: 0,
+            last_wall,
+            deps,
+            config,
+            rng,
+            view,
+            cancel,
+        };
+        (actor, receiver)
+    }
+
+    /// Reads what the store holds (another process may have a fresh JWT) and sets the first
+    /// state: `needs_sign_in` without a refresh token, `retrying` when the store fails.
+    pub(super) async fn load(&mut self) {
+        let id = self.meta.id.clone();
+        let read = blocking(&self.deps.store, move |s| {
+            Ok((s.refresh_token(&id)?.is_some(), s.shared_jwt(&id)?))
+        })
+        .await;
+        match read {
+            Ok((false, _)) => {
+                self.state = SessionState::NeedsSignIn {
+                    reason: LastError {
+                        code: "sign_in_needed".into(),
+                        message: "no refresh token is stored for this session; sign in again"
+                            .into(),
+                    },
+                };
+            }
+            Ok((true, shared)) => {
+                if let Some(shared) = shared {
+                    self.install(shared);
+                }
+            }
+            Err(e) => {
+                let _ = self.fail(e.code(), e.to_string(), None, false);
+            }
+        }
+        self.publish();
+    }
+
+    /// The command loop; returns when cancelled or when every handle is gone.
+    pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
+        loop {
+            let now = self.deps.clock.now();
+            let went_back = self.config.policy.clock_went_back(self.last_wall, now);
+            self.last_wall = now;
+            if went_back || self.due(now) {
+                tracing::debug!(session = %self.meta.id, went_back, "background refresh");
+                // The outcome is recorded in the state; nobody waits for it here.
+                let _ = self.refresh(false, None).await;
+            }
+            let sleep = self.next_wake(self.deps.clock.now());
+            tokio::select! {
+                biased;
+                () = self.cancel.cancelled() => break,
+                command = commands.recv() => match command {
+                    Some(command) => self.handle(command).await,
+                    None => break,
+                },
+                () = tokio::time::sleep(sleep) => {}
+            }
+        }
+    }
+
+    async fn handle(&mut self, command: Command) {
+        match command {
+            Command::Token { min_ttl, reply } => {
+                let result = self.token(min_ttl).await;
+                let _ = reply.send(result);
+            }
+            Command::RefreshNow { reply } => {
+                let result = self.refresh(true, None).await.map(|()| self.view());
+                let _ = reply.send(result);
+            }
+            Command::SignOut { reply } => {
+                let result = self.sign_out().await;
+                let _ = reply.send(result);
+            }
+        }
+    }
+
+    fn view(&self) -> SessionView {
+        SessionView {
+            meta: self.meta.clone(),
+            state: self.state.clone(),
+        }
+    }
+
+    /// Sends the view to watchers and the event sink.
+    fn publish(&mut self) {
+        let view = self.view();
+        self.view.send_replace(view.clone());
+        self.deps
+            .events
+            .emit(SessionEvent::Changed { session: view });
+    }
+
+    fn set_state(&mut self, state: SessionState) {
+        self.state = state;
+        self.publish();
+    }
+
+    /// Whether the background should refresh at wall-clock `now`.
+    fn due(&self, now: DateTime<Utc>) -> bool {
+        match &self.state {
+            SessionState::NeedsSignIn { .. } | SessionState::SignedOut => false,
+            SessionState::Retrying { next_attempt, .. } => now >= *next_attempt,
+            SessionState::Active | SessionState::Refreshing => match &self.current {
+                None => true,
+                Some(c) => {
+                    self.config.policy.due(&c.times, now).is_due()
+                        || Instant::now() >= c.mono_refresh_at
+                }
+            },
+        }
+    }
+
+    /// How long to sleep: until the next planned point, at most one tick.
+    fn next_wake(&self, now: DateTime<Utc>) -> Duration {
+        let mut sleep = self.config.tick;
+        match (&self.state, &self.current) {
+            (SessionState::Retrying { next_attempt, .. }, _) => {
+                sleep = sleep.min(to_std(*next_attempt - now));
+            }
+            (SessionState::Active, Some(c)) => {
+                sleep = sleep
+                    .min(to_std(c.times.refresh_at - now))
+                    .min(c.mono_refresh_at.saturating_duration_since(Instant::now()));
+            }
+            _ => {}
+        }
+        sleep.max(MIN_SLEEP)
+    }
+
+    /// The time left a caller needs: theirs, or the policy's default for this lifetime.
+    fn needed(&self, min_ttl: Option<Duration>, times: &TokenTimes) -> TimeDelta {
+        min_ttl
+            .and_then(|d| TimeDelta::from_std(d).ok())
+            .unwrap_or_else(|| {
+                let lifetime =
+                    super::policy::RefreshPolicy::lifetime(times.requested_at, times.expires);
+                self.config.policy.default_min_ttl(lifetime)
+            })
+    }
+
+    /// The held JWT, when it has at least the needed time left on both clocks.
+    fn serve(&self, min_ttl: Option<Duration>) -> Option<Jwt> {
+        let current = self.current.as_ref()?;
+        let now = self.deps.clock.now();
+        let need = self.needed(min_ttl, &current.times);
+        let wall_ok = self.config.policy.can_serve(&current.times, now, need);
+        let mono_ok = Instant::now() + to_std(need) <= current.mono_expires;
+        (wall_ok && mono_ok && !self.config.policy.clock_went_back(self.last_wall, now))
+            .then(|| current.jwt.clone())
+    }
+
+    fn unusable(&self) -> Option<SessionError> {
+        match &self.state {
+            SessionState::SignedOut => Some(SessionError::SignedOut),
+            SessionState::NeedsSignIn { reason } => Some(SessionError::NeedsSignIn {
+                message: reason.message.clone(),
+            }),
+            _ => None,
+        }
+    }
+
+    async fn token(&mut self, min_ttl: Option<Duration>) -> Result<Jwt, SessionError> {
+        if let Some(e) = self.unusable() {
+            return Err(e);
+        }
+        if let Some(jwt) = self.serve(min_ttl) {
+            return Ok(jwt);
+        }
+        let now = self.deps.clock.now();
+        if let SessionState::Retrying {
+            next_attempt,
+            last_error,
+        } = &self.state
+            && now < *next_attempt
+            && !self.config.policy.clock_went_back(self.last_wall, now)
+        {
+            // Backing off: no network call per caller. Another process may have refreshed.
+            let failure = SessionError::RefreshFailed {
+                code: "refresh_failed",
+                message: last_error.message.clone(),
+                next_attempt: *next_attempt,
+            };
+            let id = self.meta.id.clone();
+            if let Ok(Some(shared)) = blocking(&self.deps.store, move |s| s.shared_jwt(&id)).await
+                && self.is_newer(&shared)
+            {
+                self.install(shared);
+            }
+            return self.serve(min_ttl).ok_or(failure);
+        }
+        self.refresh(false, min_ttl).await?;
+        if let Some(jwt) = self.serve(min_ttl) {
+            return Ok(jwt);
+        }
+        // What we adopted from another process does not satisfy this caller: go to the network.
+        self.refresh(true, min_ttl).await?;
+        self.serve(min_ttl).ok_or_else(|| {
+            let (lifetime_secs, min_ttl_secs) = self.current.as_ref().map_or((0, 0), |c| {
+                let lifetime =
+                    super::policy::RefreshPolicy::lifetime(c.times.requested_at, c.times.expires);
+                (
+                    lifetime.num_seconds(),
+                    self.needed(min_ttl, &c.times).num_seconds(),
+                )
+            });
+            SessionError::LifetimeTooShort {
+                min_ttl_secs,
+                lifetime_secs,
+            }
+        })
+    }
+
+    fn is_newer(&self, shared: &SharedJwt) -> bool {
+        self.current
+            .as_ref()
+            .is_none_or(|c| shared.expires > c.times.expires)
+    }
+
+    /// Makes `shared` the held JWT and plans its refresh.
+    fn install(&mut self, shared: SharedJwt) {
+        let now = self.deps.clock.now();
+        let mono_now = Instant::now();
+        let times =
+            self.config
+                .policy
+                .plan(shared.requested_at, shared.expires, self.rng.r#gen::<f64>());
+        self.meta.next_refresh = Some(times.refresh_at);
+        self.meta.jwt_expires = Some(times.expires);
+        self.current = Some(Current {
+            jwt: shared.jwt,
+            times,
+            mono_refresh_at: mono_now + to_std(times.refresh_at - now),
+            mono_expires: mono_now + to_std(times.expires - now),
+        });
+        if !matches!(self.state, SessionState::Active) {
+            self.state = SessionState::Active;
+        }
+    }
+
+    /// Records a failed attempt: `retrying` with a backoff. `long` uses the expired cap.
+    fn fail(
+        &mut self,
+        code: &'static str,
+        message: String,
+        retry_after: Option<TimeDelta>,
+        long: bool,
+    ) -> SessionError {
+        let now = self.deps.clock.now();
+        let remaining = match (&self.current, long) {
+            (Some(c), false) => (c.times.expires - now).min(
+                TimeDelta::from_std(c.mono_expires.saturating_duration_since(Instant::now()))
+                    .unwrap_or(TimeDelta::zero()),
+            ),
+            _ => TimeDelta::zero(),
+        };
+        let unit = self.rng.r#gen::<f64>();
+        let delay = self
+            .config
+            .policy
+            .backoff(self.failures, remaining, retry_after, unit);
+        self.failures = self.failures.saturating_add(1);
+        let next_attempt = now + delay;
+        self.meta.next_refresh = Some(next_attempt);
+        tracing::info!(session = %self.meta.id, code, delay_ms = delay.num_milliseconds(), "refresh failed; retrying later");
+        self.set_state(SessionState::Retrying {
+            next_attempt,
+            last_error: LastError {
+                code: code.to_owned(),
+                message: message.clone(),
+            },
+        });
+        SessionError::RefreshFailed {
+            code,
+            message,
+            next_attempt,
+        }
+    }
+
+    /// One refresh under the cross-process lock. `force` skips reusing another process's JWT.
+    async fn refresh(
+        &mut self,
+        force: bool,
+        min_ttl: Option<Duration>,
+    ) -> Result<(), SessionError> {
+        if let Some(e) = self.unusable() {
+            return Err(e);
+        }
+        let previous = std::mem::replace(&mut self.state, SessionState::Refreshing);
+        self.publish();
+        let lock = RefreshLock::acquire(
+            &self.config.lock_dir,
+            &self.meta.id,
+            self.config.lock_timeout,
+        )
+        .await;
+        let lock = match lock {
+            Ok(lock) => lock,
+            Err(e) => {
+                self.state = previous;
+                return Err(self.fail(e.code(), e.to_string(), None, false));
+            }
+        };
+        let result = self.refresh_locked(force, min_ttl).await;
+        drop(lock);
+        result
+    }
+
+    async fn refresh_locked(
+        &mut self,
+        force: bool,
+        min_ttl: Option<Duration>,
+    ) -> Result<(), SessionError> {
+        let id = self.meta.id.clone();
+        let read = blocking(&self.deps.store, move |s| {
+            Ok((s.refresh_token(&id)?, s.shared_jwt(&id)?))
+        })
+        .await;
+        let (stored, shared) = match read {
+            Ok(found) => found,
+            Err(e) => return Err(self.fail(e.code(), e.to_string(), None, false)),
+        };
+        let refresh_token = match (self.unsaved_refresh_token.take(), stored) {
+            (Some(unsaved), _) => {
+                if let Err(e) = self.write_refresh_token(&unsaved).await {
+                    self.unsaved_refresh_token = Some(unsaved);
+                    return Err(self.fail(e.code(), e.to_string(), None, false));
+                }
+                unsaved
+            }
+            (None, Some(stored)) => stored,
+            (None, None) => {
+                self.become_signed_out(Revocation::RemovedLocallyOnly {
+                    reason: "the session was signed out by another process".into(),
+                });
+                return Err(SessionError::SignedOut);
+            }
+        };
+        if !force && let Some(shared) = shared {
+            let now = self.deps.clock.now();
+            let times = self
+                .config
+                .policy
+                .plan(shared.requested_at, shared.expires, 1.0);
+            let need = self.needed(min_ttl, &times);
+            if self.is_newer(&shared)
+                && !self.config.policy.due(&times, now).is_due()
+                && self.config.policy.can_serve(&times, now, need)
+            {
+                tracing::debug!(session = %self.meta.id, "reusing the JWT another process refreshed");
+                self.install(shared);
+                self.failures = 0;
+                self.save_and_publish().await;
+                return Ok(());
+            }
+        }
+        let call = tokio::time::timeout(
+            self.config.request_timeout,
+            self.deps.issuer.refresh(&refresh_token),
+        );
+        let outcome = tokio::select! {
+            () = self.cancel.cancelled() => return Err(SessionError::Stopped),
+            outcome = call => outcome.unwrap_or_else(|_| Err(IssueError::Transient {
+                code: "timeout",
+                message: "the server did not answer the refresh in time".into(),
+                retry_after: None,
+            })),
+        };
+        match outcome {
+            Ok(tokens) => self.succeeded(tokens).await,
+            Err(IssueError::SignInNeeded { message }) => Err(self.needs_sign_in(message).await),
+            Err(IssueError::Transient {
+                code,
+                message,
+                retry_after,
+            }) => Err(self.fail(code, message, retry_after, false)),
+            Err(IssueError::Failed { code, message }) => Err(self.fail(code, message, None, true)),
+        }
+    }
+
+    /// Writes a refresh token, retrying a few times (the keyring can be briefly busy).
+    async fn write_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError> {
+        let mut last = StoreError::Failed("no attempt was made".into());
+        for _ in 0..STORE_WRITE_ATTEMPTS {
+            let (id, token) = (self.meta.id.clone(), token.clone());
+            match blocking(&self.deps.store, move |s| s.put_refresh_token(&id, &token)).await {
+                Ok(()) => return Ok(()),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    async fn succeeded(&mut self, tokens: IssuedTokens) -> Result<(), SessionError> {
+        let IssuedTokens {
+            jwt,
+            refresh_token,
+            expires,
+            requested_at,
+            token_exp,
+        } = tokens;
+        // Signed out meanwhile by something that did not take the lock: discard the result, and
+        // revoke a rotated token so no live session is left behind on the server.
+        let id = self.meta.id.clone();
+        let still_signed_in = blocking(&self.deps.store, move |s| s.refresh_token(&id))
+            .await
+            .map_or(true, |found| found.is_some());
+        if !still_signed_in {
+            if let Some(rotated) = &refresh_token {
+                let _ = tokio::time::timeout(
+                    self.config.request_timeout,
+                    self.deps.issuer.revoke(rotated),
+                )
+                .await;
+            }
+            self.become_signed_out(Revocation::RemovedLocallyOnly {
+                reason: "the session was signed out while it was being refreshed".into(),
+            });
+            return Err(SessionError::SignedOut);
+        }
+        let mut store_failure = None;
+        if let Some(rotated) = refresh_token
+            && let Err(e) = self.write_refresh_token(&rotated).await
+        {
+            tracing::warn!(session = %self.meta.id, code = e.code(), "could not store the rotated refresh token");
+            self.deps.events.emit(SessionEvent::StoreFailed {
+                session_id: self.meta.id.clone(),
+                code: e.code().to_owned(),
+                message: e.to_string(),
+            });
+            self.unsaved_refresh_token = Some(rotated);
+            store_failure = Some(e);
+        }
+        let shared = SharedJwt {
+            jwt,
+            requested_at,
+            expires,
+        };
+        let (id, to_share) = (self.meta.id.clone(), shared.clone());
+        if let Err(e) = blocking(&self.deps.store, move |s| s.put_shared_jwt(&id, &to_share)).await
+        {
+            tracing::warn!(session = %self.meta.id, code = e.code(), "could not share the JWT with other processes");
+        }
+        if let Some(difference_secs) =
+            super::policy::expiry_skew_secs(expires, token_exp, SKEW_TOLERANCE_SECS)
+        {
+            tracing::warn!(session = %self.meta.id, difference_secs, "the token's exp disagrees with the response's expiry");
+            self.deps.events.emit(SessionEvent::ExpirySkew {
+                session_id: self.meta.id.clone(),
+                difference_secs,
+            });
+        }
+        self.install(shared);
+        self.meta.last_refresh = Some(self.deps.clock.now());
+        self.failures = 0;
+        if let Some(e) = store_failure {
+            // The JWT is good and is served; the refresh token waits in memory for a retry.
+            let _ = self.fail(e.code(), e.to_string(), None, false);
+        }
+        self.save_and_publish().await;
+        Ok(())
+    }
+
+    async fn save_and_publish(&mut self) {
+        let meta = self.meta.clone();
+        if let Err(e) = blocking(&self.deps.store, move |s| s.save_record(&meta)).await {
+            tracing::warn!(session = %self.meta.id, code = e.code(), "could not save the session record");
+        }
+        self.publish();
+    }
+
+    async fn needs_sign_in(&mut self, message: String) -> SessionError {
+        // The refresh token is dead: drop it, and the JWT with it (the server ended the session).
+        let id = self.meta.id.clone();
+        if let Err(e) = blocking(&self.deps.store, move |s| s.delete_secrets(&id)).await {
+            tracing::warn!(session = %self.meta.id, code = e.code(), "could not delete the dead refresh token");
+        }
+        self.current = None;
+        self.unsaved_refresh_token = None;
+        self.meta.next_refresh = None;
+        tracing::info!(session = %self.meta.id, "the session needs a new sign-in");
+        self.state = SessionState::NeedsSignIn {
+            reason: LastError {
+                code: "sign_in_needed".into(),
+                message: message.clone(),
+            },
+        };
+        self.save_and_publish().await;
+        self.deps.events.emit(SessionEvent::SignInNeeded {
+            session_id: self.meta.id.clone(),
+            profile_id: self.meta.profile_id.to_string(),
+            message: message.clone(),
+        });
+        SessionError::NeedsSignIn { message }
+    }
+
+    fn become_signed_out(&mut self, revocation: Revocation) {
+        self.current = None;
+        self.unsaved_refresh_token = None;
+        self.meta.next_refresh = None;
+        self.meta.jwt_expires = None;
+        self.set_state(SessionState::SignedOut);
+        self.deps.events.emit(SessionEvent::SignedOut {
+            session_id: self.meta.id.clone(),
+            revocation,
+        });
+    }
+
+    async fn sign_out(&mut self) -> Result<Revocation, SessionError> {
+        if matches!(self.state, SessionState::SignedOut) {
+            return Ok(Revocation::RemovedLocallyOnly {
+                reason: "the session was already signed out".into(),
+            });
+        }
+        let lock = RefreshLock::acquire(
+            &self.config.lock_dir,
+            &self.meta.id,
+            self.config.lock_timeout,
+        )
+        .await;
+        if let Err(e) = &lock {
+            // Signing out must not be blocked by a stuck refresh elsewhere.
+            tracing::warn!(session = %self.meta.id, code = e.code(), "signing out without the session lock");
+        }
+        let id = self.meta.id.clone();
+        let stored = blocking(&self.deps.store, move |s| s.refresh_token(&id))
+            .await
+            .ok()
+            .flatten();
+        let refresh_token = self.unsaved_refresh_token.take().or(stored);
+        let revocation = match refresh_token {
+            None => Revocation::RemovedLocallyOnly {
+                reason: "no refresh token was stored, so there was nothing to revoke on the server"
+                    .into(),
+            },
+            Some(token) => {
+                let call = self.deps.issuer.revoke(&token);
+                match tokio::time::timeout(self.config.request_timeout, call).await {
+                    Ok(Ok(RevokeResult::Revoked)) => Revocation::Revoked,
+                    Ok(Ok(RevokeResult::AlreadyInvalid)) => Revocation::AlreadyInvalid,
+                    Ok(Ok(RevokeResult::NotSupported)) => Revocation::RemovedLocallyOnly {
+                        reason: "the server has no revoke endpoint; the session stays valid there until it ends on the server".into(),
+                    },
+                    Ok(Err(e)) => Revocation::RemovedLocallyOnly {
+                        reason: format!("the server could not be asked to revoke it: {e}"),
+                    },
+                    Err(_) => Revocation::RemovedLocallyOnly {
+                        reason: "the server did not answer the revoke in time".into(),
+                    },
+                }
+            }
+        };
+        let id = self.meta.id.clone();
+        let deleted = blocking(&self.deps.store, move |s| s.delete_secrets(&id)).await;
+        self.become_signed_out(revocation.clone());
+        drop(lock);
+        deleted?;
+        Ok(revocation)
+    }
+}

@@ -1,0 +1,69 @@
+//! [`TokenIssuer`] for the real [`DrivlyClient`]: maps its tokens and errors onto the
+//! refresher's small vocabulary (sign in again, retry later, or failed).
+
+use chrono::TimeDelta;
+use futures::FutureExt;
+use futures::future::BoxFuture;
+
+use super::ports::{IssueError, IssuedTokens, RevokeResult, TokenIssuer};
+use crate::ErrorCode;
+use crate::client::{ClientError, DrivlyClient, RevokeOutcome, jwt_exp};
+use crate::secret::RefreshToken;
+
+fn issue_error(error: &ClientError) -> IssueError {
+    if error.needs_sign_in() {
+        IssueError::SignInNeeded {
+            message: error.to_string(),
+        }
+    } else if error.is_transient() {
+        IssueError::Transient {
+            code: error.code(),
+            message: error.to_string(),
+            retry_after: error
+                .retry_after()
+                .and_then(|s| TimeDelta::try_seconds(i64::try_from(s).ok()?)),
+        }
+    } else {
+        IssueError::Failed {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl TokenIssuer for DrivlyClient {
+    fn refresh<'a>(
+        &'a self,
+        refresh_token: &'a RefreshToken,
+    ) -> BoxFuture<'a, Result<IssuedTokens, IssueError>> {
+        async move {
+            let set = DrivlyClient::refresh(self, refresh_token)
+                .await
+                .map_err(|e| issue_error(&e))?;
+            let token_exp = jwt_exp(set.jwt.expose_secret());
+            Ok(IssuedTokens {
+                jwt: set.jwt,
+                refresh_token: set.refresh_token,
+                expires: set.expires,
+                requested_at: set.requested_at,
+                token_exp,
+            })
+        }
+        .boxed()
+    }
+
+    fn revoke<'a>(
+        &'a self,
+        refresh_token: &'a RefreshToken,
+    ) -> BoxFuture<'a, Result<RevokeResult, IssueError>> {
+        async move {
+            match DrivlyClient::revoke(self, refresh_token).await {
+                Ok(RevokeOutcome::Revoked) => Ok(RevokeResult::Revoked),
+                Ok(RevokeOutcome::NotSupported) => Ok(RevokeResult::NotSupported),
+                Ok(RevokeOutcome::AlreadyInvalid) => Ok(RevokeResult::AlreadyInvalid),
+                Err(e) => Err(issue_error(&e)),
+            }
+        }
+        .boxed()
+    }
+}

@@ -1,0 +1,70 @@
+//! The errors a session hands to its callers (the desktop shell, the CLI).
+//!
+//! Each variant is one thing the caller does differently; every message says what to do next
+//! and holds no secret (token values never reach an error: only codes and server messages,
+//! which the HTTP client scrubs).
+
+use chrono::{DateTime, Utc};
+
+use super::lock::LockError;
+use super::ports::StoreError;
+use crate::ErrorCode;
+
+/// Why a session operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The session was signed out (here or in another process).
+    #[error("this session was signed out; sign in again to get tokens")]
+    SignedOut,
+    /// The refresh token is dead: the user must sign in again.
+    #[error("the session has ended ({message}); sign in again")]
+    NeedsSignIn {
+        /// The server's explanation.
+        message: String,
+    },
+    /// No usable token: the last refresh failed and the next attempt is scheduled.
+    #[error(
+        "could not get a fresh token ({message}); retrying automatically at {next_attempt}, or try again later"
+    )]
+    RefreshFailed {
+        /// The underlying error's code.
+        code: &'static str,
+        /// The underlying error's message.
+        message: String,
+        /// When the refresher tries again.
+        next_attempt: DateTime<Utc>,
+    },
+    /// The server issues tokens that live shorter than the caller asked for.
+    #[error(
+        "the server's tokens live {lifetime_secs} s, less than the {min_ttl_secs} s asked for; ask for less time left"
+    )]
+    LifetimeTooShort {
+        /// The time left the caller asked for.
+        min_ttl_secs: i64,
+        /// The fresh token's lifetime.
+        lifetime_secs: i64,
+    },
+    /// The cross-process lock failed.
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// The secret store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The refresher task is gone (the app is shutting down).
+    #[error("the session refresher has stopped; restart the app")]
+    Stopped,
+}
+
+impl ErrorCode for SessionError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::SignedOut => "session_signed_out",
+            Self::NeedsSignIn { .. } => "sign_in_needed",
+            Self::RefreshFailed { .. } => "refresh_failed",
+            Self::LifetimeTooShort { .. } => "token_lifetime_too_short",
+            Self::Lock(e) => e.code(),
+            Self::Store(e) => e.code(),
+            Self::Stopped => "refresher_stopped",
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! An in-memory [`SessionStore`], for tests and for runs where secrets must not outlive the
+//! process. Shared between several refreshers (it is `Clone`, and clones share one map), it
+//! stands in for the keyring that two processes would share.
+//!
+//! It can be told to fail writes, to test what the refresher does when the keyring is locked.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use super::model::{SessionId, SessionMeta};
+use super::ports::{SessionStore, SharedJwt, StoreError};
+use crate::secret::{RefreshToken, SecretString};
+
+#[derive(Debug, Default)]
+struct Entries {
+    refresh_tokens: HashMap<SessionId, RefreshToken>,
+    // Kept encoded, as a keyring would keep it, so the encoding is exercised too.
+    shared_jwts: HashMap<SessionId, SecretString>,
+    records: HashMap<SessionId, SessionMeta>,
+}
+
+/// An in-memory session store; clones share the same entries.
+#[derive(Debug, Clone, Default)]
+pub struct MemorySessionStore {
+    entries: Arc<Mutex<Entries>>,
+    fail_writes: Arc<AtomicBool>,
+}
+
+impl MemorySessionStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// While on, every write answers [`StoreError::Locked`].
+    pub fn fail_writes(&self, enabled: bool) {
+        self.fail_writes.store(enabled, Ordering::SeqCst);
+    }
+
+    /// The last record saved for `id`.
+    pub fn record(&self, id: &SessionId) -> Option<SessionMeta> {
+        self.lock().records.get(id).cloned()
+    }
+
+    /// True when the store holds any secret for `id`.
+    pub fn has_secrets(&self, id: &SessionId) -> bool {
+        let entries = self.lock();
+        entries.refresh_tokens.contains_key(id) || entries.shared_jwts.contains_key(id)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Entries> {
+        // A panic elsewhere cannot leave the maps half-updated: each write is one insert.
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn check_writable(&self) -> Result<(), StoreError> {
+        if self.fail_writes.load(Ordering::SeqCst) {
+            Err(StoreError::Locked)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl SessionStore for MemorySessionStore {
+    fn refresh_token(&self, id: &SessionId) -> Result<Option<RefreshToken>, StoreError> {
+        Ok(self.lock().refresh_tokens.get(id).cloned())
+    }
+
+    fn put_refresh_token(&self, id: &SessionId, token: &RefreshToken) -> Result<(), StoreError> {
+        self.check_writable()?;
+        self.lock().refresh_tokens.insert(id.clone(), token.clone());
+        Ok(())
+    }
+
+    fn shared_jwt(&self, id: &SessionId) -> Result<Option<SharedJwt>, StoreError> {
+        Ok(self.lock().shared_jwts.get(id).and_then(SharedJwt::decode))
+    }
+
+    fn put_shared_jwt(&self, id: &SessionId, jwt: &SharedJwt) -> Result<(), StoreError> {
+        self.check_writable()?;
+        self.lock().shared_jwts.insert(id.clone(), jwt.encode());
+        Ok(())
+    }
+
+    fn delete_secrets(&self, id: &SessionId) -> Result<(), StoreError> {
+        self.check_writable()?;
+        let mut entries = self.lock();
+        entries.refresh_tokens.remove(id);
+        entries.shared_jwts.remove(id);
+        Ok(())
+    }
+
+    fn save_record(&self, meta: &SessionMeta) -> Result<(), StoreError> {
+        self.lock().records.insert(meta.id.clone(), meta.clone());
+        Ok(())
+    }
+}
