@@ -119,13 +119,12 @@ export interface RemoveKeyResult {
 
 // ---------- Tokens, inspection ----------
 
-export interface TimeClaim {
-  status: 'absent' | 'invalid' | 'valid';
-  /** ISO 8601 UTC, when valid. */
-  at: string | null;
-  /** The raw claim value as text, when invalid. */
-  raw: string | null;
-}
+export type TimeClaim =
+  | { state: 'absent' }
+  /** Present but not a usable NumericDate: `raw` is its JSON text, `reason` says why. */
+  | { state: 'invalid'; raw: string; reason: string }
+  /** `at` is ISO 8601 UTC; `relative` is the text at inspection time (the UI recomputes it). */
+  | { state: 'valid'; at: string; unix: number; relative: string };
 
 export interface PermissionRow {
   resource: string;
@@ -142,6 +141,7 @@ export type SignatureStatus =
 
 export interface Warning {
   code: string; // e.g. 'alg_none', 'expired', 'not_yet_valid', 'clock_skew'
+  severity: 'info' | 'warning' | 'danger';
   message: string;
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expiryMessages, resolveExpiry } from './expiry';
 import { checkBaseUrl, checkProfileId, profileMessages } from './profile-validation';
-import { severityOf } from './warnings';
 
 const NOW = Date.parse('2025-03-01T12:00:00Z');
 
@@ -38,11 +37,3 @@ describe('profile checks', () => {
   });
 });
 
-describe('warning severity', () => {
-  it('uses the sent severity, else derives one from the code', () => {
-    expect(severityOf({ code: 'alg_none', message: '' })).toBe('danger');
-    expect(severityOf({ code: 'clock_skew', message: '' })).toBe('warning');
-    expect(severityOf({ code: 'missing_exp', message: '' })).toBe('info');
-    expect(severityOf({ code: 'alg_none', message: '', severity: 'info' } as never)).toBe('info');
-  });
-});

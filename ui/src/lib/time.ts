@@ -98,3 +98,8 @@ export function toDateTimeLocal(ms: number): string {
     `T${pad(d.getHours())}:${pad(d.getMinutes())}`
   );
 }
+
+/** The instant of a time claim, when it holds a valid one. */
+export function claimTime(claim: import('../ipc/backend').TimeClaim): string | null {
+  return claim.state === 'valid' ? claim.at : null;
+}

@@ -310,7 +310,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       const inspection = inspectJwt(sourceToken(input.source), now());
       const row = inspection.permissions.table.find((r) => r.resource === input.resource);
       const allowed = row ? row[input.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'] : false;
-      if (inspection.expiresAt.at && Date.parse(inspection.expiresAt.at) <= now()) {
+      if (inspection.expiresAt.state === 'valid' && Date.parse(inspection.expiresAt.at) <= now()) {
         return { status: 401, elapsedMs: 38, message: 'Token expired.' };
       }
       const need = `${input.resource}.${input.method === 'GET' ? 'read' : 'write'}`;

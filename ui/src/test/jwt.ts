@@ -21,11 +21,11 @@ export function encodeJwt(header: Record<string, unknown>, claims: Record<string
 }
 
 function timeClaim(value: unknown): TimeClaim {
-  if (value === undefined) return { status: 'absent', at: null, raw: null };
+  if (value === undefined) return { state: 'absent' };
   if (typeof value === 'number' && Number.isFinite(value)) {
-    return { status: 'valid', at: new Date(value * 1000).toISOString(), raw: null };
+    return { state: 'valid', at: new Date(value * 1000).toISOString(), unix: Math.floor(value), relative: '' };
   }
-  return { status: 'invalid', at: null, raw: JSON.stringify(value) };
+  return { state: 'invalid', raw: JSON.stringify(value), reason: 'not a NumericDate' };
 }
 
 const PERMISSION = /^([a-z][a-z0-9_-]{0,63})\.(read|write)$/;
@@ -69,20 +69,21 @@ export function inspectJwt(token: string, now: number): Inspection {
   const permissions = permissionTable(claims['permissions'] ?? claims['scope']);
   const warnings: Warning[] = [];
   if (header['alg'] === 'none') {
-    warnings.push({ code: 'alg_none', message: 'alg is “none”: the token is unsigned and anyone can forge it.' });
+    warnings.push({ code: 'alg_none', severity: 'danger', message: 'alg is “none”: the token is unsigned and anyone can forge it.' });
   }
-  if (expiresAt.at && Date.parse(expiresAt.at) <= now) {
-    warnings.push({ code: 'expired', message: 'The token has expired; servers will reject it.' });
+  if (expiresAt.state === 'valid' && Date.parse(expiresAt.at) <= now) {
+    warnings.push({ code: 'expired', severity: 'danger', message: 'The token has expired; servers will reject it.' });
   }
-  if (expiresAt.status === 'absent') {
-    warnings.push({ code: 'missing_exp', message: 'No exp claim: this token never expires.' });
+  if (expiresAt.state === 'absent') {
+    warnings.push({ code: 'missing_exp', severity: 'warning', message: 'No exp claim: this token never expires.' });
   }
-  if (notBefore.at && Date.parse(notBefore.at) > now) {
-    warnings.push({ code: 'not_yet_valid', message: 'nbf is in the future: the token is not valid yet.' });
+  if (notBefore.state === 'valid' && Date.parse(notBefore.at) > now) {
+    warnings.push({ code: 'not_yet_valid', severity: 'warning', message: 'nbf is in the future: the token is not valid yet.' });
   }
   if (permissions.unrecognised.length > 0) {
     warnings.push({
       code: 'unrecognised_permissions',
+      severity: 'info',
       message: 'Some permissions are not <resource>.read or <resource>.write.',
     });
   }
