@@ -8,14 +8,17 @@
 //! Secrets travel only inside the types of [`secret`]: they redact `Debug`/`Display`, never
 //! implement `Serialize`, and zeroize on drop.
 
+pub mod app_paths;
 pub mod client;
 pub mod clock;
+pub mod durable_file;
 pub mod error_code;
 pub mod jwt;
 pub mod login;
 pub mod permissions;
 pub mod profile;
 pub mod secret;
+pub mod settings;
 pub mod session;
 pub mod vault;
 
