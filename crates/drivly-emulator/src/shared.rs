@@ -181,15 +181,18 @@ impl Shared {
                     "malformed Authorization header; send Authorization: Bearer <API key or JWT>",
                 )
             })?;
-        if credential.contains('.') {
-            self.authenticate_jwt(credential)
-        } else {
-            let state = self.state();
-            match state.check_api_key(credential) {
-                Ok(key) => Ok(Caller::ApiKey { id: key.id.clone() }),
-                Err(why) => Err(unauthenticated(why)),
+        // API keys are looked up first, so a seeded key that happens to contain dots still
+        // works; anything else with dots is treated as a JWT.
+        let state = self.state();
+        match state.check_api_key(credential) {
+            Ok(key) => return Ok(Caller::ApiKey { id: key.id.clone() }),
+            Err(why) if !credential.contains('.') || state.api_key_known(credential) => {
+                return Err(unauthenticated(why));
             }
+            Err(_) => {}
         }
+        drop(state);
+        self.authenticate_jwt(credential)
     }
 
     fn authenticate_jwt(&self, token: &str) -> Result<Caller, ApiError> {

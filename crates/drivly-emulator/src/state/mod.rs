@@ -163,6 +163,12 @@ impl State {
         }
     }
 
+    /// True when an API key with this value exists, revoked or not.
+    pub fn api_key_known(&self, value: &str) -> bool {
+        let key_digest = digest(value);
+        self.api_keys.iter().any(|k| k.digest == key_digest)
+    }
+
     /// True when the API key with this id exists and is not revoked.
     pub fn api_key_active(&self, id: &str) -> bool {
         self.api_keys
