@@ -132,3 +132,66 @@ async fn it_times_out_and_closes() {
     assert!(matches!(result, Err(LoopbackError::TimedOut)));
     assert!(TcpStream::connect(("127.0.0.1", port)).await.is_err());
 }
+
+#[tokio::test]
+async fn a_full_sign_in_through_the_loopback_redirect() {
+    use drivly_core::client::DrivlyClient;
+    use drivly_core::login::{LoginOutcome, LoginRegistry};
+    use drivly_core::profile::Profile;
+
+    let emu = drivly_emulator::Emulator::start(drivly_emulator::Config::default())
+        .await
+        .unwrap();
+    let client = DrivlyClient::new(&Profile::emulator(emu.base_url())).unwrap();
+    let registry = LoginRegistry::new(std::sync::Arc::new(drivly_core::clock::SystemClock));
+    let (listener, target) = LoopbackListener::bind().await.unwrap();
+    let started = registry.start(
+        client.profile(),
+        &["services.read".to_owned()],
+        target.clone(),
+    );
+    let waiter = tokio::spawn(
+        listener
+            .expect_state(started.state.clone())
+            .accept_callback(Duration::from_secs(30)),
+    );
+
+    // The "browser": the scripted login pages, then it follows the redirect to the listener.
+    let (email, password) = emu.demo_user();
+    let location = drivly_emulator::testing::complete_browser_login(
+        &started.authorize_url,
+        &email,
+        &password,
+        true,
+    )
+    .await
+    .unwrap();
+    let page = reqwest::get(location.clone()).await.unwrap();
+    assert_eq!(page.status(), 200);
+
+    let url = waiter.await.unwrap().unwrap();
+    assert_eq!(url, location.as_str());
+    let done = registry
+        .complete(parse_callback(&url, &target).unwrap())
+        .unwrap();
+    let LoginOutcome::Code { code, verifier } = done.outcome else {
+        panic!("expected a code");
+    };
+    let set = client
+        .exchange_code(&code, &verifier, &done.redirect_uri)
+        .await
+        .unwrap();
+    assert!(set.refresh_token.is_some());
+    assert!(
+        TcpStream::connect(("127.0.0.1", target_port(&target)))
+            .await
+            .is_err()
+    );
+}
+
+fn target_port(target: &RedirectTarget) -> u16 {
+    match target {
+        RedirectTarget::Loopback { port } => *port,
+        RedirectTarget::PrivateUse { .. } => 0,
+    }
+}
