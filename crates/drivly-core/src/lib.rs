@@ -9,16 +9,19 @@
 //! implement `Serialize`, and zeroize on drop.
 
 pub mod app_paths;
+pub mod browser;
 pub mod client;
 pub mod clock;
 pub mod durable_file;
 pub mod error_code;
 pub mod jwt;
+pub mod key_input;
 pub mod login;
 pub mod permissions;
 pub mod profile;
 pub mod secret;
 pub mod settings;
+pub mod sign_in;
 pub mod session;
 pub mod vault;
 

@@ -1,0 +1,174 @@
+//! Finishing a browser sign-in: from a callback matched by [`LoginRegistry::complete`] to a
+//! session whose refresh token is in the keyring and whose record is in the index.
+//!
+//! Shared by the desktop app (deep link or loopback redirect) and the command line (loopback),
+//! so both store sessions the same way and either can refresh what the other signed in.
+//!
+//! Order matters: the refresh token is written before anything is announced
+//! ([`session::establish`]), so a crash right after sign-in loses nothing the user would see.
+//!
+//! [`LoginRegistry::complete`]: crate::login::LoginRegistry::complete
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::client::{ClientError, DrivlyClient};
+use crate::clock::Clock;
+use crate::login::{CompletedLogin, LoginOutcome};
+use crate::secret::{Jwt, RefreshToken};
+use crate::session::ports::{SessionStore, SharedJwt};
+use crate::session::{SessionError, SessionId, SessionMeta, establish};
+use crate::{ErrorCode, jwt};
+
+/// Why a sign-in could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum SignInError {
+    /// The user declined, or the server refused the request.
+    #[error("sign-in was not completed: {}", describe_denial(.error, .description.as_deref()))]
+    Denied {
+        /// The OAuth error code, such as `access_denied`.
+        error: String,
+        /// The server's explanation, as plain text.
+        description: Option<String>,
+    },
+    /// The code exchange failed.
+    #[error("the sign-in could not be completed: {0}")]
+    Exchange(#[from] ClientError),
+    /// The server returned no refresh token, so the session could not be kept fresh.
+    #[error(
+        "the server returned no refresh token, so this session cannot be kept fresh; sign in again or check the profile's settings"
+    )]
+    NoRefreshToken,
+    /// The session could not be stored.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+}
+
+fn describe_denial(error: &str, description: Option<&str>) -> String {
+    match (error, description) {
+        ("access_denied", None) => "access was denied in the browser".to_owned(),
+        (_, Some(text)) => format!("{error}: {text}"),
+        (_, None) => error.to_owned(),
+    }
+}
+
+impl ErrorCode for SignInError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Denied { .. } => "sign_in_denied",
+            Self::Exchange(e) => e.code(),
+            Self::NoRefreshToken => "no_refresh_token",
+            Self::Session(e) => e.code(),
+        }
+    }
+}
+
+/// A stored, signed-in session, ready for [`crate::session::SessionRefresher::start`].
+#[derive(Debug)]
+pub struct SignedIn {
+    /// The session's record.
+    pub meta: SessionMeta,
+    /// Its current JWT (already shared with other processes through the store).
+    pub jwt: SharedJwt,
+}
+
+/// Exchanges the code (or takes the delivered tokens), then stores the new session.
+///
+/// `client` must be built for the profile the login was started on.
+///
+/// # Errors
+/// [`SignInError::Denied`] when the user declined; [`SignInError::Exchange`] when the server
+/// refused the code (expired, reused, wrong verifier) or could not be reached;
+/// [`SignInError::NoRefreshToken`]; [`SignInError::Session`] when the keyring refused a write.
+pub async fn finish_sign_in(
+    completed: CompletedLogin,
+    client: &DrivlyClient,
+    store: Arc<dyn SessionStore>,
+    clock: &dyn Clock,
+) -> Result<SignedIn, SignInError> {
+    let requested_at = clock.now();
+    let (access, refresh_token, expires) = match completed.outcome {
+        LoginOutcome::Denied { error, description } => {
+            return Err(SignInError::Denied { error, description });
+        }
+        LoginOutcome::Code { code, verifier } => {
+            let set = client
+                .exchange_code(&code, &verifier, &completed.redirect_uri)
+                .await?;
+            (set.jwt, set.refresh_token, Some(set.expires))
+        }
+        LoginOutcome::Tokens {
+            jwt,
+            refresh_token,
+            expires,
+        } => (jwt, refresh_token, expires),
+    };
+    let refresh_token: RefreshToken = refresh_token.ok_or(SignInError::NoRefreshToken)?;
+    let now = clock.now();
+    let (subject, granted, token_exp) = describe(&access, now);
+    // The response's expiry is authoritative (RFC 9068 §6); the token's `exp` is the fallback
+    // for the token form when the redirect carried none.
+    let expires = expires.or(token_exp).unwrap_or(now);
+    let permissions = if granted.is_empty() {
+        completed.permissions
+    } else {
+        granted
+    };
+
+    let mut meta = SessionMeta::new(
+        SessionId::new_random(),
+        completed.profile_id,
+        subject,
+        permissions,
+        now,
+    );
+    meta.last_refresh = Some(requested_at);
+    meta.jwt_expires = Some(expires);
+    let shared = SharedJwt {
+        jwt: access,
+        requested_at,
+        expires,
+    };
+    establish(store, &meta, &refresh_token, &shared).await?;
+    tracing::info!(session = %meta.id.as_str(), profile = %meta.profile_id, "signed in");
+    Ok(SignedIn { meta, jwt: shared })
+}
+
+/// The subject, the granted permissions and the `exp` of a session JWT, for the record.
+fn describe(
+    token: &Jwt,
+    now: DateTime<Utc>,
+) -> (Option<String>, Vec<String>, Option<DateTime<Utc>>) {
+    match jwt::inspect(token.expose_secret(), now) {
+        Ok(inspection) => (
+            inspection.subject.clone(),
+            inspection.permissions.granted.clone(),
+            inspection.expires_at.at(),
+        ),
+        Err(_) => (None, Vec::new(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn denial_messages_are_plain_and_specific() {
+        let denied = SignInError::Denied {
+            error: "access_denied".into(),
+            description: None,
+        };
+        assert_eq!(
+            denied.to_string(),
+            "sign-in was not completed: access was denied in the browser"
+        );
+        assert_eq!(denied.code(), "sign_in_denied");
+        let with_text = SignInError::Denied {
+            error: "access_denied".into(),
+            description: Some("<b>no</b>".into()),
+        };
+        assert!(with_text.to_string().ends_with("access_denied: <b>no</b>"));
+    }
+}
