@@ -10,7 +10,7 @@
 //! the secret store so they need not refresh at all.
 //!
 //! Seams ([`ports`]): [`TokenIssuer`] (implemented for `DrivlyClient`), [`SessionStore`]
-//! (in-memory [`MemorySessionStore`] here; the keyring vault adapts to it), [`SessionEvents`]
+//! (implemented for the keyring [`crate::vault::Vault`]; in-memory [`MemorySessionStore`] for tests), [`SessionEvents`]
 //! (the shell's sink; no Tauri types), and [`crate::clock::Clock`].
 //!
 //! Invariants: a rotated refresh token is in the store before the new JWT is used or announced;
@@ -26,6 +26,7 @@ mod model;
 pub mod policy;
 pub mod ports;
 mod refresher;
+mod vault_adapter;
 
 pub use error::SessionError;
 pub use lock::{LockError, RefreshLock, lock_path};
@@ -37,3 +38,5 @@ pub use ports::{
     SessionStore, SharedJwt, StoreError, TokenIssuer,
 };
 pub use refresher::{RefresherConfig, RefresherDeps, SessionRefresher, establish};
+pub use vault_adapter::meta_from_record;
+pub use vault_adapter::meta_from_record;
