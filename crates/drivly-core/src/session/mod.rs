@@ -39,4 +39,3 @@ pub use ports::{
 };
 pub use refresher::{RefresherConfig, RefresherDeps, SessionRefresher, establish};
 pub use vault_adapter::meta_from_record;
-pub use vault_adapter::meta_from_record;
