@@ -1,1 +1,92 @@
-fn main() {}
+//! `drivly-keys`: the Drivly Keys command line. Fresh JWTs for scripts and terminals, over the
+//! same profiles, keyring entries, vault index and session lock as the desktop app.
+//!
+//! This file only wires things: parse arguments (clap; usage errors exit 2), set up logging
+//! (to standard error, quiet unless `RUST_LOG` asks), run the command on a current-thread tokio
+//! runtime, and turn the outcome into the documented exit code. Commands live in
+//! [`commands`]; all domain logic is in `drivly-core`.
+
+mod browser;
+mod cli;
+mod clipboard;
+mod commands;
+mod context;
+mod error;
+mod expires;
+mod output;
+mod secret_input;
+mod sessions;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+use drivly_core::ErrorCode;
+
+use crate::cli::{Cli, Command};
+use crate::context::Ctx;
+use crate::error::{CliError, EXIT_OK, EXIT_USAGE};
+use crate::output::Out;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are successes; everything else is a usage error (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { EXIT_OK });
+        }
+    };
+    init_logging();
+    let out = Out::new(cli.global.json);
+    match run(cli, out) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            out.error(e.code(), &e.to_string());
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// Logs go to standard error and are off unless `RUST_LOG` is set; the core never logs a
+/// secret, and keeping logs quiet keeps `$(drivly-keys token)` clean.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
+fn run(cli: Cli, out: Out) -> Result<u8, CliError> {
+    if let Command::Completions(args) = &cli.command {
+        let mut command = Cli::command();
+        clap_complete::generate(
+            args.shell,
+            &mut command,
+            "drivly-keys",
+            &mut std::io::stdout(),
+        );
+        return Ok(EXIT_OK);
+    }
+    let ctx = Ctx::open(out, cli.global.profile)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Output(format!("could not start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        match &cli.command {
+            Command::Profiles(c) => commands::profiles::run(&ctx, c).map(|()| EXIT_OK),
+            Command::Keys(c) => commands::keys::run(&ctx, c).map(|()| EXIT_OK),
+            Command::Mint(a) => commands::mint::run(&ctx, a).await.map(|()| EXIT_OK),
+            Command::Login(a) => commands::login::run(&ctx, a).await.map(|()| EXIT_OK),
+            Command::Token(a) => commands::token::run(&ctx, a).await.map(|()| EXIT_OK),
+            Command::Status => commands::status::run(&ctx).map(|()| EXIT_OK),
+            Command::Logout => commands::logout::run(&ctx).await.map(|()| EXIT_OK),
+            Command::Decode(a) => commands::decode::run(&ctx, a).map(|()| EXIT_OK),
+            Command::Exec(a) => commands::exec::run(&ctx, a).await,
+            Command::Completions(_) => Ok(EXIT_OK),
+        }
+    })
+}

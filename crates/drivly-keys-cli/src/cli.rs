@@ -1,0 +1,305 @@
+//! The command-line surface (clap derive): commands, flags, help text with examples, and the
+//! documented `--json` fields and exit codes.
+//!
+//! Conventions: `--profile` (env `DRIVLY_KEYS_PROFILE`) and `--json` are global, so every
+//! command takes them; secrets are never accepted as arguments (argv is visible to every local
+//! user through `ps` and `/proc`), only on standard input or at a hidden prompt.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::EXIT_CODES_HELP;
+
+const TOP_AFTER_HELP: &str = "\
+Examples:
+  drivly-keys login --profile emulator
+  curl -H \"Authorization: Bearer $(drivly-keys token)\" https://commerce.driv.ly/api/invoices
+  drivly-keys exec -- ./integration-tests.sh
+  printf %s \"$KEY\" | drivly-keys keys add ci-key
+  drivly-keys mint --key ci-key --permissions invoices.read --expires 1h
+
+Tokens alone go to standard output; messages go to standard error. With --json, reports are
+one JSON document on standard output (field names are stable, camelCase) and errors are
+{\"error\":{\"code\":…,\"message\":…}} on standard error. Colour only on a terminal, never with
+NO_COLOR. Files live in DRIVLY_KEYS_HOME when set; secrets live only in the system keyring.";
+
+/// Fresh Drivly JWTs for scripts and terminals. Shares profiles, keys and sessions with the
+/// Drivly Keys desktop app.
+#[derive(Debug, Parser)]
+#[command(
+    name = "drivly-keys",
+    version,
+    after_help = format!("{TOP_AFTER_HELP}\n\n{EXIT_CODES_HELP}"),
+    propagate_version = true
+)]
+pub struct Cli {
+    /// The global options.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The profile (Drivly environment) to use; defaults to the active profile.
+    #[arg(long, global = true, env = "DRIVLY_KEYS_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Print the report as JSON on standard output (stable camelCase field names).
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List, add, remove and choose profiles.
+    #[command(subcommand)]
+    Profiles(ProfilesCommand),
+    /// Store, list, copy and remove API keys (kept in the system keyring).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Mint a JWT with a stored API key and print it.
+    #[command(after_help = "\
+Examples:
+  drivly-keys mint --key ci-key --permissions invoices.read,services.write
+  drivly-keys mint --key ci-key --permissions invoices.read --expires 30d
+  drivly-keys mint --key ci-key --permissions invoices.read --expires 2027-01-01T00:00:00Z
+
+--json fields: token, expires, profile, key, permissions")]
+    Mint(MintArgs),
+    /// Sign in with the browser (loopback redirect) and store the session.
+    #[command(after_help = "\
+Examples:
+  drivly-keys login
+  drivly-keys login --profile emulator --permissions invoices.read
+  drivly-keys login --no-browser      # prints the URL on standard error and waits
+
+The browser is $BROWSER when set (a command run with the URL), else xdg-open.
+--json fields: profile, sessionId, subject, permissions, jwtExpires")]
+    Login(LoginArgs),
+    /// Print a session JWT valid for at least --min-ttl seconds, refreshing when needed.
+    #[command(after_help = "\
+Examples:
+  drivly-keys token
+  curl -H \"Authorization: Bearer $(drivly-keys token --min-ttl 300)\" …
+
+No network call is made while the shared JWT has more than --min-ttl left.
+--json fields: token, expires, profile, sessionId")]
+    Token(TokenArgs),
+    /// Show profiles, stored keys and sessions with their state and time left.
+    #[command(after_help = "\
+Examples:
+  drivly-keys status
+  drivly-keys status --json | jq '.sessions[].secondsLeft'
+
+--json fields: activeProfile, profiles[{id,name,baseUrl,environment,active}], keyring{ok,code,
+message}, keys{total,byProfile}, sessions[{id,profileId,subject,permissions,created,lastRefresh,
+jwtExpires,secondsLeft,state}]")]
+    Status,
+    /// Sign out: revoke the profile's sessions on the server and delete them here.
+    #[command(after_help = "\
+Examples:
+  drivly-keys logout --profile emulator
+
+--json fields: profile, sessions[{id,outcome,reason}]")]
+    Logout,
+    /// Decode a JWT locally: claims, permissions table, expiry and warnings.
+    #[command(after_help = "\
+Examples:
+  drivly-keys decode \"$JWT\"
+  drivly-keys token | drivly-keys decode -
+
+Nothing is sent anywhere; the signature is not verified.
+--json fields: the inspector's (header, claims, alg, issuer, subject, kind, issuedAt, notBefore,
+expiresAt, secondsRemaining, permissions{granted,unrecognised,table}, warnings[{code,severity,
+message}])")]
+    Decode(DecodeArgs),
+    /// Run a command with DRIVLY_TOKEN and DRIVLY_API_URL set to a fresh token and the base URL.
+    #[command(after_help = "\
+Examples:
+  drivly-keys exec -- ./run-tests.sh
+  drivly-keys exec --profile emulator -- sh -c 'curl -H \"Authorization: Bearer $DRIVLY_TOKEN\" \"$DRIVLY_API_URL/invoices\"'
+
+The command's exit code is passed through.")]
+    Exec(ExecArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  drivly-keys completions bash > ~/.local/share/bash-completion/completions/drivly-keys
+  drivly-keys completions zsh > \"${fpath[1]}/_drivly-keys\"")]
+    Completions(CompletionsArgs),
+}
+
+/// `profiles …`.
+#[derive(Debug, Subcommand)]
+pub enum ProfilesCommand {
+    /// List profiles.
+    #[command(after_help = "\
+Examples:
+  drivly-keys profiles list --json
+
+--json fields: activeProfile, profiles[{id,name,baseUrl,environment,builtIn,active}]")]
+    List,
+    /// Add a profile.
+    #[command(after_help = "\
+Examples:
+  drivly-keys profiles add staging --url https://staging.example.com/api --env sandbox
+
+--json fields: id, name, baseUrl, environment")]
+    Add(ProfileAddArgs),
+    /// Remove a profile you added (its stored keys and sessions are kept).
+    #[command(after_help = "Examples:\n  drivly-keys profiles remove staging")]
+    Remove(ProfileNameArg),
+    /// Make a profile the active one (for the CLI and the desktop app).
+    #[command(after_help = "Examples:\n  drivly-keys profiles use emulator")]
+    Use(ProfileNameArg),
+}
+
+/// `profiles add`.
+#[derive(Debug, Args)]
+pub struct ProfileAddArgs {
+    /// The profile's name: lowercase letters, digits and '-'.
+    pub name: String,
+    /// The API base URL, for example https://commerce.driv.ly/api.
+    #[arg(long)]
+    pub url: String,
+    /// The environment badge (default: local for 127.0.0.1/localhost, else production).
+    #[arg(long = "env", value_enum)]
+    pub environment: Option<EnvArg>,
+}
+
+/// A profile's environment badge.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EnvArg {
+    /// Real money, real data.
+    Production,
+    /// Drivly's sandbox.
+    Sandbox,
+    /// A server on this machine.
+    Local,
+}
+
+/// A profile name argument.
+#[derive(Debug, Args)]
+pub struct ProfileNameArg {
+    /// The profile's name.
+    pub name: String,
+}
+
+/// `keys …`.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Store an API key: the secret is read from standard input or a hidden prompt.
+    #[command(after_help = "\
+Examples:
+  printf %s \"$DRIVLY_API_KEY\" | drivly-keys keys add ci-key
+  drivly-keys keys add laptop        # prompts without echo
+
+The key is never accepted as an argument. --json fields: id, label, profile, maskedTail, created")]
+    Add(KeyAddArgs),
+    /// List the profile's stored keys (never the secrets).
+    #[command(after_help = "\
+Examples:
+  drivly-keys keys list --json
+
+--json fields: profile, keys[{id,label,profile,created,lastUsed,maskedTail,missingSecret,note}]")]
+    List,
+    /// Copy a key to the clipboard (wl-copy or xclip; the key goes through a pipe).
+    #[command(after_help = "Examples:\n  drivly-keys keys copy ci-key")]
+    Copy(KeyLabelArg),
+    /// Remove a key from this computer (it is not revoked on the server).
+    #[command(after_help = "Examples:\n  drivly-keys keys remove ci-key")]
+    Remove(KeyLabelArg),
+}
+
+/// `keys add`.
+#[derive(Debug, Args)]
+pub struct KeyAddArgs {
+    /// A label, unique per profile.
+    pub label: String,
+    /// A free note shown in lists.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// A key label argument.
+#[derive(Debug, Args)]
+pub struct KeyLabelArg {
+    /// The key's label.
+    pub label: String,
+}
+
+/// `mint`.
+#[derive(Debug, Args)]
+pub struct MintArgs {
+    /// The label of the stored API key to mint with.
+    #[arg(long, value_name = "LABEL")]
+    pub key: String,
+    /// Comma-separated permissions, each <resource>.read or <resource>.write.
+    #[arg(long, value_name = "LIST")]
+    pub permissions: String,
+    /// Expiry: a duration (90s, 15m, 1h, 30d, 2w) or an ISO 8601 date/time
+    /// (2027-01-01T00:00:00Z). Default: the server's (one year on Drivly).
+    #[arg(long, value_name = "WHEN")]
+    pub expires: Option<String>,
+}
+
+/// `login`.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Comma-separated permissions to request, each <resource>.read or <resource>.write.
+    #[arg(long, value_name = "LIST")]
+    pub permissions: Option<String>,
+    /// Do not open a browser: print the URL on standard error and wait for the redirect.
+    #[arg(long)]
+    pub no_browser: bool,
+}
+
+/// `token`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The least time, in seconds, the printed token must stay valid. Default 120 (half the
+    /// lifetime for tokens living under 4 minutes).
+    #[arg(long, value_name = "SECONDS")]
+    pub min_ttl: Option<u64>,
+}
+
+/// `decode`.
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// The JWT, or `-` (the default) to read it from standard input.
+    #[arg(value_name = "TOKEN")]
+    pub token: Option<String>,
+}
+
+/// `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The least time, in seconds, the token must stay valid (as for `token`).
+    #[arg(long, value_name = "SECONDS")]
+    pub min_ttl: Option<u64>,
+    /// The command and its arguments (after `--`).
+    #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+/// `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_surface_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,12 @@
+//! One module per command; each takes the run's [`crate::context::Ctx`] and returns the exit
+//! code to use on success (0, or the child's code for `exec`).
+
+pub mod decode;
+pub mod exec;
+pub mod keys;
+pub mod login;
+pub mod logout;
+pub mod mint;
+pub mod profiles;
+pub mod status;
+pub mod token;

@@ -1,0 +1,97 @@
+//! What every command starts from: the app's folders, the profile store and, only when a
+//! command needs a secret, the vault over the real system keyring.
+//!
+//! Invariants: the CLI never keeps its own copy of anything. Folders come from
+//! [`AppPaths::from_env`] (so `DRIVLY_KEYS_HOME` is honoured), profiles from [`ProfileStore`],
+//! secrets from [`Vault`] over [`KeyringStore::open_platform`], which refuses the keyring
+//! crate's mock and any non-persistent store: there is no plaintext fallback. The keyring is
+//! opened lazily so `profiles`, `decode` and `completions` work without one.
+
+use std::sync::Arc;
+
+use drivly_core::app_paths::AppPaths;
+use drivly_core::profile::store::ProfileStore;
+use drivly_core::profile::{Profile, ProfileId};
+use drivly_core::vault::{KeyringOptions, KeyringStore, SecretStore, Vault};
+
+use crate::error::CliError;
+use crate::output::Out;
+
+/// The shared state of one command run.
+#[derive(Debug)]
+pub struct Ctx {
+    /// The app's folders.
+    pub paths: AppPaths,
+    /// The profile store.
+    pub profiles: ProfileStore,
+    /// Output settings.
+    pub out: Out,
+    /// The `--profile` value (or `DRIVLY_KEYS_PROFILE`), unparsed.
+    profile_arg: Option<String>,
+}
+
+impl Ctx {
+    /// Opens the folders and the profile store, and shows any config notice once.
+    ///
+    /// # Errors
+    /// When the folders cannot be found or created, or the config file is unusable.
+    pub fn open(out: Out, profile_arg: Option<String>) -> Result<Self, CliError> {
+        let paths = AppPaths::from_env().map_err(CliError::core)?;
+        let profiles = ProfileStore::open(&paths).map_err(CliError::core)?;
+        for notice in profiles.take_notices() {
+            out.warn(&notice.message());
+        }
+        Ok(Self {
+            paths,
+            profiles,
+            out,
+            profile_arg: profile_arg.filter(|p| !p.trim().is_empty()),
+        })
+    }
+
+    /// The profile this run works on: `--profile`/`DRIVLY_KEYS_PROFILE`, else the active one.
+    ///
+    /// # Errors
+    /// `invalid_profile_name` (exit 2) or `profile_not_found` (exit 6).
+    pub fn profile(&self) -> Result<Profile, CliError> {
+        match &self.profile_arg {
+            Some(name) => {
+                let id = ProfileId::parse(name.trim()).map_err(CliError::core)?;
+                self.profiles.get(&id).map_err(CliError::core)
+            }
+            None => self.profiles.active().map_err(CliError::core),
+        }
+    }
+
+    /// Opens the vault over the system keyring, proving first that the keyring works.
+    ///
+    /// # Errors
+    /// A `keyring_*` error (exit 5) when the keyring is unavailable or locked.
+    pub fn vault(&self) -> Result<Vault, CliError> {
+        let store =
+            KeyringStore::open_platform(KeyringOptions::from_env()).map_err(CliError::core)?;
+        let store: Arc<dyn SecretStore> = Arc::new(store);
+        let (vault, report) = Vault::open(&self.paths, store).map_err(CliError::core)?;
+        if let Some(error) = &report.store_error {
+            return Err(CliError::Core {
+                code: keyring_code(&error.code),
+                message: error.message.clone(),
+            });
+        }
+        for notice in &report.file_notices {
+            self.out.warn(&notice.message());
+        }
+        Ok(vault)
+    }
+}
+
+/// The static code for a reported keyring error (reports carry owned strings).
+fn keyring_code(code: &str) -> &'static str {
+    match code {
+        "keyring_locked" => "keyring_locked",
+        "keyring_timeout" => "keyring_timeout",
+        "keyring_unavailable" => "keyring_unavailable",
+        "keyring_not_platform" => "keyring_not_platform",
+        _ => "keyring_error",
+    }
+}

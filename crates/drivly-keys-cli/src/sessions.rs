@@ -1,0 +1,119 @@
+//! Getting a fresh session JWT for `token` and `exec`, and starting a session's refresher for
+//! `logout`.
+//!
+//! The fast path reads the JWT the app or another `drivly-keys` process shared in the keyring
+//! and prints it when it has at least the wanted time left: no network, no lock. Otherwise the
+//! core's [`SessionRefresher`] takes over: it refreshes under the cross-process lock, re-reads
+//! the shared JWT under it (so twenty processes at expiry cause one refresh), writes a rotated
+//! refresh token first, and shares the new JWT. The CLI adds no refresh logic of its own.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use drivly_core::client::DrivlyClient;
+use drivly_core::clock::SystemClock;
+use drivly_core::profile::Profile;
+use drivly_core::secret::Jwt;
+use drivly_core::session::{
+    NoEvents, RefreshPolicy, RefresherConfig, RefresherDeps, SessionRefresher, SessionStore,
+    meta_from_record,
+};
+use drivly_core::vault::{JournalState, SessionRecord, Vault};
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// A JWT ready to print.
+#[derive(Debug)]
+pub struct FreshToken {
+    /// The token.
+    pub jwt: Jwt,
+    /// When it expires (from the server's answer).
+    pub expires: DateTime<Utc>,
+    /// The session it belongs to.
+    pub session: SessionRecord,
+}
+
+/// The profile's sessions, newest first (active records only).
+///
+/// # Errors
+/// Vault index errors.
+pub fn sessions_for(vault: &Vault, profile: &Profile) -> Result<Vec<SessionRecord>, CliError> {
+    let mut sessions: Vec<SessionRecord> = vault
+        .list_sessions()
+        .map_err(CliError::core)?
+        .into_iter()
+        .filter(|s| s.profile_id == profile.id && s.state == JournalState::Active)
+        .collect();
+    sessions.sort_by(|a, b| b.created.cmp(&a.created));
+    Ok(sessions)
+}
+
+/// Starts the core refresher for `record` over the keyring, with lock files in the data folder
+/// (the same folder the desktop app uses).
+///
+/// # Errors
+/// `client_setup_failed` or `invalid_request` when the profile's URL is unusable.
+pub async fn start_refresher(
+    ctx: &Ctx,
+    vault: Arc<Vault>,
+    profile: &Profile,
+    record: &SessionRecord,
+) -> Result<SessionRefresher, CliError> {
+    let client = DrivlyClient::new(profile).map_err(CliError::core)?;
+    let store: Arc<dyn SessionStore> = vault;
+    let deps = RefresherDeps {
+        issuer: Arc::new(client),
+        store,
+        events: Arc::new(NoEvents),
+        clock: Arc::new(SystemClock),
+    };
+    let config = RefresherConfig::new(ctx.paths.data_dir());
+    Ok(SessionRefresher::start(meta_from_record(record), deps, config).await)
+}
+
+/// A session JWT for the profile with at least `min_ttl` left (the policy's default when
+/// `None`).
+///
+/// # Errors
+/// `not_signed_in` (exit 3) without a session, the refresher's errors otherwise.
+pub async fn fresh_token(
+    ctx: &Ctx,
+    vault: Arc<Vault>,
+    profile: &Profile,
+    min_ttl: Option<u64>,
+) -> Result<FreshToken, CliError> {
+    let record = sessions_for(&vault, profile)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| CliError::NotSignedIn(profile.id.to_string()))?;
+    let meta = meta_from_record(&record);
+    let shared = SessionStore::shared_jwt(vault.as_ref(), &meta.id).map_err(CliError::core)?;
+    if let Some(shared) = shared {
+        let lifetime = RefreshPolicy::lifetime(shared.requested_at, shared.expires);
+        let policy = RefreshPolicy::default();
+        let need = match min_ttl {
+            Some(secs) => TimeDelta::seconds(i64::try_from(secs).unwrap_or(i64::MAX / 1000)),
+            None => policy.default_min_ttl(lifetime),
+        };
+        let times = policy.plan(shared.requested_at, shared.expires, 1.0);
+        if policy.can_serve(&times, Utc::now(), need) {
+            tracing::debug!("serving the shared JWT without a network call");
+            return Ok(FreshToken {
+                jwt: shared.jwt,
+                expires: shared.expires,
+                session: record,
+            });
+        }
+    }
+    let refresher = start_refresher(ctx, Arc::clone(&vault), profile, &record).await?;
+    let wanted = min_ttl.map(Duration::from_secs);
+    let jwt = refresher.token(wanted).await.map_err(CliError::session)?;
+    let expires = refresher.view().meta.jwt_expires.unwrap_or_else(Utc::now);
+    Ok(FreshToken {
+        jwt,
+        expires,
+        session: record,
+    })
+}
