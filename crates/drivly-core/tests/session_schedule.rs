@@ -295,3 +295,29 @@ async fn an_eight_hour_suspend_is_noticed_by_the_tick() {
     );
     assert_eq!(s.calls(), 1);
 }
+
+#[tokio::test]
+async fn a_caller_right_after_a_backwards_step_gets_a_fresh_token() {
+    let s = Setup::new(Vec::new()).await;
+    s.clock.set(t0() - TimeDelta::hours(2));
+    // Whether the tick or this call notices first, one refresh happens and its token is served.
+    let jwt = s.refresher.token(None).await.expect("token");
+    assert_eq!(jwt.expose_secret(), "jwt-1");
+    assert_eq!(s.calls(), 1);
+}
+
+#[tokio::test]
+async fn dropping_the_handle_stops_all_refreshing() {
+    let s = Setup::new(Vec::new()).await;
+    let Setup {
+        clock,
+        issuer,
+        refresher,
+        _dir,
+    } = s;
+    drop(refresher);
+    clock.advance(TimeDelta::hours(1));
+    // Long enough for many ticks of a task that was still running.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(issuer.calls.load(Ordering::SeqCst), 0);
+}

@@ -163,7 +163,9 @@ impl Actor {
 
     /// The command loop; returns when cancelled or when every handle is gone.
     pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
-        loop {
+        // Checked at the top too: a task first polled after its handle was dropped must not
+        // start a refresh.
+        while !self.cancel.is_cancelled() {
             let now = self.deps.clock.now();
             let went_back = self.config.policy.clock_went_back(self.last_wall, now);
             self.last_wall = now;
@@ -360,6 +362,8 @@ impl Actor {
             mono_refresh_at: mono_now + to_std(times.refresh_at - now),
             mono_expires: mono_now + to_std(times.expires - now),
         });
+        // A token obtained now is judged against now: a clock step before it no longer counts.
+        self.last_wall = now;
         if !matches!(self.state, SessionState::Active) {
             self.state = SessionState::Active;
         }
@@ -468,7 +472,7 @@ impl Actor {
             let times = self
                 .config
                 .policy
-                .plan(shared.requested_at, shared.expires, 1.0);
+                .plan(shared.requested_at, shared.expires, 0.0);
             let need = self.needed(min_ttl, &times);
             if self.is_newer(&shared)
                 && !self.config.policy.due(&times, now).is_due()
@@ -486,6 +490,7 @@ impl Actor {
             self.deps.issuer.refresh(&refresh_token),
         );
         let outcome = tokio::select! {
+            biased;
             () = self.cancel.cancelled() => return Err(SessionError::Stopped),
             outcome = call => outcome.unwrap_or_else(|_| Err(IssueError::Transient {
                 code: "timeout",
