@@ -55,10 +55,16 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List, add, remove and choose profiles.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  drivly-keys profiles list\n  drivly-keys profiles add staging --url https://staging.example.com/api --env sandbox\n  drivly-keys profiles use emulator"
+    )]
     Profiles(ProfilesCommand),
     /// Store, list, copy and remove API keys (kept in the system keyring).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  printf %s \"$DRIVLY_API_KEY\" | drivly-keys keys add ci-key\n  drivly-keys keys list --json\n  drivly-keys keys copy ci-key\n  drivly-keys keys remove ci-key"
+    )]
     Keys(KeysCommand),
     /// Mint a JWT with a stored API key and print it.
     #[command(after_help = "\

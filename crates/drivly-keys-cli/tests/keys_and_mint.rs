@@ -1,0 +1,199 @@
+//! API keys and minting against the emulator and the real keyring: `keys add` from a pipe,
+//! `keys list|copy|remove`, `mint` with and without `--json`, server rejections (7), an
+//! unreachable server (4), and a canary key that never reaches argv, output or files.
+
+mod common;
+
+use common::{
+    World, assert_not_in_output, claims, config_with_key, exit, keyring_required, ok, stderr,
+    stdout,
+};
+use drivly_emulator::Endpoint;
+
+const CANARY: &str = "sk_test_CANARY_7f3a9c1e5b2d4f6a8c0e";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_from_a_pipe_then_mint_list_copy_remove() {
+    if !keyring_required("keys_from_a_pipe_then_mint_list_copy_remove") {
+        return;
+    }
+    let w = World::with_emulator(config_with_key(CANARY)).await;
+    let out = w
+        .run_with_stdin(
+            &["keys", "add", "ci-key", "--json"],
+            Some(&format!("{CANARY}\n")),
+        )
+        .await;
+    ok(&out);
+    assert_not_in_output(&out, CANARY);
+    let added: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(added["label"], "ci-key");
+    assert_eq!(added["maskedTail"], "••••8c0e");
+    // A duplicate label is refused without touching the first key.
+    let out = w
+        .run_with_stdin(&["keys", "add", "CI-key"], Some(CANARY))
+        .await;
+    exit(&out, 1);
+    assert!(stderr(&out).contains("already has a key labelled"));
+    // An empty pipe is a usage error.
+    exit(
+        &w.run_with_stdin(&["keys", "add", "empty"], Some("\n"))
+            .await,
+        2,
+    );
+
+    let out = w.run(&["keys", "list", "--json"]).await;
+    ok(&out);
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(list["profile"], "emulator");
+    assert_eq!(list["keys"].as_array().unwrap().len(), 1);
+    assert_not_in_output(&out, CANARY);
+
+    // Mint: the token alone on standard output.
+    let out = w
+        .run(&[
+            "mint",
+            "--key",
+            "ci-key",
+            "--permissions",
+            "invoices.read,services.write",
+            "--expires",
+            "1h",
+        ])
+        .await;
+    ok(&out);
+    assert_not_in_output(&out, CANARY);
+    let jwt = stdout(&out).trim().to_owned();
+    assert_eq!(jwt.split('.').count(), 3);
+    let c = claims(&jwt);
+    assert_eq!(
+        c["permissions"],
+        serde_json::json!(["invoices.read", "services.write"])
+    );
+    assert_eq!(c["kind"], "api");
+    let left = common::seconds_left(&jwt);
+    assert!((3500..=3601).contains(&left), "{left}");
+    assert!(
+        !stderr(&out).contains(&jwt),
+        "the token is not repeated on standard error"
+    );
+    let out = w
+        .run(&[
+            "mint",
+            "--key",
+            "ci-key",
+            "--permissions",
+            "invoices.read",
+            "--expires",
+            "2099-01-01T00:00:00Z",
+            "--json",
+        ])
+        .await;
+    ok(&out);
+    let minted: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(minted["expires"], "2099-01-01T00:00:00Z");
+    assert_eq!(minted["key"], "ci-key");
+    assert!(minted["token"].as_str().unwrap().starts_with("ey"));
+
+    // The server's 403 and 400 are exit 7; an unknown key label is exit 6.
+    w.emu().fail_next(Endpoint::Mint, 1, 403, None);
+    exit(
+        &w.run(&["mint", "--key", "ci-key", "--permissions", "invoices.read"])
+            .await,
+        7,
+    );
+    w.emu().fail_next(Endpoint::Mint, 1, 400, None);
+    exit(
+        &w.run(&["mint", "--key", "ci-key", "--permissions", "invoices.read"])
+            .await,
+        7,
+    );
+    let out = w
+        .run(&["mint", "--key", "nope", "--permissions", "invoices.read"])
+        .await;
+    exit(&out, 6);
+    assert!(stderr(&out).contains("no API key labelled 'nope'"));
+
+    // copy: the key goes to the clipboard tool through a pipe, never as an argument.
+    let bin = tempfile::tempdir().unwrap();
+    let captured = bin.path().join("captured");
+    let fake = bin.path().join("xclip");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\necho \"$@\" > '{0}.args'\ncat > '{0}'\n",
+            captured.display()
+        ),
+    )
+    .unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(
+        &mut std::fs::metadata(&fake).unwrap().permissions(),
+        0o755,
+    );
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = w.cmd();
+    let out = cmd
+        .args(["keys", "copy", "ci-key"])
+        .env("PATH", path)
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    ok(&out);
+    assert_not_in_output(&out, CANARY);
+    assert_eq!(std::fs::read_to_string(&captured).unwrap(), CANARY);
+    assert!(
+        !std::fs::read_to_string(format!("{}.args", captured.display()))
+            .unwrap()
+            .contains(CANARY)
+    );
+
+    // Status counts the key; nothing secret is in any file of the home folder.
+    let out = w.run(&["status", "--json"]).await;
+    ok(&out);
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(status["keys"]["byProfile"]["emulator"], 1);
+    assert_eq!(status["keyring"]["ok"], true);
+    w.assert_not_in_files(CANARY);
+    w.assert_not_in_files(&jwt);
+
+    let out = w.run(&["keys", "remove", "ci-key"]).await;
+    ok(&out);
+    assert!(stderr(&out).contains("still works on the server"));
+    exit(&w.run(&["keys", "copy", "ci-key"]).await, 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rejected_keys_and_unreachable_servers_have_their_exit_codes() {
+    if !keyring_required("rejected_keys_and_unreachable_servers_have_their_exit_codes") {
+        return;
+    }
+    let w = World::with_emulator(config_with_key(CANARY)).await;
+    // A key the server does not know: 401 on mint is exit 7, and the key is not echoed.
+    let wrong = "sk_test_CANARY_wrong_0000000000000000";
+    ok(&w
+        .run_with_stdin(&["keys", "add", "wrong"], Some(wrong))
+        .await);
+    let out = w
+        .run(&["mint", "--key", "wrong", "--permissions", "invoices.read"])
+        .await;
+    exit(&out, 7);
+    assert_not_in_output(&out, wrong);
+    // A server that is not there: exit 4.
+    ok(&w
+        .run_with_stdin(&["keys", "add", "good"], Some(CANARY))
+        .await);
+    let mut cmd = w.cmd();
+    let out = cmd
+        .args(["mint", "--key", "good", "--permissions", "invoices.read"])
+        .env("DRIVLY_KEYS_EMULATOR_URL", "http://127.0.0.1:9/api")
+        .output()
+        .unwrap();
+    exit(&out, 4);
+    assert!(stderr(&out).contains("could not reach the server"));
+    assert_not_in_output(&out, CANARY);
+}
