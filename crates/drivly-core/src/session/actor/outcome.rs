@@ -1,0 +1,197 @@
+//! What the refresher does with a refresh's outcome, and sign-out: the half of the task that
+//! writes secrets. Order on success: rotated refresh token first (retried, held in memory if
+//! the keyring refuses), then the shared JWT, then the metadata, then the view and events. A
+//! result that arrives after the session was signed out is discarded (and a rotated token it
+//! carried is revoked), so sign-out never has a secret written back behind it.
+
+use super::{Actor, SKEW_TOLERANCE_SECS, STORE_WRITE_ATTEMPTS, blocking};
+use crate::ErrorCode;
+use crate::secret::RefreshToken;
+use crate::session::error::SessionError;
+use crate::session::lock::RefreshLock;
+use crate::session::model::{LastError, SessionState};
+use crate::session::ports::{
+    IssuedTokens, Revocation, RevokeResult, SessionEvent, SharedJwt, StoreError,
+};
+
+impl Actor {
+    /// Writes a refresh token, retrying a few times (the keyring can be briefly busy).
+    pub(super) async fn write_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError> {
+        let mut last = StoreError::Failed("no attempt was made".into());
+        for _ in 0..STORE_WRITE_ATTEMPTS {
+            let (id, token) = (self.meta.id.clone(), token.clone());
+            match blocking(&self.deps.store, move |s| s.put_refresh_token(&id, &token)).await {
+                Ok(()) => return Ok(()),
+                Err(e) => last = e,
+            }
+        }
+        Err(last)
+    }
+
+    pub(super) async fn succeeded(&mut self, tokens: IssuedTokens) -> Result<(), SessionError> {
+        let IssuedTokens {
+            jwt,
+            refresh_token,
+            expires,
+            requested_at,
+            token_exp,
+        } = tokens;
+        // Signed out meanwhile by something that did not take the lock: discard the result, and
+        // revoke a rotated token so no live session is left behind on the server.
+        let id = self.meta.id.clone();
+        let still_signed_in = blocking(&self.deps.store, move |s| s.refresh_token(&id))
+            .await
+            .map_or(true, |found| found.is_some());
+        if !still_signed_in {
+            if let Some(rotated) = &refresh_token {
+                let _ = tokio::time::timeout(
+                    self.config.request_timeout,
+                    self.deps.issuer.revoke(rotated),
+                )
+                .await;
+            }
+            self.become_signed_out(Revocation::RemovedLocallyOnly {
+                reason: "the session was signed out while it was being refreshed".into(),
+            });
+            return Err(SessionError::SignedOut);
+        }
+        let mut store_failure = None;
+        if let Some(rotated) = refresh_token
+            && let Err(e) = self.write_refresh_token(&rotated).await
+        {
+            tracing::warn!(session = %self.meta.id, code = e.code(), "could not store the rotated refresh token");
+            self.deps.events.emit(SessionEvent::StoreFailed {
+                session_id: self.meta.id.clone(),
+                code: e.code().to_owned(),
+                message: e.to_string(),
+            });
+            self.unsaved_refresh_token = Some(rotated);
+            store_failure = Some(e);
+        }
+        let shared = SharedJwt {
+            jwt,
+            requested_at,
+            expires,
+        };
+        let (id, to_share) = (self.meta.id.clone(), shared.clone());
+        if let Err(e) = blocking(&self.deps.store, move |s| s.put_shared_jwt(&id, &to_share)).await
+        {
+            tracing::warn!(session = %self.meta.id, code = e.code(), "could not share the JWT with other processes");
+        }
+        if let Some(difference_secs) =
+            crate::session::policy::expiry_skew_secs(expires, token_exp, SKEW_TOLERANCE_SECS)
+        {
+            tracing::warn!(session = %self.meta.id, difference_secs, "the token's exp disagrees with the response's expiry");
+            self.deps.events.emit(SessionEvent::ExpirySkew {
+                session_id: self.meta.id.clone(),
+                difference_secs,
+            });
+        }
+        self.install(shared);
+        self.meta.last_refresh = Some(self.deps.clock.now());
+        self.failures = 0;
+        if let Some(e) = store_failure {
+            // The JWT is good and is served; the refresh token waits in memory for a retry.
+            let _ = self.fail(e.code(), e.to_string(), None, false);
+        }
+        self.save_and_publish().await;
+        Ok(())
+    }
+
+    pub(super) async fn save_and_publish(&mut self) {
+        let meta = self.meta.clone();
+        if let Err(e) = blocking(&self.deps.store, move |s| s.save_record(&meta)).await {
+            tracing::warn!(session = %self.meta.id, code = e.code(), "could not save the session record");
+        }
+        self.publish();
+    }
+
+    pub(super) async fn needs_sign_in(&mut self, message: String) -> SessionError {
+        // The refresh token is dead: drop it, and the JWT with it (the server ended the session).
+        let id = self.meta.id.clone();
+        if let Err(e) = blocking(&self.deps.store, move |s| s.delete_secrets(&id)).await {
+            tracing::warn!(session = %self.meta.id, code = e.code(), "could not delete the dead refresh token");
+        }
+        self.current = None;
+        self.unsaved_refresh_token = None;
+        self.meta.next_refresh = None;
+        tracing::info!(session = %self.meta.id, "the session needs a new sign-in");
+        self.state = SessionState::NeedsSignIn {
+            reason: LastError {
+                code: "sign_in_needed".into(),
+                message: message.clone(),
+            },
+        };
+        self.save_and_publish().await;
+        self.deps.events.emit(SessionEvent::SignInNeeded {
+            session_id: self.meta.id.clone(),
+            profile_id: self.meta.profile_id.to_string(),
+            message: message.clone(),
+        });
+        SessionError::NeedsSignIn { message }
+    }
+
+    pub(super) fn become_signed_out(&mut self, revocation: Revocation) {
+        self.current = None;
+        self.unsaved_refresh_token = None;
+        self.meta.next_refresh = None;
+        self.meta.jwt_expires = None;
+        self.set_state(SessionState::SignedOut);
+        self.deps.events.emit(SessionEvent::SignedOut {
+            session_id: self.meta.id.clone(),
+            revocation,
+        });
+    }
+
+    pub(super) async fn sign_out(&mut self) -> Result<Revocation, SessionError> {
+        if matches!(self.state, SessionState::SignedOut) {
+            return Ok(Revocation::RemovedLocallyOnly {
+                reason: "the session was already signed out".into(),
+            });
+        }
+        let lock = RefreshLock::acquire(
+            &self.config.lock_dir,
+            &self.meta.id,
+            self.config.lock_timeout,
+        )
+        .await;
+        if let Err(e) = &lock {
+            // Signing out must not be blocked by a stuck refresh elsewhere.
+            tracing::warn!(session = %self.meta.id, code = e.code(), "signing out without the session lock");
+        }
+        let id = self.meta.id.clone();
+        let stored = blocking(&self.deps.store, move |s| s.refresh_token(&id))
+            .await
+            .ok()
+            .flatten();
+        let refresh_token = self.unsaved_refresh_token.take().or(stored);
+        let revocation = match refresh_token {
+            None => Revocation::RemovedLocallyOnly {
+                reason: "no refresh token was stored, so there was nothing to revoke on the server"
+                    .into(),
+            },
+            Some(token) => {
+                let call = self.deps.issuer.revoke(&token);
+                match tokio::time::timeout(self.config.request_timeout, call).await {
+                    Ok(Ok(RevokeResult::Revoked)) => Revocation::Revoked,
+                    Ok(Ok(RevokeResult::AlreadyInvalid)) => Revocation::AlreadyInvalid,
+                    Ok(Ok(RevokeResult::NotSupported)) => Revocation::RemovedLocallyOnly {
+                        reason: "the server has no revoke endpoint; the session stays valid there until it ends on the server".into(),
+                    },
+                    Ok(Err(e)) => Revocation::RemovedLocallyOnly {
+                        reason: format!("the server could not be asked to revoke it: {e}"),
+                    },
+                    Err(_) => Revocation::RemovedLocallyOnly {
+                        reason: "the server did not answer the revoke in time".into(),
+                    },
+                }
+            }
+        };
+        let id = self.meta.id.clone();
+        let deleted = blocking(&self.deps.store, move |s| s.delete_secrets(&id)).await;
+        self.become_signed_out(revocation.clone());
+        drop(lock);
+        deleted?;
+        Ok(revocation)
+    }
+}
