@@ -287,7 +287,13 @@ impl DurableFile {
                 .map_err(|s| io("sync", &staged, s))?;
         }
         let backup = self.backup_path();
-        rename_with_retry(&staged, &backup).map_err(|s| io("back up", &backup, s))
+        rename_with_retry(&staged, &backup).map_err(|s| io("back up", &backup, s))?;
+        // When `.bak` already is a link to the current file (a writer was killed between its
+        // two renames), POSIX rename does nothing and leaves the staged name: remove it.
+        if staged.exists() {
+            let _ = fs::remove_file(&staged);
+        }
+        Ok(())
     }
 
     /// Moves the file aside as `<name>.corrupt-<timestamp>` and returns the new path.
