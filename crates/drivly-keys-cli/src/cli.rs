@@ -256,6 +256,7 @@ pub struct MintArgs {
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// Comma-separated permissions to request, each <resource>.read or <resource>.write.
+    /// Default: read access to the documented resources (invoices.read,services.read).
     #[arg(long, value_name = "LIST")]
     pub permissions: Option<String>,
     /// Do not open a browser: print the URL on standard error and wait for the redirect.

@@ -72,7 +72,7 @@ mod tests {
     use super::*;
 
     fn now() -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default()
+        DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default()
     }
 
     #[test]

@@ -11,6 +11,7 @@ use drivly_core::jwt::inspect;
 use drivly_core::login::{
     LOGIN_TTL, LoginOutcome, LoginRegistry, LoopbackListener, parse_callback,
 };
+use drivly_core::permissions::KNOWN_RESOURCES;
 use drivly_core::secret::{Jwt, RefreshToken};
 use drivly_core::session::{SessionId, SessionMeta, SessionStore, SharedJwt, establish};
 use serde::Serialize;
@@ -45,7 +46,15 @@ struct Issued {
 /// Usage errors for `--permissions`; keyring errors (checked before the browser opens);
 /// loopback, callback, server and store errors; [`CliError::LoginDenied`].
 pub async fn run(ctx: &Ctx, args: &LoginArgs) -> Result<(), CliError> {
-    let requested = permissions_arg(args.permissions.as_deref().unwrap_or(""), false)?;
+    let requested = match args.permissions.as_deref() {
+        Some(list) => permissions_arg(list, true)?,
+        // Read access to the resources Drivly documents: enough to look around, nothing more.
+        None => KNOWN_RESOURCES
+            .iter()
+            .filter(|r| r.documented)
+            .map(|r| format!("{}.read", r.name))
+            .collect(),
+    };
     let profile = ctx.profile()?;
     let client = DrivlyClient::new(&profile).map_err(CliError::core)?;
     // The keyring must work before the user spends time in the browser.

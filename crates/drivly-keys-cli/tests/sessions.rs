@@ -1,0 +1,250 @@
+//! Browser sessions end to end: `login --no-browser` completed by following the printed URL
+//! through the emulator's pages and requesting the loopback redirect; `token` across several
+//! short JWT lifetimes; twenty parallel `token` processes at expiry causing exactly one
+//! refresh; `exec` handing a valid token to a child; `status`; `logout`; sign-in needed (3).
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{
+    World, assert_not_in_output, exit, keyring_required, ok, seconds_left, stderr, stdout, wait,
+};
+use drivly_emulator::Config;
+
+fn short_lived(secs: u64) -> Config {
+    Config {
+        jwt_lifetime: Duration::from_secs(secs),
+        ..Config::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_token_exec_status_logout() {
+    if !keyring_required("login_token_exec_status_logout") {
+        return;
+    }
+    let w = World::with_emulator(Config::default()).await;
+    // Before signing in: exit 3 with a specific message.
+    let out = w.run(&["token"]).await;
+    exit(&out, 3);
+    assert!(stderr(&out).contains("no signed-in session for the profile 'emulator'"));
+
+    let out = w.login(&["--permissions", "invoices.read", "--json"]).await;
+    ok(&out);
+    let login: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(login["profile"], "emulator");
+    assert_eq!(login["permissions"], serde_json::json!(["invoices.read"]));
+    assert!(login["subject"].is_string());
+
+    // A fresh token with no network call.
+    let before = w.emu().request_log().len();
+    let out = w.run(&["token"]).await;
+    ok(&out);
+    let jwt = stdout(&out).trim().to_owned();
+    assert!(seconds_left(&jwt) > 500);
+    assert_eq!(
+        w.emu().request_log().len(),
+        before,
+        "token must not hit the network while fresh"
+    );
+    assert_not_in_output(&w.run(&["status"]).await, &jwt);
+    let out = w.run(&["token", "--json"]).await;
+    ok(&out);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["token"], jwt.as_str());
+    assert_eq!(doc["profile"], "emulator");
+
+    // The token works against the API.
+    let api = format!("{}/invoices", w.emu().base_url());
+    let answer = reqwest::Client::new()
+        .get(api)
+        .bearer_auth(&jwt)
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success());
+
+    // exec passes a valid token and the base URL to the child, and its exit code back.
+    let out = w
+        .run(&["exec", "--", "sh", "-c", "printf %s \"$DRIVLY_TOKEN\""])
+        .await;
+    ok(&out);
+    assert_eq!(stdout(&out), jwt);
+    let out = w
+        .run(&["exec", "--", "sh", "-c", "printf %s \"$DRIVLY_API_URL\""])
+        .await;
+    assert_eq!(
+        stdout(&out),
+        w.emu().base_url().as_str().trim_end_matches('/')
+    );
+    exit(&w.run(&["exec", "--", "sh", "-c", "exit 9"]).await, 9);
+
+    // status: the session with its state and time left.
+    let out = w.run(&["status", "--json"]).await;
+    ok(&out);
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let session = &status["sessions"][0];
+    assert_eq!(session["profileId"], "emulator");
+    assert_eq!(session["state"], "active");
+    assert!(session["secondsLeft"].as_i64().unwrap() > 500);
+    let out = w.run(&["status"]).await;
+    ok(&out);
+    assert!(stderr(&out).contains("expires in"));
+
+    // Neither the JWT nor anything else secret is in a file.
+    w.assert_not_in_files(&jwt);
+
+    // logout revokes on the server; then sign-in is needed again.
+    let out = w.run(&["logout", "--json"]).await;
+    ok(&out);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["sessions"][0]["outcome"], "revoked");
+    assert!(
+        w.emu()
+            .request_log()
+            .iter()
+            .any(|r| r.path == "/api/auth/revoke")
+    );
+    exit(&w.run(&["token"]).await, 3);
+    let out = w.run(&["logout"]).await;
+    ok(&out);
+    assert!(stderr(&out).contains("nothing to do"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_stays_valid_across_several_short_lifetimes() {
+    if !keyring_required("token_stays_valid_across_several_short_lifetimes") {
+        return;
+    }
+    let w = World::with_emulator(short_lived(4)).await;
+    ok(&w.login(&[]).await);
+    let start = std::time::Instant::now();
+    let mut tokens = std::collections::BTreeSet::new();
+    while start.elapsed() < Duration::from_secs(13) {
+        let out = w.run(&["token"]).await;
+        ok(&out);
+        let jwt = stdout(&out).trim().to_owned();
+        let left = seconds_left(&jwt);
+        assert!(left >= 1, "a token with {left} s left was printed");
+        tokens.insert(jwt);
+        wait(0.5).await;
+    }
+    assert!(
+        w.refreshes() >= 3,
+        "several lifetimes passed: {} refreshes",
+        w.refreshes()
+    );
+    assert!(tokens.len() >= 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn twenty_parallel_token_processes_at_expiry_refresh_once() {
+    if !keyring_required("twenty_parallel_token_processes_at_expiry_refresh_once") {
+        return;
+    }
+    let w = World::with_emulator(short_lived(2)).await;
+    ok(&w.login(&[]).await);
+    wait(2.5).await; // the session's JWT has expired
+    w.emu().set_jwt_lifetime(Duration::from_secs(120));
+    let before = w.refreshes();
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            let mut cmd = w.cmd();
+            cmd.args(["token", "--min-ttl", "30"])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            cmd.spawn().unwrap()
+        })
+        .collect();
+    let outputs = tokio::task::spawn_blocking(move || {
+        children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    let mut tokens = std::collections::BTreeSet::new();
+    for out in &outputs {
+        ok(out);
+        let jwt = stdout(out).trim().to_owned();
+        assert!(seconds_left(&jwt) >= 30);
+        tokens.insert(jwt);
+    }
+    assert_eq!(
+        w.refreshes() - before,
+        1,
+        "exactly one refresh for twenty processes"
+    );
+    assert_eq!(tokens.len(), 1, "every process printed the one fresh token");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_refresh_token_means_sign_in_again() {
+    if !keyring_required("a_dead_refresh_token_means_sign_in_again") {
+        return;
+    }
+    let w = World::with_emulator(short_lived(2)).await;
+    ok(&w.login(&[]).await);
+    wait(2.5).await;
+    w.emu().refresh_invalid_grant(true);
+    let out = w.run(&["token", "--json"]).await;
+    exit(&out, 3);
+    let err: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(err["error"]["code"], "sign_in_needed");
+    // The status says so too.
+    let out = w.run(&["status", "--json"]).await;
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(status["sessions"][0]["state"], "needs_sign_in");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_opens_the_browser_from_the_browser_variable() {
+    if !keyring_required("login_opens_the_browser_from_the_browser_variable") {
+        return;
+    }
+    let w = World::with_emulator(Config::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("url");
+    let script = dir.path().join("browser.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf %s \"$1\" > '{}.tmp' && mv '{0}.tmp' '{0}'\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut cmd = w.cmd();
+    cmd.args(["login"])
+        .env("BROWSER", &script)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let mut url = None;
+    for _ in 0..200 {
+        if let Ok(text) = std::fs::read_to_string(&file) {
+            url = Some(text);
+            break;
+        }
+        wait(0.05).await;
+    }
+    let authorize = url::Url::parse(&url.expect("the browser command ran")).unwrap();
+    let (email, password) = w.emu().demo_user();
+    let redirect =
+        drivly_emulator::testing::complete_browser_login(&authorize, &email, &password, true)
+            .await
+            .unwrap();
+    reqwest::get(redirect).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    ok(&out);
+    assert!(stderr(&out).contains("Signed in to 'emulator'"));
+    ok(&w.run(&["token"]).await);
+}
