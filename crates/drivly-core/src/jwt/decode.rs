@@ -74,12 +74,11 @@ impl DecodedToken {
 /// case), surrounding quotes, and whitespace inside (line-wrapped tokens).
 pub(crate) fn clean(input: &str) -> Zeroizing<String> {
     let mut text = input.trim();
-    if let (Some(prefix), Some(rest)) = (text.get(..6), text.get(6..)) {
-        if prefix.eq_ignore_ascii_case("bearer")
-            && (rest.is_empty() || rest.starts_with(char::is_whitespace))
-        {
-            text = rest.trim();
-        }
+    if let (Some(prefix), Some(rest)) = (text.get(..6), text.get(6..))
+        && prefix.eq_ignore_ascii_case("bearer")
+        && (rest.is_empty() || rest.starts_with(char::is_whitespace))
+    {
+        text = rest.trim();
     }
     if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') {
         text = text[1..text.len() - 1].trim();

@@ -15,7 +15,7 @@ use super::error::JwtError;
 use super::humanize::{humanize_seconds, seconds_until};
 use super::time_claim::{TimeClaim, TimeClaimKind, read_time_claim};
 use super::warning::{Severity, Warning, WarningCode};
-use crate::permissions::{PermissionReport, permissions_from_claims};
+use crate::permissions::{PermissionReport, permissions_from_claim_map};
 
 /// How far in the future `iat` may be before it is flagged (clock skew allowance).
 pub const CLOCK_SKEW_SECONDS: i64 = 5 * 60;
@@ -109,7 +109,7 @@ fn describe_token(token: &DecodedToken, now: DateTime<Utc>) -> Inspection {
     let issued_at = read(TimeClaimKind::IssuedAt);
     let not_before = read(TimeClaimKind::NotBefore);
     let expires_at = read(TimeClaimKind::Expires);
-    let found = permissions_from_claims(&Value::Object(token.claims.clone()));
+    let found = permissions_from_claim_map(&token.claims);
 
     let mut inspection = Inspection {
         header: token.header.clone(),

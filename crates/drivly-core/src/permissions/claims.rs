@@ -7,7 +7,7 @@
 //! entries rather than errors: a display tool must show what is there.
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::set::{PermissionRow, PermissionSet};
 
@@ -75,10 +75,15 @@ pub struct PermissionReport {
 /// Reads permissions from `permissions`, `scope` and `scopes` in a claims object. A value that
 /// is not an object yields an empty result.
 pub fn permissions_from_claims(claims: &Value) -> FoundPermissions {
+    match claims.as_object() {
+        Some(object) => permissions_from_claim_map(object),
+        None => FoundPermissions::default(),
+    }
+}
+
+/// As [`permissions_from_claims`], for a claims map already unwrapped (saves a copy).
+pub fn permissions_from_claim_map(object: &Map<String, Value>) -> FoundPermissions {
     let mut found = FoundPermissions::default();
-    let Some(object) = claims.as_object() else {
-        return found;
-    };
     for source in [
         PermissionSource::Permissions,
         PermissionSource::Scope,

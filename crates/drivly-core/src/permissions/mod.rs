@@ -18,7 +18,10 @@ mod known;
 mod permission;
 mod set;
 
-pub use claims::{FoundPermissions, PermissionReport, PermissionSource, permissions_from_claims};
+pub use claims::{
+    FoundPermissions, PermissionReport, PermissionSource, permissions_from_claim_map,
+    permissions_from_claims,
+};
 pub use diff::{PermissionDiff, diff};
 pub use input::{
     MAX_USER_PERMISSIONS, PermissionListError, parse_permission_list, validate_permission,
