@@ -23,5 +23,36 @@ fn main() {
 /// The IPC commands the UI may call. `AppManifest::commands` makes every other command
 /// unreachable from the webview, and the capability file grants exactly these.
 fn drivly_commands() -> &'static [&'static str] {
-    &["app_info"]
+    &[
+        "app_info",
+        "list_profiles",
+        "add_profile",
+        "update_profile",
+        "remove_profile",
+        "set_active_profile",
+        "get_settings",
+        "update_settings",
+        "list_api_keys",
+        "add_api_key",
+        "verify_api_key",
+        "reveal_api_key",
+        "copy_api_key",
+        "rename_api_key",
+        "remove_api_key",
+        "permission_catalog",
+        "mint_token",
+        "mint_history",
+        "inspect_token",
+        "inspect_ref",
+        "verify_signature",
+        "copy_token",
+        "try_it",
+        "list_sessions",
+        "sign_in",
+        "cancel_sign_in",
+        "copy_session_jwt",
+        "session_token",
+        "refresh_now",
+        "sign_out",
+    ]
 }

@@ -64,7 +64,11 @@ impl SecureClipboard {
     pub fn new(backend: Box<dyn ClipboardBackend>) -> Self {
         let mut hash_key = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut hash_key);
-        Self { backend: Arc::new(Mutex::new(backend)), written: Arc::default(), hash_key }
+        Self {
+            backend: Arc::new(Mutex::new(backend)),
+            written: Arc::default(),
+            hash_key,
+        }
     }
 
     fn hash(key: &[u8; 32], text: &str) -> [u8; 32] {
@@ -118,8 +122,12 @@ impl SecureClipboard {
         if generation.is_some_and(|g| g != written.generation) {
             return false; // a later copy of ours owns the clipboard and its own timer
         }
-        let Some(ours) = written.hash else { return false };
-        let still_ours = backend.text().is_some_and(|text| Self::hash(key, &text) == ours);
+        let Some(ours) = written.hash else {
+            return false;
+        };
+        let still_ours = backend
+            .text()
+            .is_some_and(|text| Self::hash(key, &text) == ours);
         if still_ours && backend.clear().is_ok() {
             written.hash = None;
             return true;
@@ -164,9 +172,12 @@ impl ClipboardBackend for ArboardBackend {
         #[cfg(windows)]
         let set = {
             use arboard::SetExtWindows;
-            set.exclude_from_history().exclude_from_cloud().exclude_from_monitoring()
+            set.exclude_from_history()
+                .exclude_from_cloud()
+                .exclude_from_monitoring()
         };
-        set.text(text).map_err(|e| ClipboardError::Unavailable(e.to_string()))
+        set.text(text)
+            .map_err(|e| ClipboardError::Unavailable(e.to_string()))
     }
 
     fn text(&mut self) -> Option<String> {
@@ -174,7 +185,9 @@ impl ClipboardBackend for ArboardBackend {
     }
 
     fn clear(&mut self) -> Result<(), ClipboardError> {
-        self.clipboard.clear().map_err(|e| ClipboardError::Unavailable(e.to_string()))
+        self.clipboard
+            .clear()
+            .map_err(|e| ClipboardError::Unavailable(e.to_string()))
     }
 }
 
@@ -192,7 +205,10 @@ impl ClipboardBackend for MemoryBackend {
     }
 
     fn text(&mut self) -> Option<String> {
-        self.content.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.content
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn clear(&mut self) -> Result<(), ClipboardError> {
@@ -217,7 +233,9 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn clears_after_the_delay_when_still_ours() {
         let (clipboard, memory) = guard();
-        clipboard.copy("jwt-CANARY", Some(Duration::from_secs(30))).unwrap();
+        clipboard
+            .copy("jwt-CANARY", Some(Duration::from_secs(30)))
+            .unwrap();
         assert_eq!(content(&memory).as_deref(), Some("jwt-CANARY"));
         tokio::time::sleep(Duration::from_secs(31)).await;
         tokio::task::yield_now().await;
@@ -227,7 +245,9 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn keeps_what_the_user_copied_meanwhile() {
         let (clipboard, memory) = guard();
-        clipboard.copy("jwt-CANARY", Some(Duration::from_secs(30))).unwrap();
+        clipboard
+            .copy("jwt-CANARY", Some(Duration::from_secs(30)))
+            .unwrap();
         *memory.content.lock().unwrap() = Some("the user's own text".into());
         tokio::time::sleep(Duration::from_secs(31)).await;
         tokio::task::yield_now().await;
@@ -237,9 +257,13 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn an_older_timer_does_not_clear_a_newer_copy() {
         let (clipboard, memory) = guard();
-        clipboard.copy("first", Some(Duration::from_secs(10))).unwrap();
+        clipboard
+            .copy("first", Some(Duration::from_secs(10)))
+            .unwrap();
         tokio::time::sleep(Duration::from_secs(5)).await;
-        clipboard.copy("second", Some(Duration::from_secs(30))).unwrap();
+        clipboard
+            .copy("second", Some(Duration::from_secs(30)))
+            .unwrap();
         tokio::time::sleep(Duration::from_secs(6)).await;
         tokio::task::yield_now().await;
         assert_eq!(content(&memory).as_deref(), Some("second"));

@@ -10,8 +10,10 @@
 use std::path::Path;
 
 /// Characters that force quoting of an Exec argument (Desktop Entry spec, "The Exec key").
-const RESERVED: &[char] =
-    &[' ', '\t', '\n', '"', '\'', '\\', '>', '<', '~', '|', '&', ';', '$', '*', '?', '#', '(', ')', '`', '='];
+const RESERVED: &[char] = &[
+    ' ', '\t', '\n', '"', '\'', '\\', '>', '<', '~', '|', '&', ';', '$', '*', '?', '#', '(', ')',
+    '`', '=',
+];
 
 /// The unquoted Exec value for `exe`, or `None` when the path must stay quoted.
 pub fn unquoted_exec(exe: &str) -> Option<String> {
@@ -24,7 +26,9 @@ pub fn unquoted_exec(exe: &str) -> Option<String> {
 /// Rewrites the `Exec=` line of the handler entry at `path` to the unquoted form.
 /// Returns whether the file changed.
 pub fn unquote_handler_exec(path: &Path, exe: &str) -> std::io::Result<bool> {
-    let Some(exec) = unquoted_exec(exe) else { return Ok(false) };
+    let Some(exec) = unquoted_exec(exe) else {
+        return Ok(false);
+    };
     let original = std::fs::read_to_string(path)?;
     let mut changed = false;
     let rewritten: Vec<String> = original
@@ -55,10 +59,18 @@ pub fn register<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
         tracing::warn!(%error, "could not register the sign-in link handler; loopback sign-in still works");
         return;
     }
-    let Ok(exe) = tauri::utils::platform::current_exe() else { return };
-    let Some(name) = exe.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
-    let Ok(data_dir) = app.path().data_dir() else { return };
-    let entry = data_dir.join("applications").join(format!("{name}-handler.desktop"));
+    let Ok(exe) = tauri::utils::platform::current_exe() else {
+        return;
+    };
+    let Some(name) = exe.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let Ok(data_dir) = app.path().data_dir() else {
+        return;
+    };
+    let entry = data_dir
+        .join("applications")
+        .join(format!("{name}-handler.desktop"));
     match unquote_handler_exec(&entry, &exe.to_string_lossy()) {
         Ok(true) => {
             let _ = std::process::Command::new("update-desktop-database")
@@ -85,7 +97,10 @@ mod tests {
 
     #[test]
     fn plain_paths_are_unquoted() {
-        assert_eq!(unquoted_exec("/usr/bin/drivly-keys-app").as_deref(), Some("/usr/bin/drivly-keys-app %u"));
+        assert_eq!(
+            unquoted_exec("/usr/bin/drivly-keys-app").as_deref(),
+            Some("/usr/bin/drivly-keys-app %u")
+        );
         assert_eq!(unquoted_exec("/home/a b/app"), None);
         assert_eq!(unquoted_exec("/tmp/$x"), None);
         assert_eq!(unquoted_exec("/tmp/100%"), None);

@@ -19,13 +19,19 @@ pub struct IpcError {
 impl IpcError {
     /// An error with a code of the shell's own.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 }
 
 impl<E: drivly_core::ErrorCode> From<E> for IpcError {
     fn from(error: E) -> Self {
-        Self { code: error.code(), message: error.to_string() }
+        Self {
+            code: error.code(),
+            message: error.to_string(),
+        }
     }
 }
 

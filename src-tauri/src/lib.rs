@@ -1,30 +1,183 @@
 //! Drivly Keys desktop shell.
 //!
-//! The shell is thin on purpose: plugin wiring, IPC commands that adapt the core, the tray and
-//! events. All domain logic lives in `drivly-core`, which knows nothing of Tauri; the boundary
-//! is a crate boundary.
+//! The shell is thin on purpose: plugin wiring, IPC commands that adapt the core, the tray,
+//! the clipboard and events. All domain logic lives in `drivly-core`, which knows nothing of
+//! Tauri; the boundary is a crate boundary.
 //!
 //! [`build_app`] takes any [`tauri::Runtime`], so shell tests run the real command set on
 //! Tauri's mock runtime (`tauri::test::mock_builder`).
 
+pub mod blocking;
 pub mod clipboard;
 pub mod commands;
+pub mod demo;
 pub mod desktop_entry;
+pub mod events;
+pub mod held_tokens;
 pub mod ipc_error;
+pub mod notices;
+pub mod sessions_hub;
+pub mod sign_in_flow;
 pub mod state;
+pub mod tray;
 
-use drivly_core::profile::Profile;
-use tauri::{Manager, Runtime};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-/// Registers plugins, state and commands on `builder`.
-///
-/// The single-instance plugin must be the first plugin: a second launch (for example the OS
-/// delivering a sign-in redirect) is forwarded to the running instance before anything else
-/// starts.
-pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: state::AppState) -> tauri::Builder<R> {
+use crate::clipboard::{ArboardBackend, ClipboardBackend, ClipboardError, SecureClipboard};
+use crate::events::{BackendEvent, EVENT_CHANNEL};
+use crate::state::{AppState, EventReceivers, StartOptions};
+
+/// Registers state and every IPC command on `builder`.
+pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    use commands::{app_info, inspect, keys, mint, profiles, sessions};
     builder
         .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::app_info::app_info])
+        .invoke_handler(tauri::generate_handler![
+            app_info::app_info,
+            profiles::list_profiles,
+            profiles::add_profile,
+            profiles::update_profile,
+            profiles::remove_profile,
+            profiles::set_active_profile,
+            profiles::get_settings,
+            profiles::update_settings,
+            keys::list_api_keys,
+            keys::add_api_key,
+            keys::verify_api_key,
+            keys::reveal_api_key,
+            keys::copy_api_key,
+            keys::rename_api_key,
+            keys::remove_api_key,
+            mint::permission_catalog,
+            mint::mint_token,
+            mint::mint_history,
+            inspect::inspect_token,
+            inspect::inspect_ref,
+            inspect::verify_signature,
+            inspect::copy_token,
+            inspect::try_it,
+            sessions::list_sessions,
+            sessions::sign_in,
+            sessions::cancel_sign_in,
+            sessions::copy_session_jwt,
+            sessions::session_token,
+            sessions::refresh_now,
+            sessions::sign_out,
+        ])
+}
+
+/// Clears the clipboard if it still holds our secret, then exits.
+pub fn quit<R: Runtime>(app: &AppHandle<R>) {
+    app.state::<AppState>().clipboard.clear_if_ours_now();
+    app.exit(0);
+}
+
+/// Shows an OS notification (best effort: a desktop without a notification service shows none).
+pub fn notify<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
+    use tauri_plugin_notification::NotificationExt;
+    let _ = app.notification().builder().title(title).body(body).show();
+}
+
+/// A clipboard that reports why it is unavailable (no display server).
+#[derive(Debug)]
+struct NoClipboard(String);
+
+impl ClipboardBackend for NoClipboard {
+    fn set_secret_text(&mut self, _text: &str) -> Result<(), ClipboardError> {
+        Err(ClipboardError::Unavailable(self.0.clone()))
+    }
+    fn text(&mut self) -> Option<String> {
+        None
+    }
+    fn clear(&mut self) -> Result<(), ClipboardError> {
+        Ok(())
+    }
+}
+
+/// Forwards events to the window and turns session events into UI events, tray updates and
+/// notifications. Runs for the app's life.
+fn forward_events<R: Runtime>(app: &AppHandle<R>, receivers: EventReceivers) {
+    let EventReceivers {
+        mut backend,
+        mut sessions,
+    } = receivers;
+    let emitter = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while let Some(event) = backend.recv().await {
+            let _ = emitter.emit(EVENT_CHANNEL, &event);
+            if event == BackendEvent::SessionsChanged {
+                tray::refresh(&emitter).await;
+            }
+        }
+    });
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        use drivly_core::session::SessionEvent;
+        while let Some(event) = sessions.recv().await {
+            if let SessionEvent::SignInNeeded { message, .. } = &event {
+                notify(
+                    &app,
+                    "Drivly Keys: sign in again",
+                    &format!("A session ended: {message} Open Drivly Keys to sign in again."),
+                );
+            }
+            app.state::<AppState>()
+                .events
+                .send(BackendEvent::SessionsChanged);
+        }
+    });
+}
+
+fn setup<R: Runtime>(
+    app: &mut tauri::App<R>,
+    receivers: EventReceivers,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    let handle = app.handle().clone();
+    desktop_entry::register(&handle);
+    forward_events(&handle, receivers);
+
+    // Sign-in redirects: forwarded second launches, and the URL of a cold start.
+    let on_link = handle.clone();
+    app.deep_link().on_open_url(move |event| {
+        for url in event.urls() {
+            let app = on_link.clone();
+            tauri::async_runtime::spawn(async move {
+                sign_in_flow::handle_deep_link(&app, url.as_str()).await
+            });
+        }
+    });
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        for url in urls {
+            let app = handle.clone();
+            tauri::async_runtime::spawn(async move {
+                sign_in_flow::handle_deep_link(&app, url.as_str()).await
+            });
+        }
+    }
+
+    let state = app.state::<AppState>();
+    let stored = state.stored_sessions();
+    let launch_minimised = state
+        .profiles
+        .settings()
+        .map(|s| s.launch_minimised)
+        .unwrap_or(false);
+    let starter = handle.clone();
+    tauri::async_runtime::spawn(async move {
+        if let Ok(hub) = starter.state::<AppState>().sessions() {
+            hub.start_all(stored).await;
+        }
+        let _ = tray::create(&starter).await;
+        starter
+            .state::<AppState>()
+            .events
+            .send(BackendEvent::SessionsChanged);
+    });
+    if !launch_minimised {
+        tray::show_window(&handle);
+    }
+    Ok(())
 }
 
 /// Runs the desktop app.
@@ -37,26 +190,89 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
+    let mut options = StartOptions {
+        overrides: drivly_core::profile::store::EnvOverrides::from_env(),
+        demo: None,
+    };
+    let _demo = if demo::requested() {
+        let home = drivly_core::app_paths::AppPaths::from_env()
+            .map(|p| p.data_dir().to_path_buf())
+            .unwrap_or_else(|_| std::env::temp_dir());
+        let _ = std::fs::create_dir_all(&home);
+        match demo::start(&home) {
+            Ok(demo) => {
+                options.overrides.emulator_url = Some(demo.emulator.base_url().to_string());
+                options
+                    .overrides
+                    .profile
+                    .get_or_insert_with(|| "emulator".into());
+                options.demo = Some(demo.info.clone());
+                Some(demo)
+            }
+            Err(error) => {
+                eprintln!("Drivly Keys: the demo emulator could not start: {error}");
+                std::process::exit(1);
+            }
+        }
+    } else {
+        None
+    };
+
+    let clipboard: Box<dyn ClipboardBackend> = match ArboardBackend::new() {
+        Ok(backend) => Box::new(backend),
+        Err(error) => Box::new(NoClipboard(error.to_string())),
+    };
+    let (state, receivers) = match AppState::open(options, SecureClipboard::new(clipboard)) {
+        Ok(assembled) => assembled,
+        Err(error) => {
+            eprintln!(
+                "Drivly Keys could not start: {} ({})",
+                error.message, error.code
+            );
+            std::process::exit(1);
+        }
+    };
+
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            // Deep links in `_argv` reach the deep-link plugin through the `deep-link` feature;
-            // here the running window only comes forward. Never log argv: it may hold a code.
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
+            // The `deep-link` feature hands a forwarded URL to the deep-link plugin; here the
+            // running window only comes forward. Never log argv: it may hold a code.
+            tray::show_window(app);
         }))
         .plugin(tauri_plugin_deep_link::init())
-        .setup(|app| {
-            if let Some(window) = app.get_webview_window("main") {
-                window.show()?;
+        .plugin(tauri_plugin_notification::init())
+        .setup(move |app| setup(app, receivers))
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                // Closing keeps the refreshers running in the tray.
+                api.prevent_close();
+                let _ = window.hide();
+                let marker = window
+                    .state::<AppState>()
+                    .paths
+                    .data_dir()
+                    .join("tray-hint-shown");
+                if !marker.exists() {
+                    let _ = std::fs::write(&marker, b"");
+                    notify(
+                        window.app_handle(),
+                        "Drivly Keys is still running",
+                        "Sessions stay fresh in the tray. Quit from the tray menu.",
+                    );
+                }
             }
-            Ok(())
         });
-    let state = state::AppState::new(Profile::drivly());
-    if let Err(error) = build_app(builder, state).run(tauri::generate_context!("../tauri.conf.json")) {
-        tracing::error!(%error, "Drivly Keys stopped with an error");
-        std::process::exit(1);
-    }
+    let app = match build_app(builder, state).build(tauri::generate_context!("../tauri.conf.json"))
+    {
+        Ok(app) => app,
+        Err(error) => {
+            tracing::error!(%error, "Drivly Keys could not start");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            handle.state::<AppState>().clipboard.clear_if_ours_now();
+        }
+    });
 }

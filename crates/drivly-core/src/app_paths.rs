@@ -116,6 +116,12 @@ impl AppPaths {
     pub fn vault_index_file(&self) -> PathBuf {
         self.data_dir.join("vault-index.json")
     }
+
+    /// The folder of the cross-process refresh locks, shared by the app and the CLI so they
+    /// never refresh one session at once.
+    pub fn lock_dir(&self) -> PathBuf {
+        self.data_dir.join("locks")
+    }
 }
 
 #[cfg(unix)]

@@ -1,22 +1,25 @@
-//! `app_info`: what the frame needs on first paint (version, active profile, demo details).
+//! `app_info`: what the frame needs on first paint (version, active profile, demo details,
+//! notices found at start).
 
 use serde::Serialize;
 
+use crate::commands::profiles::ProfileSummary;
 use crate::ipc_error::IpcResult;
 use crate::state::AppState;
 
-/// A profile as the header shows it.
+/// The embedded emulator's demo credentials (throwaway values of a local server, shown on
+/// purpose so a newcomer can try everything).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ProfileSummary {
-    /// Identifier.
-    pub id: String,
-    /// Display name.
-    pub name: String,
-    /// `production`, `sandbox` or `local`.
-    pub environment: &'static str,
-    /// API base URL.
-    pub base_url: String,
+pub struct DemoInfo {
+    /// The demo user's email.
+    pub email: String,
+    /// The demo user's password.
+    pub password: String,
+    /// A demo API key.
+    pub api_key: String,
+    /// The emulator's dashboard.
+    pub dashboard_url: String,
 }
 
 /// What the frame shows.
@@ -29,20 +32,21 @@ pub struct AppInfo {
     pub dev_build: bool,
     /// The active profile.
     pub active_profile: ProfileSummary,
+    /// Demo details, in demo mode.
+    pub demo: Option<DemoInfo>,
+    /// Things found at start the user should know.
+    pub notices: Vec<String>,
 }
 
 /// Returns the frame's data.
 #[tauri::command]
 pub fn app_info(state: tauri::State<'_, AppState>) -> IpcResult<AppInfo> {
-    let profile = state.active_profile();
+    let profile = state.profiles.active()?;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         dev_build: cfg!(debug_assertions),
-        active_profile: ProfileSummary {
-            id: profile.id.to_string(),
-            name: profile.name.clone(),
-            environment: profile.environment.as_str(),
-            base_url: profile.base_url.to_string(),
-        },
+        active_profile: ProfileSummary::from(&profile),
+        demo: state.demo.clone(),
+        notices: state.notices.clone(),
     })
 }

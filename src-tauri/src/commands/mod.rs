@@ -2,7 +2,42 @@
 //!
 //! Every command listed here must also be listed in `build.rs` (`AppManifest::commands`) and in
 //! `permissions/app-commands.toml`; nothing returns a secret except the explicit reveal.
-//!
-//! [`IpcError`]: crate::ipc_error::IpcError
 
 pub mod app_info;
+pub mod inspect;
+pub mod keys;
+pub mod mint;
+pub mod profiles;
+pub mod sessions;
+
+use serde::Serialize;
+
+use crate::ipc_error::{IpcError, IpcResult};
+use crate::state::AppState;
+
+/// What a copy did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CopyResult {
+    /// Seconds until the clipboard is cleared; `None` when clearing is off.
+    clears_in_seconds: Option<u64>,
+}
+
+impl CopyResult {
+    /// Seconds until the clipboard is cleared, when it will be.
+    pub fn clears_in_seconds(&self) -> Option<u64> {
+        self.clears_in_seconds
+    }
+}
+
+/// Copies a secret through the clipboard guard with the configured clear delay.
+pub fn copy_secret(state: &AppState, secret: &str) -> IpcResult<CopyResult> {
+    let delay = state.clipboard_delay();
+    state
+        .clipboard
+        .copy(secret, delay)
+        .map_err(IpcError::from)?;
+    Ok(CopyResult {
+        clears_in_seconds: delay.map(|d| d.as_secs()),
+    })
+}

@@ -1,0 +1,234 @@
+//! Inspecting, verifying, copying and trying tokens. A pasted token comes in from the UI; a
+//! held token (`tokenRef`) never leaves Rust.
+
+use drivly_core::client::{DrivlyClient, Method};
+use drivly_core::jwt::{self, Inspection, KeySet, SignatureStatus, VerificationKey};
+use drivly_core::profile::ProfileId;
+use drivly_core::secret::{Jwt, SecretString};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::commands::CopyResult;
+use crate::ipc_error::{IpcError, IpcResult};
+use crate::state::AppState;
+
+/// An inspection plus the signature status, as the UI's `Inspection` type.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectionView {
+    #[serde(flatten)]
+    inspection: Inspection,
+    signature: SignatureStatus,
+}
+
+impl InspectionView {
+    /// Inspects `token` as of now; the signature is checked only on request.
+    pub fn of(state: &AppState, token: &str) -> IpcResult<Self> {
+        let inspection = jwt::inspect(token, state.clock.now())?;
+        Ok(Self {
+            inspection,
+            signature: SignatureStatus::NotVerified {
+                reason: "No key chosen yet: pick one under \u{201c}Verify signature\u{201d}."
+                    .into(),
+            },
+        })
+    }
+}
+
+/// A token held in Rust, with what the UI may know of it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenHandle {
+    /// The opaque reference.
+    pub token_ref: String,
+    /// Its inspection.
+    pub inspection: InspectionView,
+}
+
+/// Where a token comes from: held in Rust, or pasted (zeroized when dropped).
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum TokenSource {
+    /// A held token.
+    Held {
+        /// Its reference.
+        #[serde(rename = "tokenRef")]
+        token_ref: String,
+    },
+    /// A pasted token.
+    Pasted {
+        /// The token.
+        token: Zeroizing<String>,
+    },
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenSource([REDACTED])")
+    }
+}
+
+impl TokenSource {
+    fn resolve(&self, state: &AppState) -> IpcResult<Jwt> {
+        match self {
+            Self::Held { token_ref } => held(state, token_ref),
+            Self::Pasted { token } => {
+                Ok(Jwt::new(token.trim().trim_start_matches("Bearer ").trim()))
+            }
+        }
+    }
+}
+
+/// Key material to verify with.
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum KeyMaterial {
+    /// The profile's published keys.
+    ProfileJwks {
+        /// The profile.
+        #[serde(rename = "profileId")]
+        profile_id: String,
+    },
+    /// A PEM public key.
+    Pem {
+        /// The PEM text.
+        value: String,
+    },
+    /// One JWK.
+    Jwk {
+        /// The JWK JSON.
+        value: String,
+    },
+    /// A JWKS document.
+    Jwks {
+        /// The JWKS JSON.
+        value: String,
+    },
+    /// An HMAC secret (zeroized when dropped).
+    HsSecret {
+        /// The secret.
+        value: Zeroizing<String>,
+    },
+}
+
+impl std::fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyMaterial([REDACTED])")
+    }
+}
+
+/// What "Try it" sends.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TryItInput {
+    source: TokenSource,
+    profile_id: String,
+    method: String,
+    resource: String,
+}
+
+/// What "Try it" got back.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TryItView {
+    status: u16,
+    elapsed_ms: u64,
+    message: String,
+}
+
+fn held(state: &AppState, token_ref: &str) -> IpcResult<Jwt> {
+    state.tokens.get(token_ref).ok_or_else(|| {
+        IpcError::new(
+            "token_gone",
+            "that token is no longer held by the app; mint or open it again",
+        )
+    })
+}
+
+/// Inspects a pasted token.
+#[tauri::command]
+pub fn inspect_token(
+    state: tauri::State<'_, AppState>,
+    token: Zeroizing<String>,
+) -> IpcResult<InspectionView> {
+    InspectionView::of(&state, &token)
+}
+
+/// Inspects a held token.
+#[tauri::command]
+pub fn inspect_ref(
+    state: tauri::State<'_, AppState>,
+    token_ref: String,
+) -> IpcResult<InspectionView> {
+    let token = held(&state, &token_ref)?;
+    InspectionView::of(&state, token.expose_secret())
+}
+
+/// Verifies a token's signature with the chosen key material.
+#[tauri::command]
+pub async fn verify_signature(
+    state: tauri::State<'_, AppState>,
+    source: TokenSource,
+    key: KeyMaterial,
+) -> IpcResult<SignatureStatus> {
+    let token = source.resolve(&state)?;
+    let keys = match key {
+        KeyMaterial::ProfileJwks { profile_id } => {
+            let profile = state.profiles.get(&ProfileId::parse(&profile_id)?)?;
+            match DrivlyClient::new(&profile)?.fetch_jwks().await? {
+                Some(text) => KeySet::from_jwks_json(&text)?,
+                None => {
+                    return Ok(SignatureStatus::NotVerified {
+                        reason: format!(
+                            "{} publishes no public keys, so the signature cannot be checked.",
+                            profile.name
+                        ),
+                    });
+                }
+            }
+        }
+        KeyMaterial::Pem { value } => KeySet::new().with(VerificationKey::from_pem(&value)?),
+        KeyMaterial::Jwk { value } => KeySet::new().with(VerificationKey::from_jwk_json(&value)?),
+        KeyMaterial::Jwks { value } => KeySet::from_jwks_json(&value)?,
+        KeyMaterial::HsSecret { value } => KeySet::new().with(VerificationKey::hs_secret(
+            &SecretString::new(value.to_string()),
+        )?),
+    };
+    Ok(jwt::verify(token.expose_secret(), &keys, state.clock.now()))
+}
+
+/// Copies a held token.
+#[tauri::command]
+pub fn copy_token(state: tauri::State<'_, AppState>, token_ref: String) -> IpcResult<CopyResult> {
+    let token = held(&state, &token_ref)?;
+    crate::commands::copy_secret(&state, token.expose_secret())
+}
+
+/// Sends one request to a resource with the token and reports what the server said.
+#[tauri::command]
+pub async fn try_it(state: tauri::State<'_, AppState>, input: TryItInput) -> IpcResult<TryItView> {
+    let token = input.source.resolve(&state)?;
+    let method = match input.method.as_str() {
+        "GET" => Method::GET,
+        "POST" => Method::POST,
+        "PUT" => Method::PUT,
+        "DELETE" => Method::DELETE,
+        _ => {
+            return Err(IpcError::new(
+                "invalid_method",
+                "choose GET, POST, PUT or DELETE",
+            ));
+        }
+    };
+    let profile = state.profiles.get(&ProfileId::parse(&input.profile_id)?)?;
+    let credential = SecretString::new(token.expose_secret().to_owned());
+    let body = (method == Method::POST || method == Method::PUT).then(|| serde_json::json!({}));
+    let result = DrivlyClient::new(&profile)?
+        .try_it(&credential, method, &input.resource, body)
+        .await?;
+    Ok(TryItView {
+        status: result.status,
+        elapsed_ms: result.elapsed_ms,
+        message: result.message,
+    })
+}

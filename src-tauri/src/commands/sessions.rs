@@ -1,0 +1,179 @@
+//! Session commands: list, sign in, copy a fresh JWT, refresh, sign out.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use drivly_core::permissions::validate_permission;
+use drivly_core::profile::ProfileId;
+use drivly_core::session::{LastError, Revocation, SessionState, SessionView};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime};
+
+use crate::commands::CopyResult;
+use crate::commands::inspect::{InspectionView, TokenHandle};
+use crate::ipc_error::IpcResult;
+use crate::sign_in_flow::{self, RedirectChoice};
+use crate::state::AppState;
+
+/// Never hand out a token with less than this left (design.md §3).
+const MIN_TTL: Duration = Duration::from_secs(120);
+
+/// A session as the UI's `SessionView` type.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionItem {
+    id: String,
+    profile_id: String,
+    subject: Option<String>,
+    permissions: Vec<String>,
+    state: &'static str,
+    created: DateTime<Utc>,
+    last_refresh: Option<DateTime<Utc>>,
+    next_refresh: Option<DateTime<Utc>>,
+    jwt_expires: Option<DateTime<Utc>>,
+    next_attempt: Option<DateTime<Utc>>,
+    last_error: Option<LastError>,
+}
+
+impl From<SessionView> for SessionItem {
+    fn from(view: SessionView) -> Self {
+        let (state, next_attempt, last_error) = match view.state {
+            SessionState::Active => ("active", None, None),
+            SessionState::Refreshing => ("refreshing", None, None),
+            SessionState::Retrying {
+                next_attempt,
+                last_error,
+            } => ("retrying", Some(next_attempt), Some(last_error)),
+            SessionState::NeedsSignIn { reason } => ("needsSignIn", None, Some(reason)),
+            SessionState::SignedOut => ("signedOut", None, None),
+        };
+        let meta = view.meta;
+        Self {
+            id: meta.id.as_str().to_owned(),
+            profile_id: meta.profile_id.to_string(),
+            subject: meta.subject,
+            permissions: meta.permissions,
+            state,
+            created: meta.created,
+            last_refresh: meta.last_refresh,
+            next_refresh: meta.next_refresh,
+            jwt_expires: meta.jwt_expires,
+            next_attempt,
+            last_error,
+        }
+    }
+}
+
+/// What "Sign in" sends.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignInInput {
+    profile_id: String,
+    permissions: Vec<String>,
+    redirect: RedirectChoice,
+}
+
+/// What signing out did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignOutResult {
+    revoked_on_server: bool,
+    message: String,
+}
+
+/// Every running session.
+#[tauri::command]
+pub async fn list_sessions(state: tauri::State<'_, AppState>) -> IpcResult<Vec<SessionItem>> {
+    Ok(state
+        .sessions()?
+        .views()
+        .await
+        .into_iter()
+        .map(SessionItem::from)
+        .collect())
+}
+
+/// Starts a browser sign-in.
+#[tauri::command]
+pub async fn sign_in<R: Runtime>(
+    app: AppHandle<R>,
+    state: tauri::State<'_, AppState>,
+    input: SignInInput,
+) -> IpcResult<()> {
+    let profile = state.profiles.get(&ProfileId::parse(&input.profile_id)?)?;
+    let mut permissions = Vec::with_capacity(input.permissions.len());
+    for text in &input.permissions {
+        permissions.push(validate_permission(text)?.to_string());
+    }
+    sign_in_flow::start(&app, &profile, &permissions, input.redirect).await
+}
+
+/// Abandons the sign-in in progress.
+#[tauri::command]
+pub fn cancel_sign_in(state: tauri::State<'_, AppState>) {
+    sign_in_flow::cancel(&state);
+}
+
+/// Copies the session's JWT, refreshing first when under 2 minutes remain.
+#[tauri::command]
+pub async fn copy_session_jwt(
+    state: tauri::State<'_, AppState>,
+    session_id: String,
+) -> IpcResult<CopyResult> {
+    let jwt = state.sessions()?.token(&session_id, MIN_TTL).await?;
+    crate::commands::copy_secret(&state, jwt.expose_secret())
+}
+
+/// Holds the session's current JWT for the inspector.
+#[tauri::command]
+pub async fn session_token(
+    state: tauri::State<'_, AppState>,
+    session_id: String,
+) -> IpcResult<TokenHandle> {
+    let jwt = state.sessions()?.token(&session_id, Duration::ZERO).await?;
+    let inspection = InspectionView::of(&state, jwt.expose_secret())?;
+    Ok(TokenHandle {
+        token_ref: state.tokens.hold(jwt),
+        inspection,
+    })
+}
+
+/// Refreshes now.
+#[tauri::command]
+pub async fn refresh_now(
+    state: tauri::State<'_, AppState>,
+    session_id: String,
+) -> IpcResult<SessionItem> {
+    Ok(state.sessions()?.refresh_now(&session_id).await?.into())
+}
+
+/// Signs out: revoke on the server when possible, then delete the local secrets.
+#[tauri::command]
+pub async fn sign_out(
+    state: tauri::State<'_, AppState>,
+    session_id: String,
+) -> IpcResult<SignOutResult> {
+    let revocation = state.sessions()?.sign_out(&session_id).await?;
+    // The refresher deleted the secrets; the record goes too, so the session leaves the list.
+    if let Ok(id) = uuid::Uuid::parse_str(&session_id) {
+        let vault = state.vault()?;
+        let _ = crate::blocking::run(move || vault.remove_session(id)).await;
+    }
+    state
+        .events
+        .send(crate::events::BackendEvent::SessionsChanged);
+    Ok(match revocation {
+        Revocation::Revoked => SignOutResult {
+            revoked_on_server: true,
+            message: "Signed out and revoked on the server.".into(),
+        },
+        Revocation::AlreadyInvalid => SignOutResult {
+            revoked_on_server: true,
+            message: "Signed out; the server had already ended this session.".into(),
+        },
+        Revocation::RemovedLocallyOnly { reason } => SignOutResult {
+            revoked_on_server: false,
+            message: format!("Removed from this computer only: {reason}"),
+        },
+    })
+}

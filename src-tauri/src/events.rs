@@ -1,0 +1,53 @@
+//! Events from Rust to the UI, on one channel (`drivly://event`). They say *that* something
+//! changed; the UI then asks for the new state through commands. No event carries a secret.
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+/// The channel name the UI listens on (`ui/src/ipc/tauri-backend.ts`).
+pub const EVENT_CHANNEL: &str = "drivly://event";
+
+/// One event; mirrors `BackendEvent` in `ui/src/ipc/backend.ts`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum BackendEvent {
+    /// A session's state, times or list changed.
+    SessionsChanged,
+    /// The stored keys changed (for example from the command line).
+    KeysChanged,
+    /// A sign-in finished, well or not.
+    LoginFinished {
+        /// True when a session was stored.
+        ok: bool,
+        /// What happened, for people.
+        message: String,
+        /// The error code when not ok.
+        code: Option<String>,
+    },
+    /// A copied secret was cleared from the clipboard.
+    ClipboardCleared,
+}
+
+/// Where events go: a channel drained by a task that emits them to the window, so senders
+/// never need an `AppHandle` (and tests can read the channel).
+#[derive(Debug, Clone)]
+pub struct EventSink {
+    sender: mpsc::UnboundedSender<BackendEvent>,
+}
+
+impl EventSink {
+    /// A sink and the receiver to drain.
+    pub fn new() -> (Self, mpsc::UnboundedReceiver<BackendEvent>) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        (Self { sender }, receiver)
+    }
+
+    /// Sends one event; dropped when nobody listens.
+    pub fn send(&self, event: BackendEvent) {
+        let _ = self.sender.send(event);
+    }
+}

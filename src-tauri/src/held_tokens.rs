@@ -1,0 +1,62 @@
+//! Tokens the app holds for the UI without ever sending them there.
+//!
+//! A minted token (or a session's current JWT opened in the inspector) stays in Rust; the UI
+//! gets an opaque, random `tokenRef` and asks Rust to inspect, copy or try it. The map is
+//! bounded: the oldest refs are forgotten first, and tokens zeroize when dropped.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+
+use drivly_core::secret::Jwt;
+use rand::RngCore;
+
+/// How many tokens are kept at most.
+const CAPACITY: usize = 64;
+
+/// The held tokens, by reference.
+#[derive(Debug, Default)]
+pub struct HeldTokens {
+    tokens: Mutex<VecDeque<(String, Jwt)>>,
+}
+
+impl HeldTokens {
+    /// Keeps `jwt` and returns its new reference.
+    pub fn hold(&self, jwt: Jwt) -> String {
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        let token_ref: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        if tokens.len() >= CAPACITY {
+            tokens.pop_front();
+        }
+        tokens.push_back((token_ref.clone(), jwt));
+        token_ref
+    }
+
+    /// The token behind `token_ref`, if still held.
+    pub fn get(&self, token_ref: &str) -> Option<Jwt> {
+        let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens
+            .iter()
+            .find(|(r, _)| r == token_ref)
+            .map(|(_, jwt)| jwt.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refs_are_opaque_and_bounded() {
+        let held = HeldTokens::default();
+        let first = held.hold(Jwt::new("a.b.c"));
+        assert_eq!(first.len(), 32);
+        assert_eq!(held.get(&first).unwrap().expose_secret(), "a.b.c");
+        for _ in 0..CAPACITY {
+            held.hold(Jwt::new("x.y.z"));
+        }
+        assert!(held.get(&first).is_none(), "the oldest ref is forgotten");
+        assert!(held.get("not-a-ref").is_none());
+    }
+}
