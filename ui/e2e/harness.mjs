@@ -35,7 +35,7 @@ export async function startEmulator(args = []) {
 }
 
 /** Launches the app under WebDriver with `env` added to its environment. */
-export async function openApp({ env = {}, port = 4444 } = {}) {
+export async function openApp({ env = {}, port = Number(process.env.DRIVLY_KEYS_DRIVER_PORT ?? 4444) } = {}) {
   const driver = spawn('tauri-driver', ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
