@@ -46,7 +46,7 @@ pub fn sessions_for(vault: &Vault, profile: &Profile) -> Result<Vec<SessionRecor
         .into_iter()
         .filter(|s| s.profile_id == profile.id && s.state == JournalState::Active)
         .collect();
-    sessions.sort_by(|a, b| b.created.cmp(&a.created));
+    sessions.sort_by_key(|s| std::cmp::Reverse(s.created));
     Ok(sessions)
 }
 

@@ -9,7 +9,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{
-    World, assert_not_in_output, exit, keyring_required, ok, seconds_left, stderr, stdout, wait,
+    World, assert_no_session_secrets, assert_not_in_output, exit, keyring_required, ok, run_traced,
+    seconds_left, stderr, stdout, wait,
 };
 use drivly_emulator::Config;
 
@@ -33,6 +34,7 @@ async fn login_token_exec_status_logout() {
 
     let out = w.login(&["--permissions", "invoices.read", "--json"]).await;
     ok(&out);
+    assert_no_session_secrets(&out);
     let login: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(login["profile"], "emulator");
     assert_eq!(login["permissions"], serde_json::json!(["invoices.read"]));
@@ -123,9 +125,12 @@ async fn token_stays_valid_across_several_short_lifetimes() {
     let start = std::time::Instant::now();
     let mut tokens = std::collections::BTreeSet::new();
     while start.elapsed() < Duration::from_secs(13) {
-        let out = w.run(&["token"]).await;
+        // Logs fully on: the refresh path must not log a token either.
+        let out = run_traced(&w, &["token"]).await;
         ok(&out);
+        assert_no_session_secrets(&out);
         let jwt = stdout(&out).trim().to_owned();
+        assert!(!stderr(&out).contains(&jwt), "the JWT is in the logs");
         let left = seconds_left(&jwt);
         assert!(left >= 1, "a token with {left} s left was printed");
         tokens.insert(jwt);
@@ -153,6 +158,7 @@ async fn twenty_parallel_token_processes_at_expiry_refresh_once() {
         .map(|_| {
             let mut cmd = w.cmd();
             cmd.args(["token", "--min-ttl", "30"])
+                .env("RUST_LOG", "debug")
                 .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped());
@@ -170,8 +176,10 @@ async fn twenty_parallel_token_processes_at_expiry_refresh_once() {
     let mut tokens = std::collections::BTreeSet::new();
     for out in &outputs {
         ok(out);
+        assert_no_session_secrets(out);
         let jwt = stdout(out).trim().to_owned();
         assert!(seconds_left(&jwt) >= 30);
+        assert!(!stderr(out).contains(&jwt));
         tokens.insert(jwt);
     }
     assert_eq!(
@@ -180,6 +188,10 @@ async fn twenty_parallel_token_processes_at_expiry_refresh_once() {
         "exactly one refresh for twenty processes"
     );
     assert_eq!(tokens.len(), 1, "every process printed the one fresh token");
+    for jwt in &tokens {
+        w.assert_not_in_files(jwt);
+    }
+    w.assert_not_in_files("drt_");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -237,6 +237,24 @@ pub fn exit(out: &Output, code: i32) {
     );
 }
 
+/// Asserts no refresh token (`drt_…`) or authorization code (`dac_…`) of the emulator appears
+/// in either stream: those are never printed, even with `RUST_LOG=trace`.
+pub fn assert_no_session_secrets(out: &Output) {
+    for prefix in ["drt_", "dac_"] {
+        assert!(!stdout(out).contains(prefix), "{prefix}… on stdout");
+        assert!(!stderr(out).contains(prefix), "{prefix}… on stderr");
+    }
+}
+
+/// Runs `args` with `RUST_LOG=trace`, so every log line of the core is on standard error.
+pub async fn run_traced(world: &World, args: &[&str]) -> Output {
+    let mut cmd = world.cmd();
+    cmd.args(args).env("RUST_LOG", "trace");
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
 /// Asserts `secret` appears in neither stream.
 pub fn assert_not_in_output(out: &Output, secret: &str) {
     assert!(!stdout(out).contains(secret), "secret on stdout");
