@@ -11,7 +11,7 @@ use drivly_core::vault::{
     EntryFactory, EntryKind, EntryName, KeyringOptions, KeyringStore, SecretStore,
 };
 use keyring::Entry;
-use keyring::credential::{CredentialApi, CredentialBuilderApi as _};
+use keyring::credential::CredentialApi;
 use keyring::mock::MockCredential;
 use uuid::Uuid;
 

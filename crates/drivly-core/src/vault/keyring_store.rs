@@ -230,6 +230,12 @@ pub(crate) fn map_error(e: keyring::Error) -> StoreError {
     match e {
         K::NoEntry => StoreError::Missing,
         K::NoStorageAccess(_) => StoreError::Locked,
+        // gnome-keyring refuses writes to a locked collection with a plain D-Bus error
+        // ("Cannot create an item in a locked collection", `Secret.Error.IsLocked`), which the
+        // crate reports as a platform failure: it still means "unlock your keyring".
+        K::PlatformFailure(inner) if inner.to_string().to_lowercase().contains("locked") => {
+            StoreError::Locked
+        }
         K::PlatformFailure(inner) => StoreError::Unavailable {
             detail: detail(inner.to_string()),
         },
