@@ -20,9 +20,9 @@ pub mod login;
 pub mod permissions;
 pub mod profile;
 pub mod secret;
+pub mod session;
 pub mod settings;
 pub mod sign_in;
-pub mod session;
 pub mod vault;
 
 pub use error_code::ErrorCode;
