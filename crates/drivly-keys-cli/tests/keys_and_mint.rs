@@ -197,3 +197,33 @@ async fn rejected_keys_and_unreachable_servers_have_their_exit_codes() {
     assert!(stderr(&out).contains("could not reach the server"));
     assert_not_in_output(&out, CANARY);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_keyring_is_exit_5_with_a_specific_message() {
+    if !keyring_required("a_locked_keyring_is_exit_5_with_a_specific_message") {
+        return;
+    }
+    // A private bus whose gnome-keyring was started but never unlocked.
+    let w = World::offline();
+    let bin = assert_cmd::cargo::cargo_bin("drivly-keys");
+    let mut cmd = std::process::Command::new("dbus-run-session");
+    cmd.args([
+        "--",
+        "sh",
+        "-c",
+        "gnome-keyring-daemon --start --components=secrets >/dev/null 2>&1; exec \"$0\" token",
+    ])
+    .arg(bin)
+    .env("DRIVLY_KEYS_HOME", w.home.path())
+    .env("DRIVLY_KEYS_KEYRING_SERVICE", &w.service)
+    .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    exit(&out, 5);
+    assert!(
+        stderr(&out).contains("the system keyring is locked"),
+        "{}",
+        stderr(&out)
+    );
+}
