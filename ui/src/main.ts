@@ -2,6 +2,10 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { tauriBackend } from './ipc/tauri-backend';
 import './app.css';
+import { applyTheme } from './lib/theme';
+
+// Follow the system until the saved setting loads, so the first paint is already in theme.
+applyTheme('system');
 
 const target = document.getElementById('app');
 if (target) mount(App, { target, props: { backend: tauriBackend } });

@@ -69,7 +69,8 @@ pub async fn start_refresher(
         events: Arc::new(NoEvents),
         clock: Arc::new(SystemClock),
     };
-    let config = RefresherConfig::new(ctx.paths.data_dir());
+    // The same lock folder as the desktop app, so the two never refresh one session at once.
+    let config = RefresherConfig::new(ctx.paths.lock_dir());
     Ok(SessionRefresher::start(meta_from_record(record), deps, config).await)
 }
 

@@ -88,6 +88,28 @@ fn parse_id(id: &str) -> IpcResult<Uuid> {
     })
 }
 
+/// A stored key's metadata and, separately, its secret (the keyring may have lost it while the
+/// record remains).
+pub async fn stored_key(
+    vault: &std::sync::Arc<drivly_core::vault::Vault>,
+    id: Uuid,
+) -> IpcResult<(ApiKeyMeta, IpcResult<drivly_core::secret::ApiKey>)> {
+    let vault = vault.clone();
+    let (meta, key) = blocking::run(move || {
+        let meta = vault.list_api_keys()?.into_iter().find(|k| k.id == id);
+        let key = vault.reveal_api_key(id).map_err(IpcError::from);
+        Ok::<_, drivly_core::vault::VaultError>((meta, key))
+    })
+    .await?;
+    let meta = meta.ok_or_else(|| {
+        IpcError::new(
+            "key_not_found",
+            "that key no longer exists; refresh the list",
+        )
+    })?;
+    Ok((meta, key))
+}
+
 /// Stored keys, oldest first (interrupted adds and removals are not listed).
 #[tauri::command]
 pub async fn list_api_keys(state: tauri::State<'_, AppState>) -> IpcResult<Vec<ApiKeyView>> {
@@ -125,18 +147,9 @@ pub async fn verify_api_key(
 ) -> IpcResult<VerifyResult> {
     let id = parse_id(&id)?;
     let vault = state.vault()?;
-    let (meta, key) = {
-        let vault = vault.clone();
-        blocking::run(move || {
-            let meta = vault.list_api_keys()?.into_iter().find(|k| k.id == id);
-            vault.reveal_api_key(id).map(|key| (meta, key))
-        })
-        .await?
-    };
-    let profile_id = meta
-        .map(|m| m.profile_id)
-        .ok_or_else(|| IpcError::new("key_not_found", "that key no longer exists"))?;
-    let profile = state.profiles.get(&profile_id)?;
+    let (meta, key) = stored_key(&vault, id).await?;
+    let key = key?;
+    let profile = state.profiles.get(&meta.profile_id)?;
     let client = DrivlyClient::new(&profile)?;
     let result = match client.verify_api_key(&key).await {
         KeyVerdict::Valid => {
@@ -203,15 +216,8 @@ pub async fn remove_api_key(
 ) -> IpcResult<RemoveKeyResult> {
     let id = parse_id(&id)?;
     let vault = state.vault()?;
-    let (meta, key) = {
-        let vault = vault.clone();
-        blocking::run(move || {
-            let meta = vault.list_api_keys()?.into_iter().find(|k| k.id == id);
-            Ok::<_, drivly_core::vault::VaultError>((meta, vault.reveal_api_key(id).ok()))
-        })
-        .await?
-    };
-    let meta = meta.ok_or_else(|| IpcError::new("key_not_found", "that key no longer exists"))?;
+    let (meta, key) = stored_key(&vault, id).await?;
+    let key = key.ok();
     let profile = state.profiles.get(&meta.profile_id)?;
     let (server, message) = match (revoke_on_server, key) {
         (false, _) => ("notRequested", format!("\u{201c}{}\u{201d} was removed from this computer.", meta.label)),

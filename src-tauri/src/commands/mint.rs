@@ -84,15 +84,8 @@ pub async fn mint_token(
         }
     };
     let vault = state.vault()?;
-    let (meta, key) = {
-        let vault = vault.clone();
-        blocking::run(move || {
-            let meta = vault.list_api_keys()?.into_iter().find(|k| k.id == key_id);
-            vault.reveal_api_key(key_id).map(|key| (meta, key))
-        })
-        .await?
-    };
-    let meta = meta.ok_or_else(|| IpcError::new("key_not_found", "that key no longer exists"))?;
+    let (meta, key) = crate::commands::keys::stored_key(&vault, key_id).await?;
+    let key = key?;
     let profile = state.profiles.get(&meta.profile_id)?;
     let minted = DrivlyClient::new(&profile)?
         .mint(&key, &permissions, expires)
