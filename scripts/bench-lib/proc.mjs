@@ -1,0 +1,97 @@
+// Reads process trees, memory (PSS) and CPU figures from /proc. Linux only.
+import { readFileSync, readdirSync, realpathSync } from 'node:fs';
+
+const read = (path) => {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+};
+
+/** Fields of /proc/PID/stat after the command name (index 0 is the state). */
+function statFields(pid) {
+  const text = read(`/proc/${pid}/stat`);
+  if (!text) return null;
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Every live process id with its parent id. */
+function parents() {
+  const map = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = statFields(entry);
+    if (fields) map.set(Number(entry), Number(fields[1]));
+  }
+  return map;
+}
+
+/** `pid` and all its descendants. */
+export function tree(pid) {
+  const map = parents();
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    for (const [child, parent] of map) if (parent === out[i]) out.push(child);
+  }
+  return out.filter((p) => map.has(p));
+}
+
+/** The first descendant of `root` (or `root` itself) whose executable is `exe`. */
+export function findByExe(root, exe) {
+  const wanted = realpathSync(exe);
+  for (const pid of tree(root)) {
+    try {
+      if (realpathSync(`/proc/${pid}/exe`) === wanted) return pid;
+    } catch {
+      // The process exited or is not ours to read.
+    }
+  }
+  return null;
+}
+
+/** PSS of one process in KiB (0 when it is gone). */
+export function pssKiB(pid) {
+  const match = read(`/proc/${pid}/smaps_rollup`)?.match(/^Pss:\s+(\d+) kB/m);
+  return match ? Number(match[1]) : 0;
+}
+
+/** Command names of a tree, for the report. */
+export function names(pids) {
+  return pids.map((p) => (read(`/proc/${p}/comm`) ?? '?').trim());
+}
+
+/** PSS summed over `pid` and its descendants, in MiB, with the processes counted. */
+export function treePss(pid) {
+  const pids = tree(pid);
+  const kib = pids.reduce((sum, p) => sum + pssKiB(p), 0);
+  return { mib: kib / 1024, processes: names(pids) };
+}
+
+const TICK_MS = 10; // CLK_TCK is 100 on Linux.
+
+/** CPU milliseconds (user + system, all threads, live or exited) summed over a tree. */
+export function treeCpuMs(pids) {
+  return pids.reduce((sum, p) => {
+    const f = statFields(p);
+    return f ? sum + (Number(f[11]) + Number(f[12])) * TICK_MS : sum;
+  }, 0);
+}
+
+/** Voluntary context switches (sleeps that ended in a wake-up) summed over every live thread of a tree. */
+export function treeWakeups(pids) {
+  let total = 0;
+  for (const p of pids) {
+    let tasks = [];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      const match = read(`/proc/${p}/task/${t}/status`)?.match(/^voluntary_ctxt_switches:\s+(\d+)/m);
+      if (match) total += Number(match[1]);
+    }
+  }
+  return total;
+}

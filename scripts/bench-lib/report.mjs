@@ -1,0 +1,93 @@
+// Turns the results of one benchmark run into one table: printed, and written with the
+// machine's description, the date, the method and the notes (notes.md) to BENCHMARKS.md.
+// Usage: node report.mjs RESULTS_DIR OUTPUT.md   (env: BIN, the release folder)
+import { execSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [dir, output] = process.argv.slice(2);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const bin = process.env.BIN;
+const load = (name) => (existsSync(join(dir, name)) ? JSON.parse(readFileSync(join(dir, name), 'utf8')) : null);
+const cli = load('cli.json');
+const startup = load('startup.json');
+const idle = load('idle.json');
+const scale = load('scale.json');
+
+const f = (v, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
+const range = (s, digits = 1) => (s && s.runs ? `${f(s.min, digits)}–${f(s.max, digits)}` : '—');
+const verdict = (ok) => (ok === null ? '' : ok ? ' ✅' : ' ❌');
+const rows = [];
+const row = (what, median, minMax, reference, ratio, goal, ok = null) =>
+  rows.push([what, median, minMax, reference, ratio, `${goal}${verdict(ok)}`]);
+
+if (startup) {
+  const { app, ref } = startup;
+  const r = app.start.median / ref.start.median;
+  row(`Cold start to first interactive frame (ms, ${app.start.runs} runs)`, f(app.start.median, 0), range(app.start, 0), `${f(ref.start.median, 0)} (${range(ref.start, 0)})`, f(r, 2), '≤ 1.3×', r <= 1.3);
+  const m = app.pss.median / ref.pss.median;
+  row(`Memory, PSS after 10 s idle (MiB, ${app.pss.runs} runs)`, f(app.pss.median), range(app.pss), `${f(ref.pss.median)} (${range(ref.pss)})`, f(m, 2), '≤ 1.2×', m <= 1.2);
+}
+if (idle) {
+  const { app, ref, seconds } = idle;
+  const growth = app.cpuSecondHalfMs <= app.cpuFirstHalfMs * 1.5 + 20;
+  row(`Idle CPU over ${seconds} s, tray, 5 sessions (CPU s; 1st/2nd half ms)`, f(app.cpuS, 2), `${app.cpuFirstHalfMs} / ${app.cpuSecondHalfMs}`, f(ref.cpuS, 2), f(app.cpuS / ref.cpuS, 2), 'no growth', growth);
+  const extra = app.wakeupsPerS - ref.wakeupsPerS;
+  row(`Idle wake-ups per second (voluntary switches)`, f(app.wakeupsPerS, 1), '—', f(ref.wakeupsPerS, 1), `+${f(extra, 1)}/s`, '≤ ref + 1/s', extra <= 1);
+}
+if (bin) {
+  const mib = (p) => (existsSync(p) ? statSync(p).size / 1048576 : NaN);
+  const app = mib(join(bin, 'drivly-keys-app'));
+  const ref = mib(join(bin, 'examples', 'hello_window'));
+  row('Release binary size (MiB)', f(app), '—', f(ref), f(app / ref, 2), 'report');
+  const conf = JSON.parse(readFileSync(join(root, 'tauri.conf.json'), 'utf8'));
+  const extras = [...conf.bundle.icon, 'src-tauri/linux/drivly-keys.desktop'].map((p) => mib(join(root, p)));
+  const installed = app + extras.reduce((a, b) => a + b, 0);
+  row('Installed size (MiB; binary + icons + .desktop, .deb not built)', f(installed), '—', '—', '—', 'report');
+  row('`drivly-keys` CLI binary size (MiB)', f(mib(join(bin, 'drivly-keys'))), '—', '—', '—', 'report');
+}
+if (cli) {
+  const r = cli.token.median / cli.gh.median;
+  row(`\`drivly-keys token\`, fresh JWT (ms, ${cli.token.runs} runs)`, f(cli.token.median), range(cli.token), `gh auth token ${f(cli.gh.median)} (${range(cli.gh)})`, f(r, 2), '≤ 1.0×', r <= 1.0);
+  row(`\`drivly-keys decode\` 1 KB token, whole process (ms)`, f(cli.decode.median), range(cli.decode), `\`true\` ${f(cli.floor.median)}`, f(cli.decode.median / cli.floor.median, 1), 'report');
+}
+const crit = existsSync(join(dir, 'criterion.txt')) ? readFileSync(join(dir, 'criterion.txt'), 'utf8') : '';
+const m = crit.match(/inspect typical 1 KB token\s+time:\s+\[([\d.]+) (\S+) ([\d.]+) (\S+) ([\d.]+) (\S+)\]/);
+if (m) {
+  const us = (v, unit) => Number(v) * ({ ns: 0.001, µs: 1, us: 1, ms: 1000 }[unit] ?? NaN);
+  const mid = us(m[3], m[4]);
+  row('JWT inspect in-process, 1 KB token (µs, criterion)', f(mid, 2), `${f(us(m[1], m[2]), 2)}–${f(us(m[5], m[6]), 2)} (95 % CI)`, '—', '—', '≤ 5 µs', mid <= 5);
+}
+if (scale) {
+  const s = scale;
+  const head = `Refresh at scale (${s.sessions} sessions, ${s.lifetime_s} s JWTs, ${f(s.run_s / 60, 1)} min)`;
+  row(`${head}: tokens with less than the promised ${s.promised_min_ttl_ms / 1000} s left`, `${s.tokens_short} of ${s.token_calls}`, `least left ${f(s.min_left_ms / 1000, 1)} s`, '—', '—', '0', s.tokens_short === 0 && s.token_errors === 0);
+  row(`${head}: refresh requests per session per lifetime`, f(s.per_session_per_lifetime, 2), `${s.refresh_requests} requests (${s.on_demand_refreshes} on demand, ${s.refresh_requests_failed} failed)`, '1 / 0.75 = 1.33 (policy)', f(s.per_session_per_lifetime / (1 / 0.75), 2), '≈ 1 per token');
+  row(`${head}: largest burst`, `${s.max_in_flight} in flight`, `${s.max_started_in_1s} started in 1 s (mean ${f(s.mean_per_s, 1)}/s)`, '—', '—', 'spread by jitter');
+  row(`${head}: lateness vs planned refresh, p99 (ms)`, f(s.lateness_p99_ms, 0), `p50 ${s.lateness_p50_ms}, max ${s.lateness_max_ms}`, '—', '—', 'report');
+  row(`${head}: CPU per refresh (ms)`, f(s.cpu_ms_per_refresh, 2), `${s.cpu_ms_bench} ms total; emulator ${s.cpu_ms_emulator} ms`, '—', '—', 'report');
+}
+
+const header = ['What', 'Median', 'Min–max', 'Reference', 'Ratio', 'Goal'];
+const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+const os = readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)/m)?.[1] ?? 'Linux';
+const commit = (() => {
+  try {
+    return execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${f(totalmem() / 1073741824, 1)} GiB memory, ${os}, kernel ${release()}`;
+const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+console.log(`\n${machine}\n${date}, commit ${commit}\n\n${table}\n`);
+const method = readFileSync(join(here, 'method.md'), 'utf8');
+const notesFile = join(here, 'notes.md');
+const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : '';
+writeFileSync(
+  output,
+  `# Benchmarks\n\nWritten by \`scripts/bench\` (issue #8). One run: ${date}, commit \`${commit}\`.\n\n**Machine:** ${machine}.\n\n${table}\n\n${method}\n${notes}`,
+);
