@@ -3,6 +3,7 @@
 // `close()` in a `finally`.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { remote } from 'webdriverio';
@@ -34,26 +35,54 @@ export async function startEmulator(args = []) {
   return { baseUrl, stop: () => child.kill() };
 }
 
+/** Resolves once something accepts TCP connections on 127.0.0.1:`port` (false after `ms`). */
+async function portOpen(port, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const open = await new Promise((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
 /** Launches the app under WebDriver with `env` added to its environment. */
 export async function openApp({ env = {}, port = Number(process.env.DRIVLY_KEYS_DRIVER_PORT ?? 4444) } = {}) {
-  const driver = spawn('tauri-driver', ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+  // tauri-driver's native WebDriver listens on 4445 unless told otherwise: with `port` 4445 the two
+  // would collide and the session request would hang, so the native port always follows `port`.
+  const nativePort = Number(process.env.DRIVLY_KEYS_NATIVE_DRIVER_PORT ?? port + 1);
+  const args = ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'];
+  const driver = spawn('tauri-driver', args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let browser;
   try {
-    for (let attempt = 0; ; attempt++) {
+    // tauri-driver and its native driver need a moment to listen; a session request before
+    // then fails with a dropped socket. Wait for both ports, then retry for at most 20 s.
+    await portOpen(port, 10000);
+    await portOpen(nativePort, 10000);
+    const deadline = Date.now() + 20000;
+    for (;;) {
       try {
         browser = await remote({
           hostname: '127.0.0.1',
           port,
           logLevel: 'error',
           connectionRetryCount: 0,
+          // A session that cannot start should fail the test, not hang it for minutes.
+          connectionRetryTimeout: 60000,
           capabilities: { 'tauri:options': { application: required('DRIVLY_KEYS_APP_BIN') } },
         });
         break;
       } catch (error) {
-        if (attempt > 40) throw error;
+        if (Date.now() > deadline) throw error;
         await sleep(250);
       }
     }
@@ -76,8 +105,12 @@ export async function openApp({ env = {}, port = Number(process.env.DRIVLY_KEYS_
       try {
         await browser.deleteSession();
       } finally {
+        // Wait for tauri-driver to exit so the next session can bind the same ports.
+        const exited = driver.exitCode !== null || driver.signalCode !== null
+          ? Promise.resolve()
+          : new Promise((resolve) => driver.once('exit', resolve));
         driver.kill();
-        await sleep(300);
+        await Promise.race([exited, sleep(5000)]);
       }
     },
   };

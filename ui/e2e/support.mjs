@@ -1,0 +1,108 @@
+// Helpers shared by the flow tests: a fresh app environment, finding controls by their visible
+// text, and reading the X clipboard with xclip.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** A fresh, isolated app environment against `baseUrl` (an emulator's /api URL). */
+export function appEnv(baseUrl, name) {
+  const home = mkdtempSync(join(tmpdir(), `drivly-e2e-${name}-`));
+  return {
+    home,
+    env: {
+      DRIVLY_KEYS_EMULATOR_URL: baseUrl,
+      DRIVLY_KEYS_PROFILE: 'emulator',
+      DRIVLY_KEYS_HOME: home,
+      DRIVLY_KEYS_KEYRING_SERVICE: `ly.driv.keys.e2e.${name}.${randomBytes(4).toString('hex')}`,
+    },
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+/** XPath string literal for `text` (no quotes of both kinds needed here). */
+const literal = (text) => (text.includes('"') ? `'${text}'` : `"${text}"`);
+
+/** The button whose visible text is exactly `text`, optionally inside `scope` (an element). */
+export function button(browserOrScope, text) {
+  return browserOrScope.$(`.//button[normalize-space(.)=${literal(text)}]`);
+}
+
+/** Clicks the button with `text` once it is enabled. */
+export async function clickButton(browserOrScope, text, timeout = 15000) {
+  const el = await button(browserOrScope, text);
+  await el.waitForEnabled({ timeout, timeoutMsg: `button “${text}” never became enabled` });
+  await el.click();
+}
+
+/** The page's visible text. */
+export function pageText(browser) {
+  return browser.execute(() => document.body.innerText);
+}
+
+/** Goes to a screen through the sidebar and waits until it is current. */
+export async function go(browser, screen) {
+  const nav = await browser.$(`button[data-screen="${screen}"]`);
+  await nav.click();
+  await browser.waitUntil(async () => (await nav.getAttribute('aria-current')) === 'page', {
+    timeout: 10000,
+    timeoutMsg: `${screen} never became the current screen`,
+  });
+}
+
+/** Waits for `fn` to return a truthy value and returns it. */
+export async function waitFor(browser, fn, timeoutMsg, timeout = 20000) {
+  let value;
+  await browser.waitUntil(
+    async () => {
+      value = await fn();
+      return Boolean(value);
+    },
+    { timeout, interval: 200, timeoutMsg },
+  );
+  return value;
+}
+
+/** The X clipboard's text ('' when it holds none). */
+export function clipboardText() {
+  try {
+    return execFileSync('xclip', ['-o', '-selection', 'clipboard'], { timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  } catch {
+    return '';
+  }
+}
+
+/** The targets (formats) the clipboard's owner offers. */
+export function clipboardTargets() {
+  try {
+    return execFileSync('xclip', ['-o', '-selection', 'clipboard', '-t', 'TARGETS'], {
+      timeout: 5000,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .split('\n')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** Puts `text` on the clipboard the way another program would: xclip owning the selection in
+ *  the foreground (`-quiet`), so the returned process can be killed at the end. */
+export async function copyElsewhere(text) {
+  const child = spawn('xclip', ['-quiet', '-selection', 'clipboard'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  child.stdin.end(text);
+  const deadline = Date.now() + 5000;
+  while (clipboardText() !== text) {
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error('xclip never took the clipboard');
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return child;
+}
+
+export const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
