@@ -107,8 +107,8 @@ impl AppState {
         });
         if let Err(error) = &vault {
             notices.push(format!(
-                "Secure storage is unavailable: {} Keys and sessions cannot be used until it is.",
-                error.message
+                "Secure storage is unavailable: {}. Keys and sessions cannot be used until it is.",
+                error.message.trim_end_matches('.')
             ));
         }
 
