@@ -37,12 +37,18 @@ export function tree(pid) {
   return out.filter((p) => map.has(p));
 }
 
-/** The first descendant of `root` (or `root` itself) whose executable is `exe`. */
-export function findByExe(root, exe) {
+/**
+ * The process running `exe` whose environment holds `marker` (a variable set for this run
+ * only). Searched system-wide because WebKitWebDriver double-forks the browser, so the app is
+ * reparented and is not a descendant of the driver.
+ */
+export function findByExe(exe, marker) {
   const wanted = realpathSync(exe);
-  for (const pid of tree(root)) {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
-      if (realpathSync(`/proc/${pid}/exe`) === wanted) return pid;
+      if (realpathSync(`/proc/${entry}/exe`) !== wanted) continue;
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(marker)) return Number(entry);
     } catch {
       // The process exited or is not ours to read.
     }
@@ -78,9 +84,9 @@ export function treeCpuMs(pids) {
   }, 0);
 }
 
-/** Voluntary context switches (sleeps that ended in a wake-up) summed over every live thread of a tree. */
+/** Voluntary context switches (sleeps that ended in a wake-up) of every live thread of a tree, by thread id. */
 export function treeWakeups(pids) {
-  let total = 0;
+  const counts = new Map();
   for (const p of pids) {
     let tasks = [];
     try {
@@ -90,8 +96,18 @@ export function treeWakeups(pids) {
     }
     for (const t of tasks) {
       const match = read(`/proc/${p}/task/${t}/status`)?.match(/^voluntary_ctxt_switches:\s+(\d+)/m);
-      if (match) total += Number(match[1]);
+      if (match) counts.set(t, Number(match[1]));
     }
   }
+  return counts;
+}
+
+/**
+ * Wake-ups between two samples of {@link treeWakeups}: each thread's growth, a new thread's
+ * whole count. Threads that exited in between are missed (an undercount, stated in the report).
+ */
+export function wakeupsBetween(before, after) {
+  let total = 0;
+  for (const [tid, count] of after) total += count - (before.get(tid) ?? 0);
   return total;
 }

@@ -17,6 +17,7 @@ const runs = Number(runsText);
 const MEMORY_RUNS = 3;
 const IDLE_MS = 10000;
 const port = Number(process.env.DRIVLY_KEYS_BENCH_DRIVER_PORT ?? 4470);
+const marker = `DRIVLY_KEYS_BENCH_RUN=${process.env.DRIVLY_KEYS_BENCH_RUN}`;
 
 const driver = await startDriver(port, process.env);
 
@@ -28,10 +29,10 @@ async function once(bin, withMemory) {
   let memory = null;
   if (withMemory) {
     await sleep(IDLE_MS);
-    const pid = findByExe(driver.pid, bin);
+    const pid = findByExe(bin, marker);
     memory = pid ? treePss(pid) : null;
   }
-  const pid = findByExe(driver.pid, bin);
+  const pid = findByExe(bin, marker);
   await driver.close(session);
   // The next launch must not find this one still running (the app is single-instance).
   for (let i = 0; i < 100 && pid && tree(pid).length > 0; i++) await sleep(50);
