@@ -27,7 +27,7 @@ test('plain xdg-open and gio open deliver sign-in links to the running app', asy
     for (let i = 0; i < 100 && !existsSync(entry); i++) await sleep(100);
     const text = readFileSync(entry, 'utf8');
     assert.match(text, /^Exec=[^"\s]+ %u$/m, 'Exec is unquoted and takes the URL');
-    assert.match(text, new RegExp(`x-scheme-handler/${SCHEME.replaceAll('.', '\\.')};`));
+    assert.match(text, new RegExp(`^MimeType=.*x-scheme-handler/${SCHEME.replaceAll('.', '\\.')}(;|$)`, 'm'));
     const handler = execFileSync('xdg-mime', ['query', 'default', `x-scheme-handler/${SCHEME}`]).toString().trim();
     assert.equal(handler, basename(entry));
 
@@ -48,7 +48,7 @@ test('plain xdg-open and gio open deliver sign-in links to the running app', asy
 
     // Nothing changed: no session was created by the forged links.
     await browser.$('button[data-screen="sessions"]').click();
-    const cards = await browser.$$('[data-testid="session-card"]');
+    const cards = await browser.$$('article.session');
     assert.equal(cards.length, 0);
   } finally {
     await app.close();

@@ -60,3 +60,13 @@ describe('the frame', () => {
     expect(screen.getByRole('status', { name: 'Notifications' }).getAttribute('aria-live')).toBe('polite');
   });
 });
+
+describe('sign-in results', () => {
+  it('are announced on any screen, so a refused link is never silent', async () => {
+    const backend = fakeBackend();
+    render(App, { props: { backend } });
+    await screen.findByTestId('active-profile');
+    backend.emit({ type: 'loginFinished', ok: false, message: 'That sign-in link was not expected.', code: 'no_pending_login' });
+    expect(await screen.findByText('That sign-in link was not expected.')).toBeTruthy();
+  });
+});
