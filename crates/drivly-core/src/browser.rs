@@ -1,18 +1,23 @@
 //! Opening the system browser for sign-in (never the app's own webview: RFC 8252 §8.12).
+//! Shared by the desktop app and the command line.
 //!
-//! `$BROWSER` wins when set (a command that takes the URL as its last argument; tests point it
-//! at a script that drives headless Chromium); otherwise the platform opener (`xdg-open`,
-//! `open`, or `explorer`). The URL carries no secret (state and the PKCE challenge are public),
-//! but it is still never logged.
+//! `$BROWSER` wins when set, following its convention: a `:`-separated list of commands tried
+//! in order, where `%s` stands for the URL (else the URL is the last argument); tests point it
+//! at a script that drives headless Chromium. Then the platform opener (`xdg-open`, `open`, or
+//! `explorer`). The URL is passed as one argument, never through a shell. It carries no secret
+//! (state and the PKCE challenge are public), but it is still never logged.
 
 use std::process::{Command, Stdio};
 
 use crate::ErrorCode;
 
-/// The browser could not be started.
+/// No browser command could be started.
 #[derive(Debug, thiserror::Error)]
-#[error("the browser could not be opened ({0}); open the sign-in link shown instead")]
-pub struct BrowserError(String);
+#[error("the browser could not be opened ({program}: {detail}); open the sign-in link yourself")]
+pub struct BrowserError {
+    program: String,
+    detail: String,
+}
 
 impl ErrorCode for BrowserError {
     fn code(&self) -> &'static str {
@@ -20,33 +25,93 @@ impl ErrorCode for BrowserError {
     }
 }
 
-/// Opens `url` in the user's browser and returns without waiting for it.
+fn platform_opener() -> &'static str {
+    if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    }
+}
+
+/// The commands to try for `url`, in order: each is a program and its arguments.
+fn candidates(browser_env: &str, url: &str) -> Vec<(String, Vec<String>)> {
+    let mut commands: Vec<&str> = browser_env
+        .split(':')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    commands.push(platform_opener());
+    commands
+        .into_iter()
+        .filter_map(|command| {
+            let mut words = command.split_whitespace().map(str::to_owned);
+            let program = words.next()?;
+            let mut args: Vec<String> = words.collect();
+            let mut substituted = false;
+            for arg in &mut args {
+                if arg.contains("%s") {
+                    *arg = arg.replace("%s", url);
+                    substituted = true;
+                }
+            }
+            if !substituted {
+                args.push(url.to_owned());
+            }
+            Some((program, args))
+        })
+        .collect()
+}
+
+/// Opens `url` in the user's browser without waiting for it; returns the program used.
 ///
 /// # Errors
-/// [`BrowserError`] when no browser command could be started.
-pub fn open(url: &str) -> Result<(), BrowserError> {
-    let mut command = match std::env::var("BROWSER")
-        .ok()
-        .filter(|b| !b.trim().is_empty())
-    {
-        Some(browser) => {
-            // $BROWSER may hold arguments ("firefox --new-window"); no shell is involved.
-            let mut words = browser.split_whitespace();
-            let program = words.next().unwrap_or_default().to_owned();
-            let mut command = Command::new(program);
-            command.args(words);
-            command
-        }
-        None if cfg!(target_os = "macos") => Command::new("open"),
-        None if cfg!(windows) => Command::new("explorer"),
-        None => Command::new("xdg-open"),
+/// [`BrowserError`] when no candidate command could be started.
+pub fn open(url: &str) -> Result<String, BrowserError> {
+    let browser_env = std::env::var("BROWSER").unwrap_or_default();
+    let mut last = BrowserError {
+        program: platform_opener().into(),
+        detail: "not tried".into(),
     };
-    command
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map(drop)
-        .map_err(|e| BrowserError(e.kind().to_string()))
+    for (program, args) in candidates(&browser_env, url) {
+        let spawned = Command::new(&program)
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        match spawned {
+            Ok(_) => return Ok(program),
+            Err(e) => {
+                last = BrowserError {
+                    program,
+                    detail: e.kind().to_string(),
+                }
+            }
+        }
+    }
+    Err(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_follows_its_convention() {
+        let url = "https://x.test/auth?state=s";
+        let list = candidates("firefox --new-window:chromium %s --incognito", url);
+        assert_eq!(
+            list[0],
+            ("firefox".into(), vec!["--new-window".into(), url.into()])
+        );
+        assert_eq!(
+            list[1],
+            ("chromium".into(), vec![url.into(), "--incognito".into()])
+        );
+        assert_eq!(list[2].0, platform_opener());
+        assert_eq!(candidates("", url).len(), 1);
+        assert_eq!(candidates(" : ", url).len(), 1);
+    }
 }

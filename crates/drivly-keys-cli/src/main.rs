@@ -6,7 +6,6 @@
 //! runtime, and turn the outcome into the documented exit code. Commands live in
 //! [`commands`]; all domain logic is in `drivly-core`.
 
-mod browser;
 mod cli;
 mod clipboard;
 mod commands;

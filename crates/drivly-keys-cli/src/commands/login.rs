@@ -16,7 +16,6 @@ use drivly_core::secret::{Jwt, RefreshToken};
 use drivly_core::session::{SessionId, SessionMeta, SessionStore, SharedJwt, establish};
 use serde::Serialize;
 
-use crate::browser;
 use crate::cli::LoginArgs;
 use crate::commands::mint::permissions_arg;
 use crate::context::Ctx;
@@ -67,7 +66,7 @@ pub async fn run(ctx: &Ctx, args: &LoginArgs) -> Result<(), CliError> {
         ctx.out.info("Open this URL in a browser to sign in:");
         ctx.out.info(started.authorize_url.as_str());
     } else {
-        match browser::open(&started.authorize_url) {
+        match drivly_core::browser::open(started.authorize_url.as_str()) {
             Ok(program) => ctx.out.info(&format!(
                 "Opened the sign-in page with {program}. If nothing appears, open:\n{}",
                 started.authorize_url
