@@ -107,9 +107,10 @@ impl SessionHub {
             })
     }
 
-    /// A JWT with at least `min_ttl` left, refreshing first when needed.
-    pub async fn token(&self, id: &str, min_ttl: Duration) -> IpcResult<Jwt> {
-        Ok(self.get(id).await?.token(Some(min_ttl)).await?)
+    /// A JWT with at least `min_ttl` left (`None`: the policy's minimum), refreshing first
+    /// when needed.
+    pub async fn token(&self, id: &str, min_ttl: Option<Duration>) -> IpcResult<Jwt> {
+        Ok(self.get(id).await?.token(min_ttl).await?)
     }
 
     /// Refreshes now (the UI's "Retry now").

@@ -96,10 +96,7 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
 async fn copy_fresh<R: Runtime>(app: &AppHandle<R>, session_id: &str) {
     let state = app.state::<AppState>();
     let result = match state.sessions() {
-        Ok(hub) => {
-            hub.token(session_id, std::time::Duration::from_secs(120))
-                .await
-        }
+        Ok(hub) => hub.token(session_id, None).await,
         Err(error) => Err(error),
     };
     let body =

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use drivly_core::permissions::validate_permission;
+use drivly_core::permissions::{default_sign_in_permissions, validate_permission};
 use drivly_core::profile::ProfileId;
 use drivly_core::session::{LastError, Revocation, SessionState, SessionView};
 use serde::{Deserialize, Serialize};
@@ -14,9 +14,6 @@ use crate::commands::inspect::{InspectionView, TokenHandle};
 use crate::ipc_error::IpcResult;
 use crate::sign_in_flow::{self, RedirectChoice};
 use crate::state::AppState;
-
-/// Never hand out a token with less than this left (design.md §3).
-const MIN_TTL: Duration = Duration::from_secs(120);
 
 /// A session as the UI's `SessionView` type.
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +102,9 @@ pub async fn sign_in<R: Runtime>(
     for text in &input.permissions {
         permissions.push(validate_permission(text)?.to_string());
     }
+    if permissions.is_empty() {
+        permissions = default_sign_in_permissions();
+    }
     sign_in_flow::start(&app, &profile, &permissions, input.redirect).await
 }
 
@@ -120,7 +120,8 @@ pub async fn copy_session_jwt(
     state: tauri::State<'_, AppState>,
     session_id: String,
 ) -> IpcResult<CopyResult> {
-    let jwt = state.sessions()?.token(&session_id, MIN_TTL).await?;
+    // `None`: the core policy's minimum (2 min, or half the lifetime for short-lived tokens).
+    let jwt = state.sessions()?.token(&session_id, None).await?;
     crate::commands::copy_secret(&state, jwt.expose_secret())
 }
 
@@ -130,7 +131,10 @@ pub async fn session_token(
     state: tauri::State<'_, AppState>,
     session_id: String,
 ) -> IpcResult<TokenHandle> {
-    let jwt = state.sessions()?.token(&session_id, Duration::ZERO).await?;
+    let jwt = state
+        .sessions()?
+        .token(&session_id, Some(Duration::ZERO))
+        .await?;
     let inspection = InspectionView::of(&state, jwt.expose_secret())?;
     Ok(TokenHandle {
         token_ref: state.tokens.hold(jwt),

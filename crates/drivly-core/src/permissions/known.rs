@@ -71,3 +71,14 @@ pub const KNOWN_RESOURCES: &[KnownResource] = &[
 pub fn is_known_resource(name: &str) -> bool {
     KNOWN_RESOURCES.iter().any(|r| r.name == name)
 }
+
+/// What a sign-in asks for when the user picks nothing: read access to the resources Drivly
+/// documents. Enough to look around, nothing more (least privilege); the server refuses an
+/// empty list. Shared by the desktop app and the CLI.
+pub fn default_sign_in_permissions() -> Vec<String> {
+    KNOWN_RESOURCES
+        .iter()
+        .filter(|r| r.documented)
+        .map(|r| format!("{}.read", r.name))
+        .collect()
+}

@@ -26,6 +26,6 @@ pub use diff::{PermissionDiff, diff};
 pub use input::{
     MAX_USER_PERMISSIONS, PermissionListError, parse_permission_list, validate_permission,
 };
-pub use known::{KNOWN_RESOURCES, KnownResource, is_known_resource};
+pub use known::{KNOWN_RESOURCES, KnownResource, default_sign_in_permissions, is_known_resource};
 pub use permission::{Access, MAX_RESOURCE_LEN, Method, Permission, PermissionError};
 pub use set::{MAX_ENTRIES, PermissionRow, PermissionSet};

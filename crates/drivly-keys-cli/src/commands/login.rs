@@ -11,7 +11,6 @@ use drivly_core::jwt::inspect;
 use drivly_core::login::{
     LOGIN_TTL, LoginOutcome, LoginRegistry, LoopbackListener, parse_callback,
 };
-use drivly_core::permissions::KNOWN_RESOURCES;
 use drivly_core::secret::{Jwt, RefreshToken};
 use drivly_core::session::{SessionId, SessionMeta, SessionStore, SharedJwt, establish};
 use serde::Serialize;
@@ -47,12 +46,7 @@ struct Issued {
 pub async fn run(ctx: &Ctx, args: &LoginArgs) -> Result<(), CliError> {
     let requested = match args.permissions.as_deref() {
         Some(list) => permissions_arg(list, true)?,
-        // Read access to the resources Drivly documents: enough to look around, nothing more.
-        None => KNOWN_RESOURCES
-            .iter()
-            .filter(|r| r.documented)
-            .map(|r| format!("{}.read", r.name))
-            .collect(),
+        None => drivly_core::permissions::default_sign_in_permissions(),
     };
     let profile = ctx.profile()?;
     let client = DrivlyClient::new(&profile).map_err(CliError::core)?;
