@@ -2,7 +2,8 @@
 // app) and opens a WebDriver session on the real window. One session at a time: always call
 // `close()` in a `finally`.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -54,12 +55,14 @@ async function portOpen(port, ms) {
 
 /** Launches the app under WebDriver with `env` added to its environment. */
 export async function openApp({ env = {}, port = Number(process.env.DRIVLY_KEYS_DRIVER_PORT ?? 4444) } = {}) {
+  // Marks this launch's processes, so close() can wait for exactly this app to be gone.
+  const runMarker = randomUUID();
   // tauri-driver's native WebDriver listens on 4445 unless told otherwise: with `port` 4445 the two
   // would collide and the session request would hang, so the native port always follows `port`.
   const nativePort = Number(process.env.DRIVLY_KEYS_NATIVE_DRIVER_PORT ?? port + 1);
   const args = ['--port', String(port), '--native-port', String(nativePort), '--native-driver', '/usr/bin/WebKitWebDriver'];
   const driver = spawn('tauri-driver', args, {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, DRIVLY_KEYS_E2E_RUN: runMarker },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let browser;
@@ -111,7 +114,38 @@ export async function openApp({ env = {}, port = Number(process.env.DRIVLY_KEYS_
           : new Promise((resolve) => driver.once('exit', resolve));
         driver.kill();
         await Promise.race([exited, sleep(5000)]);
+        // The app must be gone before the next launch: a survivor would receive the next
+        // launch through single-instance, and that launch would exit at once.
+        await endProcessesMarked(runMarker);
       }
     },
   };
+}
+
+/** Pids whose environment carries `DRIVLY_KEYS_E2E_RUN=<marker>`. */
+function processesMarked(marker) {
+  const needle = `DRIVLY_KEYS_E2E_RUN=${marker}`;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(needle);
+      } catch {
+        return false; // gone, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
+/** Waits up to 5 s for the marked processes to exit, then ends the rest. */
+async function endProcessesMarked(marker) {
+  for (let i = 0; i < 50 && processesMarked(marker).length > 0; i++) await sleep(100);
+  for (const pid of processesMarked(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (let i = 0; i < 30 && processesMarked(marker).length > 0; i++) await sleep(100);
 }
