@@ -36,9 +36,9 @@ describe('Inspect', () => {
     const deals = within(table).getByRole('row', { name: /deals/ });
     expect(within(deals).getAllByText('not allowed')).toHaveLength(3);
     expect(screen.getByText('admin')).toBeTruthy();
-    expect(screen.getByTestId('countdown').textContent).toMatch(/^expires in 7 min 1\d s$/);
+    expect(screen.getByTestId('countdown').textContent).toMatch(/^expires in [67] min \d{1,2} s$/);
     expect(screen.getAllByText(/ UTC$/).length).toBe(2);
-    expect(screen.getByText(/1 min( 0 s)? ago/)).toBeTruthy();
+    expect(screen.getByText(/1 min( \d{1,2} s)? ago/)).toBeTruthy();
   });
 
   it('lists warnings with their severity', async () => {
