@@ -37,5 +37,5 @@ mkdir -p "$ROOT/target/screenshots"
 export DRIVLY_KEYS_APP_BIN="$CARGO_TARGET_DIR/debug/drivly-keys-app"
 export DRIVLY_KEYS_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/drivly-emulator"
 export DRIVLY_KEYS_SCREENSHOTS="$ROOT/target/screenshots"
+# Last, so the output ends with the test runner's summary. Screenshots: target/screenshots/.
 (cd ui && node --test --test-concurrency=1 --test-reporter=spec e2e/)
-log "All checks passed. Screenshots: target/screenshots/"
