@@ -116,7 +116,11 @@ impl RefreshPolicy {
         (expires - requested_at).max(TimeDelta::zero())
     }
 
-    /// Plans a token: refresh at `jitter_low + (jitter_high - jitter_low)·unit` of its lifetime.
+    /// Plans a token: refresh at `jitter_low + (jitter_high - jitter_low)·unit` of its lifetime,
+    /// with the whole window scaled down when its end would fall after the last moment the
+    /// token may still be handed out (`lifetime - default_min_ttl`). Otherwise short-lived
+    /// tokens (under 4 minutes, where the minimum is half the lifetime) would be refreshed on
+    /// demand by callers instead of in the background. A 10-minute token keeps 70-80 %.
     pub fn plan(
         &self,
         requested_at: DateTime<Utc>,
@@ -124,7 +128,16 @@ impl RefreshPolicy {
         unit: f64,
     ) -> TokenTimes {
         let lifetime = Self::lifetime(requested_at, expires);
-        let fraction = self.jitter_low + (self.jitter_high - self.jitter_low) * unit_clamp(unit);
+        let mut fraction =
+            self.jitter_low + (self.jitter_high - self.jitter_low) * unit_clamp(unit);
+        let lifetime_ms = lifetime.num_milliseconds();
+        if lifetime_ms > 0 && self.jitter_high > 0.0 {
+            let servable = lifetime - self.default_min_ttl(lifetime);
+            let servable_fraction = servable.num_milliseconds() as f64 / lifetime_ms as f64;
+            if servable_fraction < self.jitter_high {
+                fraction *= servable_fraction.max(0.0) / self.jitter_high;
+            }
+        }
         TokenTimes {
             requested_at,
             expires,

@@ -181,3 +181,29 @@ fn skew_is_reported_beyond_the_tolerance_only() {
     assert_eq!(expiry_skew_secs(t0(), Some(t0() - secs(90)), 60), Some(-90));
     assert_eq!(expiry_skew_secs(t0(), None, 60), None);
 }
+
+#[test]
+fn short_lived_tokens_are_refreshed_before_they_stop_being_servable() {
+    let policy = RefreshPolicy::default();
+    for lifetime in [5, 60, 180, 239, 240, 300, 600, 3600] {
+        let expires = t0() + secs(lifetime);
+        let min_ttl = policy.default_min_ttl(secs(lifetime));
+        for unit in [0.0, 0.25, 0.5, 0.75, 1.0] {
+            let times = policy.plan(t0(), expires, unit);
+            assert!(times.refresh_at > t0(), "{lifetime}s: refresh after issue");
+            assert!(
+                times.refresh_at <= expires - min_ttl,
+                "{lifetime}s at unit {unit}: the background refresh must come while the token is still servable"
+            );
+        }
+    }
+    // The 10-minute Drivly session keeps its 70-80 % window.
+    assert_eq!(
+        policy.plan(t0(), t0() + secs(600), 0.0).refresh_at,
+        t0() + secs(420)
+    );
+    assert_eq!(
+        policy.plan(t0(), t0() + secs(600), 1.0).refresh_at,
+        t0() + secs(480)
+    );
+}
