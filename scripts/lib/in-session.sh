@@ -20,10 +20,16 @@ printf 'smoke-value' | secret-tool store --label='Drivly Keys smoke test' app dr
 secret-tool clear app drivly-keys-smoke probe 1
 ! secret-tool lookup app drivly-keys-smoke probe 1 >/dev/null 2>&1 || { echo "Secret Service did not delete" >&2; exit 1; }
 
-Xvfb :99 -screen 0 1440x900x24 -nolisten tcp >/dev/null 2>&1 &
+# A free display and WebDriver port, so a leftover X server or a second run never collides.
+display=99
+while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
+Xvfb ":$display" -screen 0 1440x900x24 -nolisten tcp >/dev/null 2>&1 &
 XVFB_PID=$!
 trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
-export DISPLAY=:99
+export DISPLAY=":$display"
+for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
+DRIVLY_KEYS_DRIVER_PORT="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+export DRIVLY_KEYS_DRIVER_PORT
 
 export DRIVLY_KEYS_REQUIRE_KEYRING=1
 export DRIVLY_KEYS_HOME="$T/home"
