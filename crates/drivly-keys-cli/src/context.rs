@@ -63,6 +63,19 @@ impl Ctx {
         }
     }
 
+    /// Opens the vault for the token fast path: the real platform keyring (never the mock),
+    /// without the write probe and the reconcile that [`Ctx::vault`] runs, so `token` and `exec`
+    /// cost one keyring read while the shared JWT is fresh. Errors surface on the first read.
+    ///
+    /// # Errors
+    /// A `keyring_*` error (exit 5) when this build has no platform keyring.
+    pub fn vault_for_lookup(&self) -> Result<Vault, CliError> {
+        let store = KeyringStore::open_platform_for_lookup(KeyringOptions::from_env())
+            .map_err(CliError::core)?;
+        let store: Arc<dyn SecretStore> = Arc::new(store);
+        Vault::open_for_lookup(&self.paths, store).map_err(CliError::core)
+    }
+
     /// Opens the vault over the system keyring, proving first that the keyring works.
     ///
     /// # Errors

@@ -74,6 +74,29 @@ pub async fn start_refresher(
     Ok(SessionRefresher::start(meta_from_record(record), deps, config).await)
 }
 
+/// A session JWT with at least `min_ttl` left, the fast way first: a lookup-only vault (no
+/// keyring probe, no reconcile) reads the JWT the app or an earlier run shared. Anything but
+/// success is redone through the fully checked vault, so a locked or missing keyring is reported
+/// as such (exit 5) rather than as "not signed in"; network failures are not retried.
+///
+/// # Errors
+/// As [`fresh_token`].
+pub async fn fresh_token_fast(
+    ctx: &Ctx,
+    profile: &Profile,
+    min_ttl: Option<u64>,
+) -> Result<FreshToken, CliError> {
+    let first = match ctx.vault_for_lookup() {
+        Ok(vault) => fresh_token(ctx, Arc::new(vault), profile, min_ttl).await,
+        Err(error) => Err(error),
+    };
+    match first {
+        Ok(fresh) => Ok(fresh),
+        Err(error) if error.exit_code() == 4 => Err(error),
+        Err(_) => fresh_token(ctx, Arc::new(ctx.vault()?), profile, min_ttl).await,
+    }
+}
+
 /// A session JWT for the profile with at least `min_ttl` left (the policy's default when
 /// `None`).
 ///

@@ -71,6 +71,26 @@ impl Vault {
         Ok((vault, report))
     }
 
+    /// Opens the vault without reconciling: no keyring listing and no journal repair, for
+    /// read-mostly fast paths (`drivly-keys token` reading the shared JWT). Writes still go
+    /// through the journal; anything an interrupted operation left is repaired by the next
+    /// [`Vault::open`] (the desktop app and every writing CLI command use that).
+    ///
+    /// # Errors
+    /// When the index folder cannot be created.
+    pub fn open_for_lookup(
+        paths: &AppPaths,
+        store: Arc<dyn SecretStore>,
+    ) -> Result<Self, VaultError> {
+        paths.ensure_exist()?;
+        Ok(Self {
+            file: DurableFile::new(paths.vault_index_file()),
+            store,
+            clock: Arc::new(SystemClock),
+            lock_wait: DEFAULT_LOCK_WAIT,
+        })
+    }
+
     /// The secret store in use.
     pub fn store(&self) -> &Arc<dyn SecretStore> {
         &self.store

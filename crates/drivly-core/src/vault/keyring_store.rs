@@ -120,6 +120,22 @@ impl KeyringStore {
         Ok(store)
     }
 
+    /// The platform store for a short, read-mostly process (`drivly-keys token`): checked to
+    /// be the real platform backend (never the keyring crate's mock), but without
+    /// [`KeyringStore::open_platform`]'s write/read/delete probe, which costs three Secret
+    /// Service round trips on every call. A locked or missing keyring still fails, with the
+    /// same typed error, on the first real call.
+    ///
+    /// # Errors
+    /// [`StoreError::NotPlatformStore`] when this build has no persistent platform backend.
+    pub fn open_platform_for_lookup(options: KeyringOptions) -> Result<Self, StoreError> {
+        let factory: EntryFactory =
+            Arc::new(|service, user| Entry::new(service, user).map(Arc::new));
+        let store = Self::start(options, factory, cfg!(target_os = "linux"));
+        store.run(|items| check_platform_store(&items.service))?;
+        Ok(store)
+    }
+
     /// A store over entries from `factory`, without the platform checks. For tests with
     /// `keyring::mock`; never use it to hold real secrets.
     pub fn with_entry_factory(options: KeyringOptions, factory: EntryFactory) -> Self {

@@ -3,12 +3,11 @@
 //! through. The token is never put in the command's arguments.
 
 use std::process::Command;
-use std::sync::Arc;
 
 use crate::cli::ExecArgs;
 use crate::context::Ctx;
 use crate::error::{CliError, EXIT_OTHER};
-use crate::sessions::fresh_token;
+use crate::sessions::fresh_token_fast;
 
 /// Runs `exec`; returns the child's exit code (1 when it was killed by a signal).
 ///
@@ -19,8 +18,7 @@ pub async fn run(ctx: &Ctx, args: &ExecArgs) -> Result<u8, CliError> {
         return Err(CliError::usage("usage", "give a command after --"));
     };
     let profile = ctx.profile()?;
-    let vault = Arc::new(ctx.vault()?);
-    let fresh = fresh_token(ctx, vault, &profile, args.min_ttl).await?;
+    let fresh = fresh_token_fast(ctx, &profile, args.min_ttl).await?;
     let base_url = profile.base_url.as_str().trim_end_matches('/').to_owned();
     let status = Command::new(program)
         .args(rest)

@@ -1,14 +1,12 @@
 //! `token`: a session JWT alone on standard output, valid for at least `--min-ttl`.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::cli::TokenArgs;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::sessions::fresh_token;
+use crate::sessions::fresh_token_fast;
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -25,8 +23,7 @@ struct TokenReport<'a> {
 /// `not_signed_in`/`sign_in_needed` (exit 3), network (4), keyring (5) errors.
 pub async fn run(ctx: &Ctx, args: &TokenArgs) -> Result<(), CliError> {
     let profile = ctx.profile()?;
-    let vault = Arc::new(ctx.vault()?);
-    let fresh = fresh_token(ctx, vault, &profile, args.min_ttl).await?;
+    let fresh = fresh_token_fast(ctx, &profile, args.min_ttl).await?;
     if ctx.out.json() {
         return ctx.out.report(&TokenReport {
             token: fresh.jwt.expose_secret(),
