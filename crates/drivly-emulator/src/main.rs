@@ -49,12 +49,17 @@ struct Args {
     state: Option<PathBuf>,
 }
 
-fn parse_user(value: &str) -> Result<(String, String), String> {
+/// A `--user` value that is not `EMAIL:PASSWORD`.
+#[derive(Debug, thiserror::Error)]
+#[error("expected EMAIL:PASSWORD, for example ci@example.com:s3cret")]
+struct UserArgError;
+
+fn parse_user(value: &str) -> Result<(String, String), UserArgError> {
     match value.split_once(':') {
         Some((email, password)) if email.contains('@') && !password.is_empty() => {
             Ok((email.to_owned(), password.to_owned()))
         }
-        _ => Err("expected EMAIL:PASSWORD, for example ci@example.com:s3cret".to_owned()),
+        _ => Err(UserArgError),
     }
 }
 
