@@ -27,48 +27,53 @@ use crate::clipboard::{ArboardBackend, ClipboardBackend, ClipboardError, SecureC
 use crate::events::{BackendEvent, EVENT_CHANNEL};
 use crate::state::{AppState, EventReceivers, StartOptions};
 
-/// Registers state and every IPC command on `builder`.
+/// Registers state and every IPC command on `builder` (tests).
 pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    register_commands(builder.manage(state))
+}
+
+/// Registers every IPC command on `builder` (`run` manages the state later, in its setup hook).
+pub fn register_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     use commands::{app_info, inspect, keys, mint, profiles, sessions};
-    builder
-        .manage(state)
-        .invoke_handler(tauri::generate_handler![
-            app_info::app_info,
-            profiles::list_profiles,
-            profiles::add_profile,
-            profiles::update_profile,
-            profiles::remove_profile,
-            profiles::set_active_profile,
-            profiles::get_settings,
-            profiles::update_settings,
-            keys::list_api_keys,
-            keys::add_api_key,
-            keys::verify_api_key,
-            keys::reveal_api_key,
-            keys::copy_api_key,
-            keys::rename_api_key,
-            keys::remove_api_key,
-            mint::permission_catalog,
-            mint::mint_token,
-            mint::mint_history,
-            inspect::inspect_token,
-            inspect::inspect_ref,
-            inspect::verify_signature,
-            inspect::copy_token,
-            inspect::try_it,
-            sessions::list_sessions,
-            sessions::sign_in,
-            sessions::cancel_sign_in,
-            sessions::copy_session_jwt,
-            sessions::session_token,
-            sessions::refresh_now,
-            sessions::sign_out,
-        ])
+    builder.invoke_handler(tauri::generate_handler![
+        app_info::app_info,
+        profiles::list_profiles,
+        profiles::add_profile,
+        profiles::update_profile,
+        profiles::remove_profile,
+        profiles::set_active_profile,
+        profiles::get_settings,
+        profiles::update_settings,
+        keys::list_api_keys,
+        keys::add_api_key,
+        keys::verify_api_key,
+        keys::reveal_api_key,
+        keys::copy_api_key,
+        keys::rename_api_key,
+        keys::remove_api_key,
+        mint::permission_catalog,
+        mint::mint_token,
+        mint::mint_history,
+        inspect::inspect_token,
+        inspect::inspect_ref,
+        inspect::verify_signature,
+        inspect::copy_token,
+        inspect::try_it,
+        sessions::list_sessions,
+        sessions::sign_in,
+        sessions::cancel_sign_in,
+        sessions::copy_session_jwt,
+        sessions::session_token,
+        sessions::refresh_now,
+        sessions::sign_out,
+    ])
 }
 
 /// Clears the clipboard if it still holds our secret, then exits.
 pub fn quit<R: Runtime>(app: &AppHandle<R>) {
-    app.state::<AppState>().clipboard.clear_if_ours_now();
+    if let Some(state) = app.try_state::<AppState>() {
+        state.clipboard.clear_if_ours_now();
+    }
     app.exit(0);
 }
 
@@ -180,6 +185,43 @@ fn setup<R: Runtime>(
     Ok(())
 }
 
+/// The embedded demo emulator, kept alive as managed state for the app's life.
+struct DemoServer(#[allow(dead_code)] demo::Demo);
+
+/// Builds everything the app runs on: the demo emulator (in demo mode), the clipboard, the
+/// stores. Called from the setup hook, so a second launch that single-instance forwards to the
+/// running app exits before any of it (threads included) exists.
+fn assemble_state() -> Result<(AppState, EventReceivers, Option<demo::Demo>), String> {
+    let mut options = StartOptions {
+        overrides: drivly_core::profile::store::EnvOverrides::from_env(),
+        demo: None,
+    };
+    let demo = if demo::requested() {
+        let home = drivly_core::app_paths::AppPaths::from_env()
+            .map(|p| p.data_dir().to_path_buf())
+            .unwrap_or_else(|_| std::env::temp_dir());
+        let _ = std::fs::create_dir_all(&home);
+        let demo =
+            demo::start(&home).map_err(|e| format!("the demo emulator could not start: {e}"))?;
+        options.overrides.emulator_url = Some(demo.emulator.base_url().to_string());
+        options
+            .overrides
+            .profile
+            .get_or_insert_with(|| "emulator".into());
+        options.demo = Some(demo.info.clone());
+        Some(demo)
+    } else {
+        None
+    };
+    let clipboard: Box<dyn ClipboardBackend> = match ArboardBackend::new() {
+        Ok(backend) => Box::new(backend),
+        Err(error) => Box::new(NoClipboard(error.to_string())),
+    };
+    let (state, receivers) = AppState::open(options, SecureClipboard::new(clipboard))
+        .map_err(|e| format!("{} ({})", e.message, e.code))?;
+    Ok((state, receivers, demo))
+}
+
 /// Runs the desktop app.
 pub fn run() {
     tracing_subscriber::fmt()
@@ -190,49 +232,6 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
-    let mut options = StartOptions {
-        overrides: drivly_core::profile::store::EnvOverrides::from_env(),
-        demo: None,
-    };
-    let _demo = if demo::requested() {
-        let home = drivly_core::app_paths::AppPaths::from_env()
-            .map(|p| p.data_dir().to_path_buf())
-            .unwrap_or_else(|_| std::env::temp_dir());
-        let _ = std::fs::create_dir_all(&home);
-        match demo::start(&home) {
-            Ok(demo) => {
-                options.overrides.emulator_url = Some(demo.emulator.base_url().to_string());
-                options
-                    .overrides
-                    .profile
-                    .get_or_insert_with(|| "emulator".into());
-                options.demo = Some(demo.info.clone());
-                Some(demo)
-            }
-            Err(error) => {
-                eprintln!("Drivly Keys: the demo emulator could not start: {error}");
-                std::process::exit(1);
-            }
-        }
-    } else {
-        None
-    };
-
-    let clipboard: Box<dyn ClipboardBackend> = match ArboardBackend::new() {
-        Ok(backend) => Box::new(backend),
-        Err(error) => Box::new(NoClipboard(error.to_string())),
-    };
-    let (state, receivers) = match AppState::open(options, SecureClipboard::new(clipboard)) {
-        Ok(assembled) => assembled,
-        Err(error) => {
-            eprintln!(
-                "Drivly Keys could not start: {} ({})",
-                error.message, error.code
-            );
-            std::process::exit(1);
-        }
-    };
-
     let builder = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             // The `deep-link` feature hands a forwarded URL to the deep-link plugin; here the
@@ -241,17 +240,23 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_deep_link::init())
         .plugin(tauri_plugin_notification::init())
-        .setup(move |app| setup(app, receivers))
+        .setup(|app| {
+            let (state, receivers, demo) = assemble_state()?;
+            app.manage(state);
+            if let Some(demo) = demo {
+                app.manage(DemoServer(demo));
+            }
+            setup(app, receivers)
+        })
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
                 // Closing keeps the refreshers running in the tray.
                 api.prevent_close();
                 let _ = window.hide();
-                let marker = window
-                    .state::<AppState>()
-                    .paths
-                    .data_dir()
-                    .join("tray-hint-shown");
+                let Some(state) = window.try_state::<AppState>() else {
+                    return;
+                };
+                let marker = state.paths.data_dir().join("tray-hint-shown");
                 if !marker.exists() {
                     let _ = std::fs::write(&marker, b"");
                     notify(
@@ -262,17 +267,19 @@ pub fn run() {
                 }
             }
         });
-    let app = match build_app(builder, state).build(tauri::generate_context!("../tauri.conf.json"))
+    let app = match register_commands(builder).build(tauri::generate_context!("../tauri.conf.json"))
     {
         Ok(app) => app,
         Err(error) => {
-            tracing::error!(%error, "Drivly Keys could not start");
+            eprintln!("Drivly Keys could not start: {error}");
             std::process::exit(1);
         }
     };
     app.run(|handle, event| {
-        if let tauri::RunEvent::Exit = event {
-            handle.state::<AppState>().clipboard.clear_if_ours_now();
+        if let tauri::RunEvent::Exit = event
+            && let Some(state) = handle.try_state::<AppState>()
+        {
+            state.clipboard.clear_if_ours_now();
         }
     });
 }
