@@ -28,8 +28,6 @@ pub enum BackendEvent {
         /// The error code when not ok.
         code: Option<String>,
     },
-    /// A copied secret was cleared from the clipboard.
-    ClipboardCleared,
 }
 
 /// Where events go: a channel drained by a task that emits them to the window, so senders

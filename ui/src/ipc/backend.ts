@@ -251,8 +251,7 @@ export interface SignOutResult {
 export type BackendEvent =
   | { type: 'sessionsChanged' }
   | { type: 'keysChanged' }
-  | { type: 'loginFinished'; ok: boolean; message: string; code: string | null }
-  | { type: 'clipboardCleared' };
+  | { type: 'loginFinished'; ok: boolean; message: string; code: string | null };
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
