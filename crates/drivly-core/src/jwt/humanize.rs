@@ -6,6 +6,8 @@
 //! second of now read "now". Everything is a pure function of its inputs, so the UI can
 //! recompute the text every second from the same absolute time.
 
+use std::fmt::Write;
+
 use chrono::{DateTime, Utc};
 
 const MINUTE: u64 = 60;
@@ -15,24 +17,38 @@ const YEAR: u64 = 365 * DAY;
 
 /// A length of time such as `7 min 12 s`, `2 d 4 h` or `0 s`.
 pub fn humanize_seconds(seconds: u64) -> String {
-    let units = [
+    sentence("", seconds, "")
+}
+
+/// `prefix`, the duration as [`humanize_seconds`] words it, then `suffix`, in one allocation:
+/// every inspection makes three of these, and formatting the pieces separately then joining
+/// them allocated once per piece.
+pub(crate) fn sentence(prefix: &str, seconds: u64, suffix: &str) -> String {
+    const UNITS: [(u64, &str); 5] = [
         (YEAR, "y"),
         (DAY, "d"),
         (HOUR, "h"),
         (MINUTE, "min"),
         (1, "s"),
     ];
-    let Some(first) = units.iter().position(|(size, _)| seconds >= *size) else {
-        return "0 s".to_owned();
-    };
-    let (size, name) = units[first];
-    let mut text = format!("{} {name}", seconds / size);
-    if let Some((next_size, next_name)) = units.get(first + 1) {
-        let rest = (seconds % size) / next_size;
-        if rest > 0 {
-            text.push_str(&format!(" {rest} {next_name}"));
+    // 20 bytes hold the longest duration, `584942417355 y 364 d`, so the text never regrows.
+    let mut text = String::with_capacity(prefix.len() + 20 + suffix.len());
+    text.push_str(prefix);
+    match UNITS.iter().position(|(size, _)| seconds >= *size) {
+        None => text.push_str("0 s"),
+        Some(first) => {
+            let (size, name) = UNITS[first];
+            // Writing to a String cannot fail.
+            let _ = write!(text, "{} {name}", seconds / size);
+            if let Some((next_size, next_name)) = UNITS.get(first + 1) {
+                let rest = (seconds % size) / next_size;
+                if rest > 0 {
+                    let _ = write!(text, " {rest} {next_name}");
+                }
+            }
         }
     }
+    text.push_str(suffix);
     text
 }
 
@@ -46,8 +62,8 @@ pub fn relative(at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let delta = seconds_until(at, now);
     match delta {
         0 => "now".to_owned(),
-        d if d > 0 => format!("in {}", humanize_seconds(d.unsigned_abs())),
-        d => format!("{} ago", humanize_seconds(d.unsigned_abs())),
+        d if d > 0 => sentence("in ", d.unsigned_abs(), ""),
+        d => sentence("", d.unsigned_abs(), " ago"),
     }
 }
 
@@ -56,8 +72,8 @@ pub fn expiry_text(exp: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let delta = seconds_until(exp, now);
     match delta {
         0 => "expires now".to_owned(),
-        d if d > 0 => format!("expires in {}", humanize_seconds(d.unsigned_abs())),
-        d => format!("expired {} ago", humanize_seconds(d.unsigned_abs())),
+        d if d > 0 => sentence("expires in ", d.unsigned_abs(), ""),
+        d => sentence("expired ", d.unsigned_abs(), " ago"),
     }
 }
 

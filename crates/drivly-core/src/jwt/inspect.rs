@@ -5,6 +5,8 @@
 //! claims, never the compact token or its signature, so serialising it cannot leak the bearer
 //! credential.
 
+use std::fmt;
+
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -85,18 +87,14 @@ impl Inspection {
 /// reported as a [`Warning`] instead.
 pub fn inspect(token: &str, now: DateTime<Utc>) -> Result<Inspection, JwtError> {
     let decoded = decode(token)?;
-    Ok(describe_token(&decoded, now))
+    Ok(describe_token(decoded, now))
 }
 
-/// Builds the inspection of a decoded token.
-fn describe_token(token: &DecodedToken, now: DateTime<Utc>) -> Inspection {
-    let header_str = |name: &str| {
-        token
-            .header
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
+/// Builds the inspection of a decoded token. Takes the token by value so its header and claims
+/// move into the result: deep-copying them (every key and string value) would double the
+/// allocations of an inspection.
+fn describe_token(token: DecodedToken<'_>, now: DateTime<Utc>) -> Inspection {
+    let header_str = |name: &str| token.header_str(name).map(str::to_owned);
     let claim_str = |name: &str| {
         token
             .claims
@@ -109,11 +107,22 @@ fn describe_token(token: &DecodedToken, now: DateTime<Utc>) -> Inspection {
     let issued_at = read(TimeClaimKind::IssuedAt);
     let not_before = read(TimeClaimKind::NotBefore);
     let expires_at = read(TimeClaimKind::Expires);
-    let found = permissions_from_claim_map(&token.claims);
+    let seconds_remaining = expires_at.at().map(|exp| seconds_until(exp, now));
+    let permissions = permissions_from_claim_map(&token.claims).into_report();
 
-    let mut inspection = Inspection {
-        header: token.header.clone(),
-        claims: token.claims.clone(),
+    let mut warnings = Vec::new();
+    algorithm_warnings(&token, &mut warnings);
+    let times = TimeClaims {
+        expires_at: &expires_at,
+        not_before: &not_before,
+        issued_at: &issued_at,
+        seconds_remaining,
+    };
+    time_warnings(&times, now, &mut warnings);
+    other_warnings(&token, &permissions, &mut warnings);
+    warnings.sort_by_key(|w| std::cmp::Reverse(w.severity));
+
+    Inspection {
         alg: header_str("alg"),
         typ: header_str("typ"),
         kid: header_str("kid"),
@@ -121,22 +130,25 @@ fn describe_token(token: &DecodedToken, now: DateTime<Utc>) -> Inspection {
         subject: claim_str("sub"),
         kind: claim_str("kind"),
         audience: audience(token.claims.get("aud")),
-        seconds_remaining: expires_at.at().map(|exp| seconds_until(exp, now)),
+        signature_present: !token.signature_b64().is_empty(),
+        size_bytes: token.len,
+        header: token.header,
+        claims: token.claims,
         issued_at,
         not_before,
         expires_at,
-        permissions: found.report(),
-        signature_present: !token.signature_b64().is_empty(),
-        size_bytes: token.len,
-        warnings: Vec::new(),
-    };
-    let mut warnings = Vec::new();
-    algorithm_warnings(token, &mut warnings);
-    time_warnings(&inspection, now, &mut warnings);
-    other_warnings(token, &inspection, &mut warnings);
-    warnings.sort_by_key(|w| std::cmp::Reverse(w.severity));
-    inspection.warnings = warnings;
-    inspection
+        seconds_remaining,
+        permissions,
+        warnings,
+    }
+}
+
+/// The time claims as read, for [`time_warnings`].
+struct TimeClaims<'a> {
+    expires_at: &'a TimeClaim,
+    not_before: &'a TimeClaim,
+    issued_at: &'a TimeClaim,
+    seconds_remaining: Option<i64>,
 }
 
 /// `aud` as a list of strings.
@@ -153,7 +165,7 @@ fn audience(value: Option<&Value>) -> Vec<String> {
 }
 
 /// Warnings about `alg` and the signature part.
-fn algorithm_warnings(token: &DecodedToken, out: &mut Vec<Warning>) {
+fn algorithm_warnings(token: &DecodedToken<'_>, out: &mut Vec<Warning>) {
     let Some(alg) = token.header.get("alg") else {
         out.push(Warning::new(
             WarningCode::AlgMissing,
@@ -170,7 +182,7 @@ fn algorithm_warnings(token: &DecodedToken, out: &mut Vec<Warning>) {
         ));
         return;
     };
-    let shown = short(name);
+    let shown = Short(name);
     match classify_alg(name) {
         AlgClass::None => out.push(Warning::new(
             WarningCode::AlgNone,
@@ -208,11 +220,11 @@ fn algorithm_warnings(token: &DecodedToken, out: &mut Vec<Warning>) {
 }
 
 /// Warnings about `exp`, `nbf` and `iat`.
-fn time_warnings(inspection: &Inspection, now: DateTime<Utc>, out: &mut Vec<Warning>) {
+fn time_warnings(times: &TimeClaims<'_>, now: DateTime<Utc>, out: &mut Vec<Warning>) {
     for (kind, claim) in [
-        (TimeClaimKind::Expires, &inspection.expires_at),
-        (TimeClaimKind::NotBefore, &inspection.not_before),
-        (TimeClaimKind::IssuedAt, &inspection.issued_at),
+        (TimeClaimKind::Expires, times.expires_at),
+        (TimeClaimKind::NotBefore, times.not_before),
+        (TimeClaimKind::IssuedAt, times.issued_at),
     ] {
         if let TimeClaim::Invalid { raw, reason } = claim {
             out.push(Warning::new(
@@ -225,7 +237,7 @@ fn time_warnings(inspection: &Inspection, now: DateTime<Utc>, out: &mut Vec<Warn
             ));
         }
     }
-    match (&inspection.expires_at, inspection.seconds_remaining) {
+    match (times.expires_at, times.seconds_remaining) {
         (TimeClaim::Absent, _) => out.push(Warning::new(
             WarningCode::MissingExp,
             Severity::Warning,
@@ -241,7 +253,7 @@ fn time_warnings(inspection: &Inspection, now: DateTime<Utc>, out: &mut Vec<Warn
         )),
         _ => {}
     }
-    if let Some(nbf) = inspection.not_before.at().filter(|nbf| *nbf > now) {
+    if let Some(nbf) = times.not_before.at().filter(|nbf| *nbf > now) {
         out.push(Warning::new(
             WarningCode::NotYetValid,
             Severity::Warning,
@@ -251,7 +263,7 @@ fn time_warnings(inspection: &Inspection, now: DateTime<Utc>, out: &mut Vec<Warn
             ),
         ));
     }
-    if let Some(iat) = inspection
+    if let Some(iat) = times
         .issued_at
         .at()
         .filter(|iat| *iat > now + Duration::seconds(CLOCK_SKEW_SECONDS))
@@ -265,7 +277,7 @@ fn time_warnings(inspection: &Inspection, now: DateTime<Utc>, out: &mut Vec<Warn
             ),
         ));
     }
-    let exp_iat = (inspection.expires_at.at(), inspection.issued_at.at());
+    let exp_iat = (times.expires_at.at(), times.issued_at.at());
     if matches!(exp_iat, (Some(exp), Some(iat)) if exp < iat) {
         out.push(Warning::new(
             WarningCode::ExpiresBeforeIssued,
@@ -276,7 +288,11 @@ fn time_warnings(inspection: &Inspection, now: DateTime<Utc>, out: &mut Vec<Warn
 }
 
 /// Header extensions, size and permissions.
-fn other_warnings(token: &DecodedToken, inspection: &Inspection, out: &mut Vec<Warning>) {
+fn other_warnings(
+    token: &DecodedToken<'_>,
+    permissions: &PermissionReport,
+    out: &mut Vec<Warning>,
+) {
     for name in ["jku", "x5u"] {
         if token.header.contains_key(name) {
             out.push(Warning::new(
@@ -303,7 +319,7 @@ fn other_warnings(token: &DecodedToken, inspection: &Inspection, out: &mut Vec<W
             ),
         ));
     }
-    let unrecognised = inspection.permissions.unrecognised.len() + inspection.permissions.dropped;
+    let unrecognised = permissions.unrecognised.len() + permissions.dropped;
     if unrecognised > 0 {
         out.push(Warning::new(
             WarningCode::UnrecognisedPermissions,
@@ -313,11 +329,18 @@ fn other_warnings(token: &DecodedToken, inspection: &Inspection, out: &mut Vec<W
     }
 }
 
-/// A header value shortened for a message.
-fn short(text: &str) -> String {
-    let mut out: String = text.chars().take(40).collect();
-    if text.chars().nth(40).is_some() {
-        out.push('…');
+/// A header value shortened to 40 characters for a message. Shortened while formatting, so
+/// nothing is allocated for the common token that raises no warning.
+struct Short<'a>(&'a str);
+
+impl fmt::Display for Short<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(40) {
+            Some((cut, _)) => {
+                f.write_str(&self.0[..cut])?;
+                f.write_str("…")
+            }
+            None => f.write_str(self.0),
+        }
     }
-    out
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::decode::json_type;
-use super::humanize::{expiry_text, humanize_seconds, seconds_until};
+use super::humanize::{expiry_text, seconds_until, sentence};
 
 /// The last second of the year 9999, the latest time shown as valid.
 pub const MAX_NUMERIC_DATE: i64 = 253_402_300_799;
@@ -112,15 +112,15 @@ pub fn read_time_claim(
 /// `not valid until in 3 h`.
 pub fn describe(kind: TimeClaimKind, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let delta = seconds_until(at, now);
-    let span = humanize_seconds(delta.unsigned_abs());
+    let span = delta.unsigned_abs();
     match kind {
         TimeClaimKind::Expires => expiry_text(at, now),
-        TimeClaimKind::IssuedAt if delta > 0 => format!("issued in {span} (in the future)"),
+        TimeClaimKind::IssuedAt if delta > 0 => sentence("issued in ", span, " (in the future)"),
         TimeClaimKind::IssuedAt if delta == 0 => "issued now".to_owned(),
-        TimeClaimKind::IssuedAt => format!("issued {span} ago"),
-        TimeClaimKind::NotBefore if delta > 0 => format!("not valid until in {span}"),
+        TimeClaimKind::IssuedAt => sentence("issued ", span, " ago"),
+        TimeClaimKind::NotBefore if delta > 0 => sentence("not valid until in ", span, ""),
         TimeClaimKind::NotBefore if delta == 0 => "valid from now".to_owned(),
-        TimeClaimKind::NotBefore => format!("valid since {span} ago"),
+        TimeClaimKind::NotBefore => sentence("valid since ", span, " ago"),
     }
 }
 

@@ -54,6 +54,20 @@ impl FoundPermissions {
             table: self.set.table(),
         }
     }
+
+    /// As [`FoundPermissions::report`], moving the strings into the report instead of copying.
+    pub(crate) fn into_report(self) -> PermissionReport {
+        let table = self.set.table();
+        let unrecognised = self.set.unrecognised().to_vec();
+        let dropped = self.set.dropped();
+        PermissionReport {
+            sources: self.sources,
+            granted: self.set.into_strings(),
+            unrecognised,
+            dropped,
+            table,
+        }
+    }
 }
 
 /// What the UI shows about a token's permissions.
@@ -103,6 +117,7 @@ fn add_value(set: &mut PermissionSet, value: &Value) {
     match value {
         Value::String(text) => add_delimited(set, text),
         Value::Array(items) => {
+            set.reserve(items.len());
             for item in items {
                 match item {
                     Value::String(text) => set.add_str(text),

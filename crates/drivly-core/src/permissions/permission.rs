@@ -6,6 +6,7 @@
 //! [`PermissionError`] variant whose message tells the user how to fix the string, because this
 //! parser also checks what people type into the mint form.
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
@@ -103,9 +104,14 @@ impl Access {
 }
 
 /// A valid permission such as `invoices.read`. Ordered by resource, then read before write.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Permission {
-    resource: String,
+    /// The whole `<resource>.<access>` text, kept whole because permissions are shown (every
+    /// inspection lists them) far more often than taken apart: showing one is then a copy or a
+    /// move rather than a formatting pass into a new allocation.
+    text: String,
+    /// Length of the resource at the start of `text`.
+    resource_len: usize,
     access: Access,
 }
 
@@ -162,7 +168,10 @@ impl Permission {
                 });
             }
         };
-        if let Some(bad) = resource.chars().find(|c| !is_resource_char(*c)) {
+        // Resource characters are all ASCII, so valid names pass a plain byte scan; only a bad
+        // name pays for decoding chars to find which character to name.
+        let all_valid = resource.bytes().all(|b| is_resource_char(char::from(b)));
+        if !all_valid && let Some(bad) = resource.chars().find(|c| !is_resource_char(*c)) {
             if bad.is_ascii_uppercase()
                 && resource
                     .chars()
@@ -179,7 +188,8 @@ impl Permission {
             });
         }
         Ok(Self {
-            resource: resource.to_owned(),
+            text: input.to_owned(),
+            resource_len: resource.len(),
             access,
         })
     }
@@ -194,7 +204,17 @@ impl Permission {
 
     /// The resource, such as `invoices`.
     pub fn resource(&self) -> &str {
-        &self.resource
+        self.text.get(..self.resource_len).unwrap_or_default()
+    }
+
+    /// The whole permission, such as `invoices.read`.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The whole permission as an owned string, without copying it.
+    pub(crate) fn into_string(self) -> String {
+        self.text
     }
 
     /// The access level.
@@ -204,19 +224,42 @@ impl Permission {
 
     /// True when this permission grants `method` on `resource`.
     pub fn grants(&self, method: Method, resource: &str) -> bool {
-        self.resource == resource && method.required_access() == self.access
+        self.resource() == resource && method.required_access() == self.access
+    }
+}
+
+impl Ord for Permission {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // By resource first: comparing the whole text would put `a-b.read` before `a.read`
+        // ('-' sorts before '.'), and the table groups a resource's permissions together.
+        (self.resource(), self.access).cmp(&(other.resource(), other.access))
+    }
+}
+
+impl PartialOrd for Permission {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Debug for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Permission")
+            .field("resource", &self.resource())
+            .field("access", &self.access)
+            .finish()
     }
 }
 
 impl fmt::Display for Permission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.resource, self.access.as_str())
+        f.write_str(&self.text)
     }
 }
 
 impl Serialize for Permission {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        serializer.serialize_str(&self.text)
     }
 }
 

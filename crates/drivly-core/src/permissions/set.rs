@@ -5,8 +5,6 @@
 //! silently dropping something the server may honour. Sizes are capped so a hostile token
 //! cannot make the table unbounded.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::Serialize;
 
 use super::permission::{Access, Method, Permission, quote};
@@ -33,7 +31,10 @@ pub struct PermissionRow {
 /// Recognised permissions and the unrecognised strings next to them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PermissionSet {
-    granted: BTreeSet<Permission>,
+    /// Sorted and free of duplicates. A sorted Vec rather than a `BTreeSet`: a token carries a
+    /// few dozen permissions, where a binary search and a short move beat allocating and
+    /// walking tree nodes, and [`MAX_ENTRIES`] bounds the moves for a hostile token.
+    granted: Vec<Permission>,
     unrecognised: Vec<String>,
     dropped: usize,
 }
@@ -70,9 +71,7 @@ impl PermissionSet {
             return;
         }
         match Permission::parse(trimmed) {
-            Ok(permission) => {
-                self.granted.insert(permission);
-            }
+            Ok(permission) => self.insert(permission),
             Err(_) => self.add_unrecognised(trimmed),
         }
     }
@@ -91,7 +90,16 @@ impl PermissionSet {
 
     /// Adds a parsed permission.
     pub fn insert(&mut self, permission: Permission) {
-        self.granted.insert(permission);
+        if let Err(at) = self.granted.binary_search(&permission) {
+            self.granted.insert(at, permission);
+        }
+    }
+
+    /// Makes room for `additional` more permissions (up to the [`MAX_ENTRIES`] that can be
+    /// read), so a token's array grows the set once instead of doubling its way up.
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        let room = MAX_ENTRIES.saturating_sub(self.granted.len());
+        self.granted.reserve(additional.min(room));
     }
 
     /// The recognised permissions, ordered by resource then access.
@@ -101,7 +109,7 @@ impl PermissionSet {
 
     /// True when `permission` is in the set.
     pub fn contains(&self, permission: &Permission) -> bool {
-        self.granted.contains(permission)
+        self.granted.binary_search(permission).is_ok()
     }
 
     /// The strings that were not permissions, shortened for display.
@@ -126,7 +134,15 @@ impl PermissionSet {
 
     /// The recognised permissions as strings, in order.
     pub fn to_strings(&self) -> Vec<String> {
-        self.granted.iter().map(ToString::to_string).collect()
+        self.granted.iter().map(|p| p.as_str().to_owned()).collect()
+    }
+
+    /// As [`PermissionSet::to_strings`], moving the strings out instead of copying them.
+    pub(crate) fn into_strings(self) -> Vec<String> {
+        self.granted
+            .into_iter()
+            .map(Permission::into_string)
+            .collect()
     }
 
     /// True when the set grants `method` on `resource`.
@@ -136,26 +152,21 @@ impl PermissionSet {
 
     /// The resource × {GET, POST, PUT, DELETE} table, one row per resource, sorted by resource.
     pub fn table(&self) -> Vec<PermissionRow> {
-        let mut rows: BTreeMap<&str, PermissionRow> = BTreeMap::new();
-        for permission in &self.granted {
-            let row = rows
-                .entry(permission.resource())
-                .or_insert_with(|| PermissionRow {
-                    resource: permission.resource().to_owned(),
-                    get: false,
-                    post: false,
-                    put: false,
-                    delete: false,
-                });
-            match permission.access() {
-                Access::Read => row.get = true,
-                Access::Write => {
-                    row.post = true;
-                    row.put = true;
-                    row.delete = true;
-                }
-            }
-        }
-        rows.into_values().collect()
+        // `granted` is sorted by resource, so each resource's permissions form one run; counting
+        // the runs first sizes the table exactly.
+        let runs = || self.granted.chunk_by(|a, b| a.resource() == b.resource());
+        let mut rows = Vec::with_capacity(runs().count());
+        rows.extend(runs().filter_map(|run| {
+            let has = |access| run.iter().any(|p| p.access() == access);
+            let write = has(Access::Write);
+            Some(PermissionRow {
+                resource: run.first()?.resource().to_owned(),
+                get: has(Access::Read),
+                post: write,
+                put: write,
+                delete: write,
+            })
+        }));
+        rows
     }
 }
