@@ -6,7 +6,7 @@
 // Usage: node idle.mjs APP_BIN REF_BIN SECONDS OUT.json   (env: the app's environment)
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { tree, treeCpuMs, treeWakeups, wakeupsBetween } from './proc.mjs';
+import { tree, treeCpuMs, treeWakeups, wakeupsBetween, wakeupsByThread } from './proc.mjs';
 import { sleep } from './stats.mjs';
 
 const [appBin, refBin, secondsText, outFile] = process.argv.slice(2);
@@ -31,6 +31,7 @@ async function measure(bin, args) {
       cpuFirstHalfMs: b.cpu - a.cpu,
       cpuSecondHalfMs: c.cpu - b.cpu,
       wakeupsPerS: wakeupsBetween(a.wakeups, c.wakeups) / seconds,
+      wakeupsByThread: wakeupsByThread(a.wakeups, c.wakeups),
       processes: c.processes,
     };
   } finally {

@@ -5,6 +5,8 @@
 # Expects: ROOT, OUT (results folder), BIN (release folder), RUNS, IDLE_SECONDS.
 set -euo pipefail
 cd "$ROOT"
+# DRIVLY_KEYS_BENCH_ONLY (space-separated stage names) runs only those stages.
+wanted() { [ -z "${DRIVLY_KEYS_BENCH_ONLY:-}" ] || [[ " $DRIVLY_KEYS_BENCH_ONLY " == *" $1 "* ]]; }
 source scripts/lib/setup.sh
 
 export XDG_DATA_HOME="$OUT/xdg/data" XDG_CONFIG_HOME="$OUT/xdg/config" XDG_CACHE_HOME="$OUT/xdg/cache"
@@ -38,13 +40,26 @@ mkdir -p "$DRIVLY_KEYS_HOME"
 log "Signing the CLI in five times (five sessions for the app)"
 node scripts/bench-lib/login.mjs "$BIN/drivly-keys" 5
 
+if wanted cli; then
 log "CLI: drivly-keys token vs gh auth token, decode vs true ($RUNS interleaved runs each)"
 node scripts/bench-lib/cli.mjs "$BIN/drivly-keys" "$RUNS" "$OUT/cli.json"
+fi
 
+if wanted startup; then
 log "Cold start and memory: app vs hello window ($START_RUNS interleaved runs each)"
 node scripts/bench-lib/settings.mjs "$DRIVLY_KEYS_HOME/config.json" false
-node scripts/bench-lib/startup.mjs "$BIN/drivly-keys-app" "$BIN/examples/hello_window" "$START_RUNS" "$OUT/startup.json"
+node scripts/bench-lib/startup.mjs "$BIN/drivly-keys-app" "$BIN/hello_window" "$START_RUNS" "$OUT/startup.json"
+fi
 
+if wanted idle; then
 log "Idle cost over $IDLE_SECONDS s: app in the tray with five sessions vs hidden hello window"
 node scripts/bench-lib/settings.mjs "$DRIVLY_KEYS_HOME/config.json" true
-node scripts/bench-lib/idle.mjs "$BIN/drivly-keys-app" "$BIN/examples/hello_window" "$IDLE_SECONDS" "$OUT/idle.json"
+node scripts/bench-lib/idle.mjs "$BIN/drivly-keys-app" "$BIN/hello_window" "$IDLE_SECONDS" "$OUT/idle.json"
+fi
+
+# DRIVLY_KEYS_BENCH_PROBE: a command run in this prepared session (keyring, display, emulator,
+# five sessions), for profiling a miss, e.g. `perf record -g "$BIN/drivly-keys-app"`.
+if [ -n "${DRIVLY_KEYS_BENCH_PROBE:-}" ]; then
+  log "Probe: $DRIVLY_KEYS_BENCH_PROBE"
+  bash -c "$DRIVLY_KEYS_BENCH_PROBE"
+fi

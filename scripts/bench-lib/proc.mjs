@@ -67,11 +67,13 @@ export function names(pids) {
   return pids.map((p) => (read(`/proc/${p}/comm`) ?? '?').trim());
 }
 
-/** PSS summed over `pid` and its descendants, in MiB, with the processes counted. */
+/** PSS summed over `pid` and its descendants, in MiB, with each process's share (name, MiB). */
 export function treePss(pid) {
   const pids = tree(pid);
-  const kib = pids.reduce((sum, p) => sum + pssKiB(p), 0);
-  return { mib: kib / 1024, processes: names(pids) };
+  const each = pids.map((p) => pssKiB(p));
+  const kib = each.reduce((sum, k) => sum + k, 0);
+  const labels = names(pids);
+  return { mib: kib / 1024, processes: labels.map((name, i) => `${name} ${(each[i] / 1024).toFixed(1)} MiB`) };
 }
 
 const TICK_MS = 10; // CLK_TCK is 100 on Linux.
@@ -87,6 +89,8 @@ export function treeCpuMs(pids) {
 /** Voluntary context switches (sleeps that ended in a wake-up) of every live thread of a tree, by thread id. */
 export function treeWakeups(pids) {
   const counts = new Map();
+  const names = new Map();
+  counts.names = names;
   for (const p of pids) {
     let tasks = [];
     try {
@@ -97,6 +101,7 @@ export function treeWakeups(pids) {
     for (const t of tasks) {
       const match = read(`/proc/${p}/task/${t}/status`)?.match(/^voluntary_ctxt_switches:\s+(\d+)/m);
       if (match) counts.set(t, Number(match[1]));
+      names.set(t, `${(read(`/proc/${p}/comm`) ?? '?').trim()}/${(read(`/proc/${p}/task/${t}/comm`) ?? '?').trim()}`);
     }
   }
   return counts;
@@ -110,4 +115,17 @@ export function wakeupsBetween(before, after) {
   let total = 0;
   for (const [tid, count] of after) total += count - (before.get(tid) ?? 0);
   return total;
+}
+
+/**
+ * Wake-ups between two samples grouped by `process/thread` name, busiest first: where the
+ * wake-ups come from, for the report's notes.
+ */
+export function wakeupsByThread(before, after) {
+  const byName = new Map();
+  for (const [tid, count] of after) {
+    const name = after.names?.get(tid) ?? tid;
+    byName.set(name, (byName.get(name) ?? 0) + count - (before.get(tid) ?? 0));
+  }
+  return [...byName].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
 }

@@ -41,7 +41,7 @@ if (idle) {
 if (bin) {
   const mib = (p) => (existsSync(p) ? statSync(p).size / 1048576 : NaN);
   const app = mib(join(bin, 'drivly-keys-app'));
-  const ref = mib(join(bin, 'examples', 'hello_window'));
+  const ref = mib(join(bin, 'hello_window'));
   row('Release binary size (MiB)', f(app), '—', f(ref), f(app / ref, 2), 'report');
   const conf = JSON.parse(readFileSync(join(root, 'tauri.conf.json'), 'utf8'));
   const extras = [...conf.bundle.icon, 'src-tauri/linux/drivly-keys.desktop'].map((p) => mib(join(root, p)));
@@ -71,6 +71,23 @@ if (scale) {
   row(`${head}: CPU per refresh (ms)`, f(s.cpu_ms_per_refresh, 2), `${s.cpu_ms_bench} ms total; emulator ${s.cpu_ms_emulator} ms`, '—', '—', 'report');
 }
 
+// Where the figures come from, measured in the same run: start-up phases (ms after the launch
+// request: navigation timing and the UI's drivly:* marks), memory by process, wake-ups by
+// thread. These are what the notes below reason from.
+const breakdown = [];
+if (startup?.app.phases) {
+  const line = (p) => Object.entries(p ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  breakdown.push(`- **Start-up phases** (median ms after the launch request): app: ${line(startup.app.phases)}; reference: ${line(startup.ref.phases)}.`);
+}
+if (startup?.app.processes?.length) {
+  breakdown.push(`- **PSS by process** (first memory run): app: ${startup.app.processes.join(', ')}; reference: ${startup.ref.processes.join(', ')}.`);
+}
+if (idle?.app.wakeupsByThread) {
+  const line = (list, seconds) => list.map(([name, n]) => `${name} ${f(n / seconds, 2)}/s`).join(', ');
+  breakdown.push(`- **Idle wake-ups by process/thread**: app: ${line(idle.app.wakeupsByThread, idle.seconds)}; reference: ${line(idle.ref.wakeupsByThread, idle.seconds)}.`);
+}
+const breakdownText = breakdown.length ? `\n## Breakdown of this run\n\n${breakdown.join('\n')}\n` : '';
+
 const header = ['What', 'Median', 'Min–max', 'Reference', 'Ratio', 'Goal'];
 const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 const os = readFileSync('/etc/os-release', 'utf8').match(/^PRETTY_NAME="?([^"\n]*)/m)?.[1] ?? 'Linux';
@@ -83,11 +100,11 @@ const commit = (() => {
 })();
 const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${f(totalmem() / 1073741824, 1)} GiB memory, ${os}, kernel ${release()}`;
 const date = new Date().toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
-console.log(`\n${machine}\n${date}, commit ${commit}\n\n${table}\n`);
+console.log(`\n${machine}\n${date}, commit ${commit}\n\n${table}\n${breakdownText}`);
 const method = readFileSync(join(here, 'method.md'), 'utf8');
 const notesFile = join(here, 'notes.md');
 const notes = existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : '';
 writeFileSync(
   output,
-  `# Benchmarks\n\nWritten by \`scripts/bench\` (issue #8). One run: ${date}, commit \`${commit}\`.\n\n**Machine:** ${machine}.\n\n${table}\n\n${method}\n${notes}`,
+  `# Benchmarks\n\nWritten by \`scripts/bench\` (issue #8). One run: ${date}, commit \`${commit}\`.\n\n**Machine:** ${machine}.\n\n${table}\n${breakdownText}\n${method}\n${notes}`,
 );

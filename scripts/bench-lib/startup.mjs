@@ -22,10 +22,15 @@ const marker = `DRIVLY_KEYS_BENCH_RUN=${process.env.DRIVLY_KEYS_BENCH_RUN}`;
 const driver = await startDriver(port, process.env);
 
 async function once(bin, withMemory) {
+  const startEpoch = Date.now();
   const start = performance.now();
   const session = await driver.open(bin);
   const opened = performance.now();
   const ready = await driver.waitReady(session);
+  // Each phase as milliseconds after the launch request (epoch clocks on one machine).
+  const phases = Object.fromEntries(
+    Object.entries(await driver.phases(session).catch(() => ({}))).map(([k, v]) => [k, Math.round(v - startEpoch)]),
+  );
   let memory = null;
   if (withMemory) {
     await sleep(IDLE_MS);
@@ -46,7 +51,7 @@ async function once(bin, withMemory) {
     }
     await sleep(200);
   }
-  return { startMs: ready - start, sessionMs: opened - start, memory };
+  return { startMs: ready - start, sessionMs: opened - start, phases, memory };
 }
 
 try {
@@ -61,18 +66,26 @@ try {
     for (const [bin, list] of order) {
       const result = await once(bin, withMemory);
       list.push(result);
-      process.stderr.write(`  ${bin === appBin ? 'app' : 'ref'} run ${i + 1}: ${result.startMs.toFixed(0)} ms${result.memory ? `, ${result.memory.mib.toFixed(1)} MiB` : ''}\n`);
+      process.stderr.write(`  ${bin === appBin ? 'app' : 'ref'} run ${i + 1}: ${result.startMs.toFixed(0)} ms${result.memory ? `, ${result.memory.mib.toFixed(1)} MiB` : ''} ${JSON.stringify(result.phases)}\n`);
     }
   }
   const pick = (list, f) => summary(list.map(f).filter((v) => v !== null && v !== undefined));
+  // Median of each phase over the runs that reported it, in launch order.
+  const phases = (list) => {
+    const keys = [...new Set(list.flatMap((r) => Object.keys(r.phases ?? {})))];
+    const out = Object.fromEntries(keys.map((k) => [k, summary(list.map((r) => r.phases?.[k]).filter((v) => v !== undefined)).median]));
+    return Object.fromEntries(Object.entries(out).sort((a, b) => a[1] - b[1]));
+  };
   const result = {
     app: {
+      phases: phases(app),
       start: pick(app, (r) => r.startMs),
       session: pick(app, (r) => r.sessionMs),
       pss: pick(app, (r) => r.memory?.mib),
       processes: app.find((r) => r.memory)?.memory.processes ?? [],
     },
     ref: {
+      phases: phases(ref),
       start: pick(ref, (r) => r.startMs),
       session: pick(ref, (r) => r.sessionMs),
       pss: pick(ref, (r) => r.memory?.mib),

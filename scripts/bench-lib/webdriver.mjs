@@ -57,6 +57,25 @@ export async function startDriver(port, env) {
       }
       throw new Error('the window never signalled ready');
     },
+    /**
+     * Where the page's time went: navigation timing and the UI's `drivly:*` marks, as epoch
+     * milliseconds (performance.timeOrigin + offset), so the caller can line them up with the
+     * moment it asked for the window.
+     */
+    async phases(session) {
+      return call('POST', `/session/${session}/execute/sync`, {
+        script: `const t0 = performance.timeOrigin;
+          const nav = performance.getEntriesByType('navigation')[0];
+          const out = { navigationStart: t0 };
+          if (nav) {
+            out.responseEnd = t0 + nav.responseEnd;
+            out.domContentLoaded = t0 + nav.domContentLoadedEventEnd;
+          }
+          for (const m of performance.getEntriesByType('mark')) out[m.name] = t0 + m.startTime;
+          return out;`,
+        args: [],
+      });
+    },
     async close(session) {
       await call('DELETE', `/session/${session}`).catch(() => {});
     },

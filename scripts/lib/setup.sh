@@ -54,6 +54,14 @@ ensure_ui_packages() {
   cp "$ROOT/ui/package-lock.json" "$stamp"
 }
 
+# Skips the build when ui/dist is newer than every input: a rebuilt dist (even identical) has
+# new mtimes, which makes Cargo rebuild and re-link the app (minutes in release).
 build_ui() {
-  (cd "$ROOT/ui" && npx vite build --logLevel warn)
+  local ui="$ROOT/ui"
+  if [ -f "$ui/dist/index.html" ] && [ -z "$(find "$ui/src" "$ui/public" "$ui/index.html" \
+    "$ui"/vite.config.* "$ui/svelte.config.js" "$ui/package-lock.json" "$ui/tsconfig.json" -newer "$ui/dist/index.html" \
+    2>/dev/null | head -n 1)" ]; then
+    return 0
+  fi
+  (cd "$ui" && npx vite build --logLevel warn)
 }

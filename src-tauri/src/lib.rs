@@ -16,6 +16,7 @@ pub mod events;
 pub mod held_tokens;
 pub mod ipc_error;
 pub mod notices;
+pub mod rendering;
 pub mod sessions_hub;
 pub mod sign_in_flow;
 pub mod state;
@@ -139,7 +140,9 @@ fn setup<R: Runtime>(
 ) -> Result<(), Box<dyn std::error::Error>> {
     use tauri_plugin_deep_link::DeepLinkExt;
     let handle = app.handle().clone();
-    desktop_entry::register(&handle);
+    // Registering the link handler runs two helper programs; the window need not wait for them.
+    let registrar = handle.clone();
+    std::thread::spawn(move || desktop_entry::register(&registrar));
     forward_events(&handle, receivers);
 
     // Sign-in redirects: forwarded second launches, and the URL of a cold start.
@@ -161,23 +164,23 @@ fn setup<R: Runtime>(
         }
     }
 
-    let state = app.state::<AppState>();
-    let stored = state.stored_sessions();
-    let launch_minimised = state
+    let launch_minimised = app
+        .state::<AppState>()
         .profiles
         .settings()
         .map(|s| s.launch_minimised)
         .unwrap_or(false);
+    // Secure storage opens here, off the main thread, while the window loads; the refreshers
+    // and the tray (whose menu lists the sessions) follow.
     let starter = handle.clone();
     tauri::async_runtime::spawn(async move {
-        if let Ok(hub) = starter.state::<AppState>().sessions() {
+        let state = starter.state::<AppState>();
+        let stored = state.stored_sessions().await;
+        if let Ok(hub) = state.sessions().await {
             hub.start_all(stored).await;
         }
         let _ = tray::create(&starter).await;
-        starter
-            .state::<AppState>()
-            .events
-            .send(BackendEvent::SessionsChanged);
+        state.events.send(BackendEvent::SessionsChanged);
     });
     if !launch_minimised {
         tray::show_window(&handle);

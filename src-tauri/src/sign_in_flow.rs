@@ -37,7 +37,7 @@ pub async fn start<R: Runtime>(
     choice: RedirectChoice,
 ) -> IpcResult<()> {
     let state = app.state::<AppState>();
-    state.sessions()?;
+    state.sessions().await?;
     // One sign-in at a time: a new one replaces any earlier attempt.
     cancel(&state);
     let started = match choice {
@@ -103,7 +103,7 @@ async fn complete<R: Runtime>(
     let payload = parse_callback(url, expected)?;
     let completed = state.logins.complete(payload)?;
     let profile = state.profiles.get(&completed.profile_id)?;
-    let hub = state.sessions()?;
+    let hub = state.sessions().await?;
     let client = DrivlyClient::new(&profile)?;
     let signed_in = finish_sign_in(completed, &client, hub.store(), state.clock.as_ref()).await?;
     hub.start(signed_in.meta).await?;

@@ -41,22 +41,42 @@ pub struct EventReceivers {
     pub sessions: mpsc::UnboundedReceiver<SessionEvent>,
 }
 
-/// State shared by all commands.
+/// Where the secret store comes from.
+enum StoreSource {
+    /// The platform keyring, opened on first use (D-Bus round trips: never on the main thread).
+    Platform,
+    /// A store given by the caller (tests), or why there is none.
+    Given(Result<Arc<dyn SecretStore>, IpcError>),
+}
+
+/// Secure storage once opened: the vault (or why it is unavailable), the refreshers over it,
+/// and what opening it found that the user should know.
 #[derive(Debug)]
+pub struct Storage {
+    vault: Result<Arc<Vault>, IpcError>,
+    sessions: Option<SessionHub>,
+    notices: Vec<String>,
+}
+
+/// State shared by all commands.
+///
+/// Secure storage opens lazily and once ([`AppState::storage`]): the app's start kicks it off
+/// in the background, so the window loads while the keyring answers, and commands that need it
+/// wait for the same opening.
 pub struct AppState {
     /// Where config and index files live.
     pub paths: AppPaths,
     /// Profiles and settings.
     pub profiles: Arc<ProfileStore>,
-    vault: Result<Arc<Vault>, IpcError>,
+    store_source: std::sync::Mutex<Option<StoreSource>>,
+    storage: tokio::sync::OnceCell<Storage>,
+    session_events: Arc<mpsc::UnboundedSender<SessionEvent>>,
     /// The clipboard guard.
     pub clipboard: SecureClipboard,
     /// Tokens held for the UI by reference.
     pub tokens: HeldTokens,
     /// Pending browser sign-ins.
     pub logins: Arc<LoginRegistry>,
-    /// Running sessions (present when the vault is).
-    pub sessions: Option<SessionHub>,
     /// Events to the UI.
     pub events: EventSink,
     /// The wall clock.
@@ -65,24 +85,30 @@ pub struct AppState {
     pub deep_link_redirect: RedirectTarget,
     /// Demo details, in demo mode.
     pub demo: Option<DemoInfo>,
-    /// Things found at start the user should know.
-    pub notices: Vec<String>,
+    /// Things found in the config files at start the user should know.
+    profile_notices: Vec<String>,
     /// The loopback listener's task of the sign-in in progress, if any.
     pub sign_in_task: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
 
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("paths", &self.paths)
+            .field("storage", &self.storage.get())
+            .field("demo", &self.demo.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 impl AppState {
-    /// Opens the stores for this process over the platform keyring.
+    /// The state for this process over the platform keyring, which opens on first use.
     pub fn open(
         options: StartOptions,
         clipboard: SecureClipboard,
     ) -> Result<(Self, EventReceivers), IpcError> {
-        let store: Result<Arc<dyn SecretStore>, IpcError> =
-            KeyringStore::open_platform(KeyringOptions::from_env())
-                .map(|s| Arc::new(s) as Arc<dyn SecretStore>)
-                .map_err(IpcError::from);
         let paths = AppPaths::from_env()?;
-        Self::assemble(paths, options, store, clipboard)
+        Self::build(paths, options, StoreSource::Platform, clipboard)
     }
 
     /// Assembles the state over `store` (tests pass an in-memory store).
@@ -92,50 +118,38 @@ impl AppState {
         store: Result<Arc<dyn SecretStore>, IpcError>,
         clipboard: SecureClipboard,
     ) -> Result<(Self, EventReceivers), IpcError> {
+        Self::build(paths, options, StoreSource::Given(store), clipboard)
+    }
+
+    fn build(
+        paths: AppPaths,
+        options: StartOptions,
+        source: StoreSource,
+        clipboard: SecureClipboard,
+    ) -> Result<(Self, EventReceivers), IpcError> {
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let profiles = Arc::new(ProfileStore::open_with(
             &paths,
             options.overrides,
             Arc::clone(&clock),
         )?);
-        let mut notices = crate::notices::from_files(&profiles.take_notices());
-
-        let vault = store.and_then(|store| {
-            let (vault, report) = Vault::open(&paths, store)?;
-            notices.extend(crate::notices::from_reconcile(&report));
-            Ok(Arc::new(vault))
-        });
-        if let Err(error) = &vault {
-            notices.push(format!(
-                "Secure storage is unavailable: {}. Keys and sessions cannot be used until it is.",
-                error.message.trim_end_matches('.')
-            ));
-        }
-
+        let profile_notices = crate::notices::from_files(&profiles.take_notices());
         let (events, backend) = EventSink::new();
         let (session_events, sessions_rx) = mpsc::unbounded_channel::<SessionEvent>();
-        let sessions = vault.as_ref().ok().map(|vault| {
-            SessionHub::new(
-                Arc::clone(vault) as Arc<dyn SessionStore>,
-                Arc::new(session_events),
-                Arc::clone(&clock),
-                Arc::clone(&profiles),
-                paths.lock_dir(),
-            )
-        });
         let state = Self {
             paths,
             profiles,
-            vault,
+            store_source: std::sync::Mutex::new(Some(source)),
+            storage: tokio::sync::OnceCell::new(),
+            session_events: Arc::new(session_events),
             clipboard,
             tokens: HeldTokens::default(),
             logins: Arc::new(LoginRegistry::new(Arc::clone(&clock))),
-            sessions,
             events,
             clock,
             deep_link_redirect: RedirectTarget::for_this_build(),
             demo: options.demo,
-            notices,
+            profile_notices,
             sign_in_task: std::sync::Mutex::default(),
         };
         Ok((
@@ -147,14 +161,79 @@ impl AppState {
         ))
     }
 
+    /// Secure storage, opened by the first caller (on the blocking pool) and shared after.
+    pub async fn storage(&self) -> &Storage {
+        self.storage
+            .get_or_init(|| async {
+                let source = self
+                    .store_source
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take()
+                    .unwrap_or(StoreSource::Platform);
+                let paths = self.paths.clone();
+                let started = std::time::Instant::now();
+                let opened =
+                    tauri::async_runtime::spawn_blocking(move || open_vault(&paths, source))
+                        .await
+                        .unwrap_or_else(|_| {
+                            Err(IpcError::new(
+                                "internal",
+                                "secure storage could not be opened; restart the app",
+                            ))
+                        });
+                tracing::info!(
+                    elapsed_ms = started.elapsed().as_millis(),
+                    ok = opened.is_ok(),
+                    "secure storage opened"
+                );
+                self.storage_from(opened)
+            })
+            .await
+    }
+
+    /// The refreshers over an opened vault, and the notices opening it produced.
+    fn storage_from(&self, opened: Result<(Arc<Vault>, Vec<String>), IpcError>) -> Storage {
+        match opened {
+            Ok((vault, notices)) => Storage {
+                sessions: Some(SessionHub::new(
+                    Arc::clone(&vault) as Arc<dyn SessionStore>,
+                    Arc::clone(&self.session_events)
+                        as Arc<dyn drivly_core::session::ports::SessionEvents>,
+                    Arc::clone(&self.clock),
+                    Arc::clone(&self.profiles),
+                    self.paths.lock_dir(),
+                )),
+                vault: Ok(vault),
+                notices,
+            },
+            Err(error) => Storage {
+                notices: vec![format!(
+                    "Secure storage is unavailable: {}. Keys and sessions cannot be used until it is.",
+                    error.message.trim_end_matches('.')
+                )],
+                vault: Err(error),
+                sessions: None,
+            },
+        }
+    }
+
+    /// Everything found at start the user should know (config files, then secure storage).
+    pub async fn notices(&self) -> Vec<String> {
+        let mut notices = self.profile_notices.clone();
+        notices.extend(self.storage().await.notices.iter().cloned());
+        notices
+    }
+
     /// The vault, or why it is unavailable.
-    pub fn vault(&self) -> IpcResult<Arc<Vault>> {
-        self.vault.clone()
+    pub async fn vault(&self) -> IpcResult<Arc<Vault>> {
+        self.storage().await.vault.clone()
     }
 
     /// The session hub, or why sessions are unavailable.
-    pub fn sessions(&self) -> IpcResult<&SessionHub> {
-        match (&self.sessions, &self.vault) {
+    pub async fn sessions(&self) -> IpcResult<&SessionHub> {
+        let storage = self.storage().await;
+        match (&storage.sessions, &storage.vault) {
             (Some(hub), _) => Ok(hub),
             (None, Err(error)) => Err(error.clone()),
             (None, Ok(_)) => Err(IpcError::new("internal", "sessions are not running")),
@@ -162,13 +241,18 @@ impl AppState {
     }
 
     /// The stored sessions' records, for starting their refreshers.
-    pub fn stored_sessions(&self) -> Vec<SessionMeta> {
-        self.vault
-            .as_ref()
-            .ok()
-            .and_then(|vault| vault.list_sessions().ok())
-            .map(|records| records.iter().map(meta_from_record).collect())
-            .unwrap_or_default()
+    pub async fn stored_sessions(&self) -> Vec<SessionMeta> {
+        let Ok(vault) = self.vault().await else {
+            return Vec::new();
+        };
+        tauri::async_runtime::spawn_blocking(move || {
+            vault
+                .list_sessions()
+                .map(|records| records.iter().map(meta_from_record).collect())
+                .unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default()
     }
 
     /// The clipboard clear delay from the settings (`None` when off).
@@ -180,4 +264,18 @@ impl AppState {
             .unwrap_or(30);
         (seconds > 0).then(|| std::time::Duration::from_secs(u64::from(seconds)))
     }
+}
+
+/// Opens the secret store and the vault over it (blocking: keyring round trips and index
+/// files), with the notices the reconcile produced.
+fn open_vault(
+    paths: &AppPaths,
+    source: StoreSource,
+) -> Result<(Arc<Vault>, Vec<String>), IpcError> {
+    let store: Arc<dyn SecretStore> = match source {
+        StoreSource::Platform => Arc::new(KeyringStore::open_platform(KeyringOptions::from_env())?),
+        StoreSource::Given(store) => store?,
+    };
+    let (vault, report) = Vault::open(paths, store)?;
+    Ok((Arc::new(vault), crate::notices::from_reconcile(&report)))
 }

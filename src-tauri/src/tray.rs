@@ -21,7 +21,7 @@ pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
 async fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let menu = Menu::new(app)?;
     let state = app.state::<AppState>();
-    if let Ok(hub) = state.sessions() {
+    if let Ok(hub) = state.sessions().await {
         let views = hub.views().await;
         for view in &views {
             let profile = state
@@ -95,7 +95,7 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
 
 async fn copy_fresh<R: Runtime>(app: &AppHandle<R>, session_id: &str) {
     let state = app.state::<AppState>();
-    let result = match state.sessions() {
+    let result = match state.sessions().await {
         Ok(hub) => hub.token(session_id, None).await,
         Err(error) => Err(error),
     };

@@ -1,3 +1,5 @@
+// Start-up marks (drivly:*) let the benchmark split time to ready into phases (scripts/bench).
+performance.mark('drivly:main');
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { tauriBackend } from './ipc/tauri-backend';
@@ -9,3 +11,4 @@ applyTheme('system');
 
 const target = document.getElementById('app');
 if (target) mount(App, { target, props: { backend: tauriBackend } });
+performance.mark('drivly:mounted');

@@ -13,7 +13,7 @@ use tauri::Manager;
 
 fn main() {
     let hidden = std::env::args().skip(1).any(|a| a == "--hidden");
-    let context = tauri::generate_context!("examples/hello_window/tauri.conf.json");
+    let context = tauri::generate_context!();
     let result = tauri::Builder::default()
         .setup(move |app| {
             if !hidden && let Some(window) = app.get_webview_window("main") {

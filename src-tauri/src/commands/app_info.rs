@@ -40,13 +40,15 @@ pub struct AppInfo {
 
 /// Returns the frame's data.
 #[tauri::command]
-pub fn app_info(state: tauri::State<'_, AppState>) -> IpcResult<AppInfo> {
+pub async fn app_info(state: tauri::State<'_, AppState>) -> IpcResult<AppInfo> {
     let profile = state.profiles.active()?;
+    // Waits for secure storage to open (started at launch), whose notices belong on first paint.
+    let notices = state.notices().await;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         dev_build: cfg!(debug_assertions),
         active_profile: ProfileSummary::from(&profile),
         demo: state.demo.clone(),
-        notices: state.notices.clone(),
+        notices,
     })
 }

@@ -113,7 +113,7 @@ pub async fn stored_key(
 /// Stored keys, oldest first (interrupted adds and removals are not listed).
 #[tauri::command]
 pub async fn list_api_keys(state: tauri::State<'_, AppState>) -> IpcResult<Vec<ApiKeyView>> {
-    let vault = state.vault()?;
+    let vault = state.vault().await?;
     let keys = blocking::run(move || vault.list_api_keys()).await?;
     Ok(keys
         .iter()
@@ -131,7 +131,7 @@ pub async fn add_api_key(
     let key = parse_api_key_input(&input.secret)?;
     let profile_id = ProfileId::parse(&input.profile_id)?;
     state.profiles.get(&profile_id)?;
-    let vault = state.vault()?;
+    let vault = state.vault().await?;
     let note = input.note.clone().filter(|n| !n.trim().is_empty());
     let label = input.label.clone();
     let meta = blocking::run(move || vault.add_api_key(&label, &profile_id, &key, note)).await?;
@@ -146,7 +146,7 @@ pub async fn verify_api_key(
     id: String,
 ) -> IpcResult<VerifyResult> {
     let id = parse_id(&id)?;
-    let vault = state.vault()?;
+    let vault = state.vault().await?;
     let (meta, key) = stored_key(&vault, id).await?;
     let key = key?;
     let profile = state.profiles.get(&meta.profile_id)?;
@@ -179,7 +179,7 @@ pub async fn verify_api_key(
 #[tauri::command]
 pub async fn reveal_api_key(state: tauri::State<'_, AppState>, id: String) -> IpcResult<String> {
     let id = parse_id(&id)?;
-    let vault = state.vault()?;
+    let vault = state.vault().await?;
     let key = blocking::run(move || vault.reveal_api_key(id)).await?;
     Ok(key.expose_secret().to_owned())
 }
@@ -188,7 +188,7 @@ pub async fn reveal_api_key(state: tauri::State<'_, AppState>, id: String) -> Ip
 #[tauri::command]
 pub async fn copy_api_key(state: tauri::State<'_, AppState>, id: String) -> IpcResult<CopyResult> {
     let id = parse_id(&id)?;
-    let vault = state.vault()?;
+    let vault = state.vault().await?;
     let key = blocking::run(move || vault.reveal_api_key(id)).await?;
     crate::commands::copy_secret(&state, key.expose_secret())
 }
@@ -201,7 +201,7 @@ pub async fn rename_api_key(
     label: String,
 ) -> IpcResult<ApiKeyView> {
     let id = parse_id(&id)?;
-    let vault = state.vault()?;
+    let vault = state.vault().await?;
     let meta = blocking::run(move || vault.rename_api_key(id, &label)).await?;
     state.events.send(BackendEvent::KeysChanged);
     Ok((&meta).into())
@@ -215,7 +215,7 @@ pub async fn remove_api_key(
     revoke_on_server: bool,
 ) -> IpcResult<RemoveKeyResult> {
     let id = parse_id(&id)?;
-    let vault = state.vault()?;
+    let vault = state.vault().await?;
     let (meta, key) = stored_key(&vault, id).await?;
     let key = key.ok();
     let profile = state.profiles.get(&meta.profile_id)?;

@@ -83,7 +83,7 @@ pub async fn mint_token(
             Some(at)
         }
     };
-    let vault = state.vault()?;
+    let vault = state.vault().await?;
     let (meta, key) = crate::commands::keys::stored_key(&vault, key_id).await?;
     let key = key?;
     let profile = state.profiles.get(&meta.profile_id)?;
@@ -114,7 +114,7 @@ pub async fn mint_token(
 /// Minted tokens' metadata, newest first.
 #[tauri::command]
 pub async fn mint_history(state: tauri::State<'_, AppState>) -> IpcResult<Vec<MintRecordView>> {
-    let vault = state.vault()?;
+    let vault = state.vault().await?;
     let (records, keys) = blocking::run(move || {
         Ok::<_, drivly_core::vault::VaultError>((vault.list_mints()?, vault.list_api_keys()?))
     })

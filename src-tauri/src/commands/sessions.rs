@@ -82,7 +82,8 @@ pub struct SignOutResult {
 #[tauri::command]
 pub async fn list_sessions(state: tauri::State<'_, AppState>) -> IpcResult<Vec<SessionItem>> {
     Ok(state
-        .sessions()?
+        .sessions()
+        .await?
         .views()
         .await
         .into_iter()
@@ -121,7 +122,7 @@ pub async fn copy_session_jwt(
     session_id: String,
 ) -> IpcResult<CopyResult> {
     // `None`: the core policy's minimum (2 min, or half the lifetime for short-lived tokens).
-    let jwt = state.sessions()?.token(&session_id, None).await?;
+    let jwt = state.sessions().await?.token(&session_id, None).await?;
     crate::commands::copy_secret(&state, jwt.expose_secret())
 }
 
@@ -132,7 +133,8 @@ pub async fn session_token(
     session_id: String,
 ) -> IpcResult<TokenHandle> {
     let jwt = state
-        .sessions()?
+        .sessions()
+        .await?
         .token(&session_id, Some(Duration::ZERO))
         .await?;
     let inspection = InspectionView::of(&state, jwt.expose_secret())?;
@@ -148,7 +150,12 @@ pub async fn refresh_now(
     state: tauri::State<'_, AppState>,
     session_id: String,
 ) -> IpcResult<SessionItem> {
-    Ok(state.sessions()?.refresh_now(&session_id).await?.into())
+    Ok(state
+        .sessions()
+        .await?
+        .refresh_now(&session_id)
+        .await?
+        .into())
 }
 
 /// Signs out: revoke on the server when possible, then delete the local secrets.
@@ -157,10 +164,10 @@ pub async fn sign_out(
     state: tauri::State<'_, AppState>,
     session_id: String,
 ) -> IpcResult<SignOutResult> {
-    let revocation = state.sessions()?.sign_out(&session_id).await?;
+    let revocation = state.sessions().await?.sign_out(&session_id).await?;
     // The refresher deleted the secrets; the record goes too, so the session leaves the list.
     if let Ok(id) = uuid::Uuid::parse_str(&session_id) {
-        let vault = state.vault()?;
+        let vault = state.vault().await?;
         let _ = crate::blocking::run(move || vault.remove_session(id)).await;
     }
     state

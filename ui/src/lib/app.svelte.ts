@@ -36,21 +36,32 @@ export class AppModel {
     this.#backend = backend;
   }
 
-  /** Loads app info, profiles and settings; applies the saved theme. */
+  /**
+   * Loads app info, profiles and settings; applies the saved theme. The three requests go out
+   * together: app info waits for secure storage to open, and the other two need not wait
+   * behind it (start-up time, BENCHMARKS.md).
+   */
   async load(): Promise<void> {
     const b = this.#backend;
-    try {
-      this.info = await b.appInfo();
-    } catch (error) {
-      this.loadError = messageOf(error, 'The app could not load its settings.');
+    const [info, profiles, settings] = await Promise.allSettled([
+      b.appInfo().then((value) => {
+        performance.mark('drivly:info');
+        return value;
+      }),
+      b.listProfiles(),
+      b.getSettings(),
+    ]);
+    if (info.status === 'rejected') {
+      this.loadError = messageOf(info.reason, 'The app could not load its settings.');
       return;
     }
-    const [profiles, settings] = await Promise.allSettled([b.listProfiles(), b.getSettings()]);
     if (profiles.status === 'fulfilled') this.profiles = profiles.value;
     if (settings.status === 'fulfilled') {
       this.settings = settings.value;
       applyTheme(settings.value.theme);
     }
+    // Set last, so the screen that appears with it has the profiles and settings already.
+    this.info = info.value;
   }
 
   async reloadProfiles(): Promise<void> {
