@@ -172,3 +172,20 @@ fn the_mock_store_is_refused_as_the_platform_store() {
         "keyring_not_platform"
     );
 }
+
+#[test]
+fn a_fresh_probe_is_reused_instead_of_writing_again() {
+    // Opening the store probes it and the vault's reconcile probes again straight after; the
+    // second must not cost three more keyring calls (each a D-Bus connection on Linux).
+    let (store, entries) = mock_store(2560);
+    let first = store.probe().unwrap();
+    let probes_written = entries.lock().unwrap().len();
+    assert_eq!(probes_written, 1, "one probe entry written");
+    let second = store.probe().unwrap();
+    assert_eq!(first, second);
+    assert_eq!(
+        entries.lock().unwrap().len(),
+        probes_written,
+        "no second probe entry"
+    );
+}
