@@ -16,7 +16,6 @@ pub mod events;
 pub mod held_tokens;
 pub mod ipc_error;
 pub mod notices;
-pub mod rendering;
 pub mod sessions_hub;
 pub mod sign_in_flow;
 pub mod state;

@@ -3,16 +3,5 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    if let Some((name, value)) =
-        drivly_keys_app::rendering::webkit_environment(|name| std::env::var(name).ok())
-    {
-        // The one unsafe block in the workspace. WebKit takes its rendering mode only from the
-        // environment (see rendering.rs). SAFETY: this is the first statement of `main`, before
-        // any thread exists, so nothing can read the environment while it changes.
-        #[allow(unsafe_code)]
-        unsafe {
-            std::env::set_var(name, value);
-        }
-    }
     drivly_keys_app::run();
 }
