@@ -41,7 +41,9 @@ pub struct EventReceivers {
     pub sessions: mpsc::UnboundedReceiver<SessionEvent>,
 }
 
-/// Where the secret store comes from.
+/// Where the secret store comes from. Cloned into each opening attempt, so an attempt whose
+/// caller went away (a dropped command) leaves it intact for the next one.
+#[derive(Clone)]
 enum StoreSource {
     /// The platform keyring, opened on first use (D-Bus round trips: never on the main thread).
     Platform,
@@ -68,7 +70,7 @@ pub struct AppState {
     pub paths: AppPaths,
     /// Profiles and settings.
     pub profiles: Arc<ProfileStore>,
-    store_source: std::sync::Mutex<Option<StoreSource>>,
+    store_source: StoreSource,
     storage: tokio::sync::OnceCell<Storage>,
     session_events: Arc<mpsc::UnboundedSender<SessionEvent>>,
     /// The clipboard guard.
@@ -139,7 +141,7 @@ impl AppState {
         let state = Self {
             paths,
             profiles,
-            store_source: std::sync::Mutex::new(Some(source)),
+            store_source: source,
             storage: tokio::sync::OnceCell::new(),
             session_events: Arc::new(session_events),
             clipboard,
@@ -165,12 +167,7 @@ impl AppState {
     pub async fn storage(&self) -> &Storage {
         self.storage
             .get_or_init(|| async {
-                let source = self
-                    .store_source
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .take()
-                    .unwrap_or(StoreSource::Platform);
+                let source = self.store_source.clone();
                 let paths = self.paths.clone();
                 let started = std::time::Instant::now();
                 let opened =
