@@ -14,6 +14,7 @@ export XDG_RUNTIME_DIR="$OUT/xdg/runtime"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 printf 'bench-keyring-password' | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
+wait_for_secret_service
 
 DISPLAY_NUM="${DRIVLY_KEYS_BENCH_DISPLAY:-:95}"
 Xvfb "$DISPLAY_NUM" -screen 0 1440x900x24 -nolisten tcp >/dev/null 2>&1 &

@@ -13,6 +13,7 @@ export XDG_RUNTIME_DIR="$T/runtime"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 printf 'test-keyring-password' | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
+wait_for_secret_service
 
 log "Secret Service smoke test (store, read back from another process, delete)"
 printf 'smoke-value' | secret-tool store --label='Drivly Keys smoke test' app drivly-keys-smoke probe 1

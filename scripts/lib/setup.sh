@@ -65,3 +65,17 @@ build_ui() {
   fi
   (cd "$ui" && npx vite build --logLevel warn)
 }
+
+# Waits until the unlocked gnome-keyring just started owns the Secret Service name. Otherwise
+# the first client (secret-tool, a test) can arrive before it and have D-Bus activate a second,
+# locked daemon ("Cannot create an item in a locked collection"). NameHasOwner never activates.
+wait_for_secret_service() {
+  for _ in $(seq 100); do
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null \
+      | grep -q 'boolean true' && return 0
+    sleep 0.05
+  done
+  echo "gnome-keyring did not take the Secret Service name" >&2
+  return 1
+}
