@@ -174,9 +174,8 @@ fn setup<R: Runtime>(
     let starter = handle.clone();
     tauri::async_runtime::spawn(async move {
         let state = starter.state::<AppState>();
-        let stored = state.stored_sessions().await;
         if let Ok(hub) = state.sessions().await {
-            hub.start_all(stored).await;
+            hub.start_stored().await;
         }
         let _ = tray::create(&starter).await;
         state.events.send(BackendEvent::SessionsChanged);

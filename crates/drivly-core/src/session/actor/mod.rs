@@ -163,6 +163,12 @@ impl Actor {
         self.publish();
     }
 
+    /// Takes the tokens a sign-in just stored, instead of reading them back from the store.
+    pub(super) fn adopt(&mut self, shared: SharedJwt) {
+        self.install(shared);
+        self.publish();
+    }
+
     /// The command loop; returns when cancelled or when every handle is gone.
     pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
         // Checked at the top too: a task first polled after its handle was dropped must not
