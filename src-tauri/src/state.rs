@@ -238,6 +238,11 @@ impl AppState {
         }
     }
 
+    /// Where the session refreshers report (the shell forwards these to the UI and the tray).
+    pub fn session_events(&self) -> Arc<dyn drivly_core::session::ports::SessionEvents> {
+        Arc::clone(&self.session_events) as Arc<dyn drivly_core::session::ports::SessionEvents>
+    }
+
     /// What the key and mint use cases work on, or why secure storage is unavailable.
     pub async fn stores(&self) -> IpcResult<Stores> {
         Ok(Stores {

@@ -17,7 +17,7 @@ use crate::sign_in_flow::{self, RedirectChoice};
 use crate::state::AppState;
 
 /// A session as the UI's `SessionView` type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionItem {
     id: String,

@@ -132,29 +132,9 @@ impl SharedJwt {
     }
 }
 
-/// Why the secret store failed.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum StoreError {
-    /// The store is locked (a locked keyring collection).
-    #[error("the keyring is locked; unlock it and try again")]
-    Locked,
-    /// No store is reachable (no Secret Service on the session bus, for example).
-    #[error("the keyring is not available ({0}); start a keyring service and try again")]
-    Unavailable(String),
-    /// Another failure.
-    #[error("the keyring failed ({0}); try again, or sign in again if it persists")]
-    Failed(String),
-}
-
-impl ErrorCode for StoreError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Locked => "keyring_locked",
-            Self::Unavailable(_) => "keyring_unavailable",
-            Self::Failed(_) => "keyring_failed",
-        }
-    }
-}
+/// Why the session store failed: the vault's one store error, so every code survives the
+/// trip (a `keyring_timeout` stays `keyring_timeout`, an index failure keeps `index_io`).
+pub use crate::vault::StoreError;
 
 /// Where a session's secrets (refresh token, shared JWT) and its non-secret record live.
 /// Blocking; see the module docs. Missing entries are `Ok(None)`, not errors.

@@ -14,20 +14,20 @@ use crate::secret::RefreshToken;
 use crate::vault::{self, SessionRecord, Vault, VaultError};
 
 fn uuid(id: &SessionId) -> Result<Uuid, StoreError> {
-    Uuid::parse_str(id.as_str()).map_err(|_| {
-        StoreError::Failed("the session id is not a UUID, so the vault cannot hold it".into())
+    Uuid::parse_str(id.as_str()).map_err(|_| StoreError::Index {
+        code: "session_not_found",
+        detail: "the session id is not a UUID, so the vault cannot hold it".into(),
     })
 }
 
+/// The vault's error with its own code: keyring errors as they are, index errors by code.
 fn store_error(error: &VaultError) -> StoreError {
     match error {
-        VaultError::Store(vault::StoreError::Locked | vault::StoreError::Timeout { .. }) => {
-            StoreError::Locked
-        }
-        VaultError::Store(
-            vault::StoreError::Unavailable { .. } | vault::StoreError::NotPlatformStore { .. },
-        ) => StoreError::Unavailable(error.to_string()),
-        other => StoreError::Failed(format!("{} ({})", other, other.code())),
+        VaultError::Store(e) => e.clone(),
+        other => StoreError::Index {
+            code: other.code(),
+            detail: other.to_string(),
+        },
     }
 }
 

@@ -95,7 +95,11 @@ where
     let store = Arc::clone(store);
     tokio::task::spawn_blocking(move || call(store.as_ref()))
         .await
-        .unwrap_or_else(|_| Err(StoreError::Failed("the keyring call did not finish".into())))
+        .unwrap_or_else(|_| {
+            Err(StoreError::Platform {
+                detail: "the keyring call did not finish".into(),
+            })
+        })
 }
 
 fn to_std(delta: TimeDelta) -> Duration {

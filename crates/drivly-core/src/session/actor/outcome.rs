@@ -15,7 +15,9 @@ use crate::session::ports::{IssuedTokens, Revocation, SessionEvent, SharedJwt, S
 impl Actor {
     /// Writes a refresh token, retrying a few times (the keyring can be briefly busy).
     pub(super) async fn write_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError> {
-        let mut last = StoreError::Failed("no attempt was made".into());
+        let mut last = StoreError::Platform {
+            detail: "no attempt was made".into(),
+        };
         for _ in 0..STORE_WRITE_ATTEMPTS {
             let (id, token) = (self.meta.id.clone(), token.clone());
             match blocking(&self.deps.store, move |s| s.put_refresh_token(&id, &token)).await {
