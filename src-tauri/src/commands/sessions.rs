@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use drivly_core::permissions::{default_sign_in_permissions, validate_permission};
 use drivly_core::profile::ProfileId;
 use drivly_core::session::{LastError, SessionState, SessionView};
+use drivly_core::usecases::sessions::running_sessions;
 use drivly_core::usecases::sign_out::sign_out as sign_out_session;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime};
@@ -82,10 +83,7 @@ pub struct SignOutResult {
 /// Every running session.
 #[tauri::command]
 pub async fn list_sessions(state: tauri::State<'_, AppState>) -> IpcResult<Vec<SessionItem>> {
-    Ok(state
-        .sessions()
-        .await?
-        .views()
+    Ok(running_sessions(state.sessions().await?.running())
         .await
         .into_iter()
         .map(SessionItem::from)

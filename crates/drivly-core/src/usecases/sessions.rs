@@ -6,10 +6,13 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use super::error::{UseCaseError, blocking};
 use super::running::RunningSessions;
+use crate::clock::Clock;
 use crate::profile::ProfileId;
-use crate::session::{SessionMeta, SessionView};
+use crate::session::{SessionMeta, SessionStore, SessionView};
 
 /// Every running session's view, oldest first (the app).
 pub async fn running_sessions(running: &RunningSessions) -> Vec<SessionView> {
@@ -49,11 +52,11 @@ impl StoredSession {
 /// # Errors
 /// When the store cannot be read.
 pub async fn stored_sessions(
-    running: &RunningSessions,
+    store: Arc<dyn SessionStore>,
+    clock: &dyn Clock,
     profile_id: Option<&ProfileId>,
 ) -> Result<Vec<StoredSession>, UseCaseError> {
-    let store = running.store();
-    let now = running.clock().now();
+    let now = clock.now();
     let wanted = profile_id.cloned();
     blocking(move || {
         let mut sessions = Vec::new();

@@ -70,7 +70,13 @@ pub async fn sign_out_profile(
     profile_id: &ProfileId,
 ) -> Result<Vec<SignedOut>, UseCaseError> {
     let mut done = Vec::new();
-    for meta in super::sessions::stored_sessions(running, Some(profile_id)).await? {
+    let stored = super::sessions::stored_sessions(
+        running.store(),
+        running.clock().as_ref(),
+        Some(profile_id),
+    )
+    .await?;
+    for meta in stored {
         done.push(sign_out(running, &meta.meta.id).await?);
     }
     Ok(done)
