@@ -206,6 +206,27 @@ async fn a_token_form_with_an_unknown_expiry_refreshes_at_once_in_both_modes() {
 }
 
 #[tokio::test]
+async fn a_login_finished_against_another_profile_is_refused() {
+    let w = World::new().await;
+    let running = w.running(RunMode::Background);
+    let completed = w.completed_login().await;
+    let drivly = w
+        .stores
+        .profiles
+        .get(&ProfileId::parse("drivly").unwrap())
+        .unwrap();
+    let error = complete_sign_in(completed, &drivly, &running)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "profile_mismatch");
+    assert!(
+        SessionStore::records(w.stores.vault.as_ref())
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
 async fn a_denied_or_tokenless_sign_in_stores_nothing() {
     let w = World::new().await;
     let running = w.running(RunMode::Background);

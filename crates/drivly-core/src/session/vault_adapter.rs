@@ -126,6 +126,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn store_errors_keep_their_codes() {
+        let timeout = VaultError::Store(vault::StoreError::Timeout {
+            after: std::time::Duration::from_secs(5),
+        });
+        assert_eq!(store_error(&timeout).code(), "keyring_timeout");
+        assert_eq!(
+            store_error(&VaultError::Store(vault::StoreError::Locked)).code(),
+            "keyring_locked"
+        );
+        assert_eq!(
+            store_error(&VaultError::SessionNotFound(Uuid::nil())).code(),
+            "session_not_found"
+        );
+        let bad = SessionId::parse("not-a-uuid").unwrap_or_else(SessionId::new_random);
+        assert!(uuid(&bad).is_err());
+    }
+
+    #[test]
     fn records_written_by_older_builds_read_their_times_into_typed_fields() {
         let old = serde_json::json!({
             "id": "6f1d2c3b-0000-4000-8000-000000000001",

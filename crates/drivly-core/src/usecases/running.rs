@@ -151,14 +151,20 @@ impl RunningSessions {
     /// # Errors
     /// When the profile's client cannot be built.
     pub async fn start(&self, meta: SessionMeta) -> Result<Arc<SessionRefresher>, UseCaseError> {
-        let deps = self.deps(&meta.profile_id)?;
         let id = meta.id.clone();
-        let refresher = Arc::new(SessionRefresher::start(meta, deps, self.config()).await);
+        let refresher = self.spawn(meta).await?;
         self.refreshers
             .lock()
             .await
             .insert(id, Arc::clone(&refresher));
         Ok(refresher)
+    }
+
+    async fn spawn(&self, meta: SessionMeta) -> Result<Arc<SessionRefresher>, UseCaseError> {
+        let deps = self.deps(&meta.profile_id)?;
+        Ok(Arc::new(
+            SessionRefresher::start(meta, deps, self.config()).await,
+        ))
     }
 
     /// Starts every stored session (the app at launch); returns how many started.
@@ -186,8 +192,10 @@ impl RunningSessions {
     /// # Errors
     /// [`UseCaseError::SessionNotFound`] when it is neither running nor stored.
     pub async fn get(&self, id: &SessionId) -> Result<Arc<SessionRefresher>, UseCaseError> {
-        if let Some(running) = self.refreshers.lock().await.get(id).cloned() {
-            return Ok(running);
+        // Held while a stored session starts, so two callers never start it twice.
+        let mut refreshers = self.refreshers.lock().await;
+        if let Some(running) = refreshers.get(id) {
+            return Ok(Arc::clone(running));
         }
         let store = self.store();
         let records = blocking(move || store.records()).await?;
@@ -195,7 +203,9 @@ impl RunningSessions {
             .into_iter()
             .find(|m| &m.id == id)
             .ok_or(UseCaseError::SessionNotFound)?;
-        self.start(meta).await
+        let refresher = self.spawn(meta).await?;
+        refreshers.insert(id.clone(), Arc::clone(&refresher));
+        Ok(refresher)
     }
 
     /// Stops the refresher of `id` (dropping the last handle cancels its task).
