@@ -1,8 +1,12 @@
-//! Events from Rust to the UI, on one channel (`drivly://event`). They say *that* something
-//! changed; the UI then asks for the new state through commands. No event carries a secret.
+//! Events from Rust to the UI, on one channel (`drivly://event`). A session change carries the
+//! changed session's view ([`BackendEvent::SessionChanged`], [`BackendEvent::SessionRemoved`]),
+//! so the UI patches one row; the coarse events say *that* something changed and the UI asks
+//! again through commands. No event carries a secret.
 
 use serde::Serialize;
 use tokio::sync::mpsc;
+
+use crate::commands::sessions::SessionItem;
 
 /// The channel name the UI listens on (`ui/src/ipc/tauri-backend.ts`).
 pub const EVENT_CHANNEL: &str = "drivly://event";
@@ -15,8 +19,18 @@ pub const EVENT_CHANNEL: &str = "drivly://event";
     rename_all_fields = "camelCase"
 )]
 pub enum BackendEvent {
-    /// A session's state, times or list changed.
+    /// A session's state, times or list changed (coarse: the UI re-lists).
     SessionsChanged,
+    /// One session was added or changed: its new view (the UI patches or adds that row).
+    SessionChanged {
+        /// The session as `list_sessions` shows it.
+        session: SessionItem,
+    },
+    /// One session was signed out and removed (the UI drops that row).
+    SessionRemoved {
+        /// Its id.
+        session_id: String,
+    },
     /// The stored keys changed (for example from the command line).
     KeysChanged,
     /// A sign-in finished, well or not.

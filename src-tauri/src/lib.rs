@@ -4,8 +4,10 @@
 //! the clipboard and events. All domain logic lives in `drivly-core`, which knows nothing of
 //! Tauri; the boundary is a crate boundary.
 //!
-//! [`build_app`] takes any [`tauri::Runtime`], so shell tests run the real command set on
-//! Tauri's mock runtime (`tauri::test::mock_builder`).
+//! [`app_builder`] is the whole app for any [`tauri::Runtime`]: plugins, commands, the set-up
+//! (state, event forwarding, sessions, tray) and window events. [`run`] hands it the real
+//! runtime; the shell tests hand it Tauri's mock runtime (`tauri::test::mock_builder`), so they
+//! run the same wiring.
 
 pub mod blocking;
 pub mod clipboard;
@@ -99,8 +101,10 @@ impl ClipboardBackend for NoClipboard {
     }
 }
 
-/// Forwards events to the window and turns session events into UI events, tray updates and
-/// notifications. Runs for the app's life.
+/// Forwards events to the window. Session events take one typed path: the refresher's
+/// change goes straight out as that session's view ([`BackendEvent::SessionChanged`] or
+/// [`BackendEvent::SessionRemoved`]), and the tray is rebuilt only when its labels change.
+/// Runs for the app's life.
 fn forward_events<R: Runtime>(app: &AppHandle<R>, receivers: EventReceivers) {
     let EventReceivers {
         mut backend,
@@ -119,29 +123,109 @@ fn forward_events<R: Runtime>(app: &AppHandle<R>, receivers: EventReceivers) {
     tauri::async_runtime::spawn(async move {
         use drivly_core::session::SessionEvent;
         while let Some(event) = sessions.recv().await {
-            if let SessionEvent::SignInNeeded { message, .. } = &event {
-                notify(
-                    &app,
-                    "Drivly Keys: sign in again",
-                    &format!("A session ended: {message} Open Drivly Keys to sign in again."),
-                );
+            let to_ui = match event {
+                SessionEvent::Changed { session } => Some(BackendEvent::SessionChanged {
+                    session: session.into(),
+                }),
+                SessionEvent::SignedOut { session_id, .. } => Some(BackendEvent::SessionRemoved {
+                    session_id: session_id.to_string(),
+                }),
+                SessionEvent::SignInNeeded { message, .. } => {
+                    notify(
+                        &app,
+                        "Drivly Keys: sign in again",
+                        &format!("A session ended: {message} Open Drivly Keys to sign in again."),
+                    );
+                    None
+                }
+                SessionEvent::ExpirySkew { .. } | SessionEvent::StoreFailed { .. } => None,
+            };
+            if let Some(event) = to_ui {
+                let _ = app.emit(EVENT_CHANNEL, &event);
+                tray::refresh(&app).await;
             }
-            app.state::<AppState>()
-                .events
-                .send(BackendEvent::SessionsChanged);
         }
     });
+}
+
+/// What the set-up hook starts the app with.
+pub struct Startup {
+    /// The managed state.
+    pub state: AppState,
+    /// Its event receivers, drained by the forwarders.
+    pub receivers: EventReceivers,
+    /// The embedded demo emulator, kept alive for the app's life.
+    pub demo: Option<demo::Demo>,
+    /// Register the app as the handler of its link scheme (runs helper programs; the real app
+    /// only).
+    pub register_link_handler: bool,
+}
+
+impl std::fmt::Debug for Startup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Startup").finish_non_exhaustive()
+    }
+}
+
+/// The whole app on `builder`: plugins (deep link, notification), every IPC command, the
+/// set-up hook (`start` builds the state there; then event forwarding, deep links, the stored
+/// sessions and the tray) and the window events. [`run`] adds the single-instance plugin,
+/// which needs the session bus and a second process, before calling this.
+pub fn app_builder<R: Runtime>(
+    builder: tauri::Builder<R>,
+    start: impl FnOnce() -> Result<Startup, String> + Send + 'static,
+) -> tauri::Builder<R> {
+    let builder = builder
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(tauri_plugin_notification::init())
+        .setup(move |app| {
+            let Startup {
+                state,
+                receivers,
+                demo,
+                register_link_handler,
+            } = start()?;
+            app.manage(state);
+            app.manage(tray::TrayLabels::default());
+            if let Some(demo) = demo {
+                app.manage(DemoServer(demo));
+            }
+            setup(app, receivers, register_link_handler)
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                // Closing keeps the refreshers running in the tray.
+                api.prevent_close();
+                let _ = window.hide();
+                let Some(state) = window.try_state::<AppState>() else {
+                    return;
+                };
+                let marker = state.paths.data_dir().join("tray-hint-shown");
+                if !marker.exists() {
+                    let _ = std::fs::write(&marker, b"");
+                    notify(
+                        window.app_handle(),
+                        "Drivly Keys is still running",
+                        "Sessions stay fresh in the tray. Quit from the tray menu.",
+                    );
+                }
+            }
+        });
+    register_commands(builder)
 }
 
 fn setup<R: Runtime>(
     app: &mut tauri::App<R>,
     receivers: EventReceivers,
+    register_link_handler: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     use tauri_plugin_deep_link::DeepLinkExt;
     let handle = app.handle().clone();
-    // Registering the link handler runs two helper programs; the window need not wait for them.
-    let registrar = handle.clone();
-    std::thread::spawn(move || desktop_entry::register(&registrar));
+    if register_link_handler {
+        // Registering the link handler runs two helper programs; the window need not wait.
+        let registrar = handle.clone();
+        std::thread::spawn(move || desktop_entry::register(&registrar));
+    }
     forward_events(&handle, receivers);
 
     // Sign-in redirects: forwarded second launches, and the URL of a cold start.
@@ -174,9 +258,8 @@ fn setup<R: Runtime>(
     let starter = handle.clone();
     tauri::async_runtime::spawn(async move {
         let state = starter.state::<AppState>();
-        let stored = state.stored_sessions().await;
         if let Ok(hub) = state.sessions().await {
-            hub.start_all(stored).await;
+            hub.start_stored().await;
         }
         let _ = tray::create(&starter).await;
         state.events.send(BackendEvent::SessionsChanged);
@@ -193,7 +276,7 @@ struct DemoServer(#[allow(dead_code)] demo::Demo);
 /// Builds everything the app runs on: the demo emulator (in demo mode), the clipboard, the
 /// stores. Called from the setup hook, so a second launch that single-instance forwards to the
 /// running app exits before any of it (threads included) exists.
-fn assemble_state() -> Result<(AppState, EventReceivers, Option<demo::Demo>), String> {
+fn assemble_state() -> Result<Startup, String> {
     let mut options = StartOptions {
         overrides: drivly_core::profile::store::EnvOverrides::from_env(),
         demo: None,
@@ -221,7 +304,12 @@ fn assemble_state() -> Result<(AppState, EventReceivers, Option<demo::Demo>), St
     };
     let (state, receivers) = AppState::open(options, SecureClipboard::new(clipboard))
         .map_err(|e| format!("{} ({})", e.message, e.code))?;
-    Ok((state, receivers, demo))
+    Ok(Startup {
+        state,
+        receivers,
+        demo,
+        register_link_handler: true,
+    })
 }
 
 /// Runs the desktop app.
@@ -234,42 +322,14 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .init();
 
-    let builder = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+    let builder =
+        tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             // The `deep-link` feature hands a forwarded URL to the deep-link plugin; here the
             // running window only comes forward. Never log argv: it may hold a code.
             tray::show_window(app);
-        }))
-        .plugin(tauri_plugin_deep_link::init())
-        .plugin(tauri_plugin_notification::init())
-        .setup(|app| {
-            let (state, receivers, demo) = assemble_state()?;
-            app.manage(state);
-            if let Some(demo) = demo {
-                app.manage(DemoServer(demo));
-            }
-            setup(app, receivers)
-        })
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                // Closing keeps the refreshers running in the tray.
-                api.prevent_close();
-                let _ = window.hide();
-                let Some(state) = window.try_state::<AppState>() else {
-                    return;
-                };
-                let marker = state.paths.data_dir().join("tray-hint-shown");
-                if !marker.exists() {
-                    let _ = std::fs::write(&marker, b"");
-                    notify(
-                        window.app_handle(),
-                        "Drivly Keys is still running",
-                        "Sessions stay fresh in the tray. Quit from the tray menu.",
-                    );
-                }
-            }
-        });
-    let app = match register_commands(builder).build(tauri::generate_context!("../tauri.conf.json"))
+        }));
+    let app = match app_builder(builder, assemble_state)
+        .build(tauri::generate_context!("../tauri.conf.json"))
     {
         Ok(app) => app,
         Err(error) => {

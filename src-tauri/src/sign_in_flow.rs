@@ -9,10 +9,9 @@
 use std::time::Duration;
 
 use drivly_core::browser;
-use drivly_core::client::DrivlyClient;
 use drivly_core::login::{LOGIN_TTL, LoopbackListener, RedirectTarget, parse_callback};
 use drivly_core::profile::Profile;
-use drivly_core::sign_in::finish_sign_in;
+use drivly_core::usecases::sign_in::complete_sign_in;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::BackendEvent;
@@ -104,9 +103,7 @@ async fn complete<R: Runtime>(
     let completed = state.logins.complete(payload)?;
     let profile = state.profiles.get(&completed.profile_id)?;
     let hub = state.sessions().await?;
-    let client = DrivlyClient::new(&profile)?;
-    let signed_in = finish_sign_in(completed, &client, hub.store(), state.clock.as_ref()).await?;
-    hub.start(signed_in.meta).await?;
+    complete_sign_in(completed, &profile, hub.running()).await?;
     Ok(format!("Signed in to {}.", profile.name))
 }
 

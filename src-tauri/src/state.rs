@@ -11,8 +11,9 @@ use drivly_core::app_paths::AppPaths;
 use drivly_core::clock::{Clock, SystemClock};
 use drivly_core::login::{LoginRegistry, RedirectTarget};
 use drivly_core::profile::store::{EnvOverrides, ProfileStore};
+use drivly_core::session::SessionEvent;
 use drivly_core::session::ports::SessionStore;
-use drivly_core::session::{SessionEvent, SessionMeta, meta_from_record};
+use drivly_core::usecases::Stores;
 use drivly_core::vault::{KeyringOptions, KeyringStore, SecretStore, Vault};
 use tokio::sync::mpsc;
 
@@ -237,19 +238,18 @@ impl AppState {
         }
     }
 
-    /// The stored sessions' records, for starting their refreshers.
-    pub async fn stored_sessions(&self) -> Vec<SessionMeta> {
-        let Ok(vault) = self.vault().await else {
-            return Vec::new();
-        };
-        tauri::async_runtime::spawn_blocking(move || {
-            vault
-                .list_sessions()
-                .map(|records| records.iter().map(meta_from_record).collect())
-                .unwrap_or_default()
+    /// Where the session refreshers report (the shell forwards these to the UI and the tray).
+    pub fn session_events(&self) -> Arc<dyn drivly_core::session::ports::SessionEvents> {
+        Arc::clone(&self.session_events) as Arc<dyn drivly_core::session::ports::SessionEvents>
+    }
+
+    /// What the key and mint use cases work on, or why secure storage is unavailable.
+    pub async fn stores(&self) -> IpcResult<Stores> {
+        Ok(Stores {
+            vault: self.vault().await?,
+            profiles: Arc::clone(&self.profiles),
+            clock: Arc::clone(&self.clock),
         })
-        .await
-        .unwrap_or_default()
     }
 
     /// The clipboard clear delay from the settings (`None` when off).

@@ -1,6 +1,12 @@
 //! The tray icon: "Copy fresh JWT" for each session, "Open Drivly Keys" and "Quit". Closing the
 //! window keeps the app (and its refreshers) running here.
+//!
+//! The menu is rebuilt only when its labels change ([`refresh`] compares them with the last
+//! menu's, kept in [`TrayLabels`]), not on every refresh of every session.
 
+use std::sync::Mutex;
+
+use drivly_core::session::SessionView;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
@@ -8,6 +14,61 @@ use tauri::{AppHandle, Manager, Runtime};
 use crate::state::AppState;
 
 const TRAY_ID: &str = "drivly-keys";
+
+/// One "Copy fresh JWT" entry: its menu id and its label.
+pub type TrayEntry = (String, String);
+
+/// The labels of the menu the tray shows now (managed state).
+#[derive(Debug, Default)]
+pub struct TrayLabels(Mutex<Option<Vec<TrayEntry>>>);
+
+impl TrayLabels {
+    /// Records `entries` as shown; `false` when they equal the shown ones (no rebuild needed).
+    pub fn replace_if_changed(&self, entries: &[TrayEntry]) -> bool {
+        let mut shown = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if shown.as_deref() == Some(entries) {
+            return false;
+        }
+        *shown = Some(entries.to_vec());
+        true
+    }
+}
+
+/// The session entries for `views`: a session's label changes only with its profile or user,
+/// never with its refresh state.
+pub fn entries(
+    views: &[SessionView],
+    profile_name: impl Fn(&SessionView) -> String,
+) -> Vec<TrayEntry> {
+    views
+        .iter()
+        .map(|view| {
+            let who = view
+                .meta
+                .subject
+                .clone()
+                .unwrap_or_else(|| "session".into());
+            (
+                format!("copy:{}", view.meta.id.as_str()),
+                format!("Copy fresh JWT \u{2014} {} ({who})", profile_name(view)),
+            )
+        })
+        .collect()
+}
+
+async fn session_entries<R: Runtime>(app: &AppHandle<R>) -> Vec<TrayEntry> {
+    let state = app.state::<AppState>();
+    let Ok(hub) = state.sessions().await else {
+        return Vec::new();
+    };
+    entries(&hub.views().await, |view| {
+        state
+            .profiles
+            .get(&view.meta.profile_id)
+            .map(|p| p.name)
+            .unwrap_or_else(|_| view.meta.profile_id.to_string())
+    })
+}
 
 /// Shows the main window.
 pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
@@ -18,34 +79,13 @@ pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
     }
 }
 
-async fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
+fn menu<R: Runtime>(app: &AppHandle<R>, entries: &[TrayEntry]) -> tauri::Result<Menu<R>> {
     let menu = Menu::new(app)?;
-    let state = app.state::<AppState>();
-    if let Ok(hub) = state.sessions().await {
-        let views = hub.views().await;
-        for view in &views {
-            let profile = state
-                .profiles
-                .get(&view.meta.profile_id)
-                .map(|p| p.name)
-                .unwrap_or_else(|_| view.meta.profile_id.to_string());
-            let who = view
-                .meta
-                .subject
-                .clone()
-                .unwrap_or_else(|| "session".into());
-            let label = format!("Copy fresh JWT \u{2014} {profile} ({who})");
-            menu.append(&MenuItem::with_id(
-                app,
-                format!("copy:{}", view.meta.id.as_str()),
-                label,
-                true,
-                None::<&str>,
-            )?)?;
-        }
-        if !views.is_empty() {
-            menu.append(&PredefinedMenuItem::separator(app)?)?;
-        }
+    for (id, label) in entries {
+        menu.append(&MenuItem::with_id(app, id, label, true, None::<&str>)?)?;
+    }
+    if !entries.is_empty() {
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
     }
     menu.append(&MenuItem::with_id(
         app,
@@ -61,7 +101,11 @@ async fn menu<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
 /// Creates the tray icon.
 pub async fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
     // The menu is built before the (non-Send) builder exists, so this future stays Send.
-    let menu = menu(app).await?;
+    let entries = session_entries(app).await;
+    if let Some(labels) = app.try_state::<TrayLabels>() {
+        labels.replace_if_changed(&entries);
+    }
+    let menu = menu(app, &entries)?;
     let mut builder = TrayIconBuilder::with_id(TRAY_ID)
         .tooltip("Drivly Keys")
         .menu(&menu)
@@ -72,9 +116,16 @@ pub async fn create<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>
     builder.build(app)
 }
 
-/// Rebuilds the menu after sessions changed.
+/// Rebuilds the menu after sessions changed, when its labels did.
 pub async fn refresh<R: Runtime>(app: &AppHandle<R>) {
-    if let (Some(tray), Ok(menu)) = (app.tray_by_id(TRAY_ID), menu(app).await) {
+    let entries = session_entries(app).await;
+    let changed = app
+        .try_state::<TrayLabels>()
+        .is_none_or(|labels| labels.replace_if_changed(&entries));
+    if !changed {
+        return;
+    }
+    if let (Some(tray), Ok(menu)) = (app.tray_by_id(TRAY_ID), menu(app, &entries)) {
         let _ = tray.set_menu(Some(menu));
     }
 }
@@ -108,4 +159,34 @@ async fn copy_fresh<R: Runtime>(app: &AppHandle<R>, session_id: &str) {
             Err(error) => format!("Could not copy a fresh JWT: {}", error.message),
         };
     crate::notify(app, "Drivly Keys", &body);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use drivly_core::profile::ProfileId;
+    use drivly_core::session::{SessionId, SessionMeta, SessionState};
+
+    fn view(state: SessionState) -> SessionView {
+        let meta = SessionMeta::new(
+            SessionId::parse("s1").unwrap_or_else(SessionId::new_random),
+            ProfileId::parse("emulator").unwrap_or_else(|_| unreachable!()),
+            Some("usr_1".into()),
+            Vec::new(),
+            chrono::Utc::now(),
+        );
+        SessionView { meta, state }
+    }
+
+    #[test]
+    fn a_refresh_does_not_rebuild_the_menu_but_a_new_session_does() {
+        let labels = TrayLabels::default();
+        let name = |_: &SessionView| "Emulator".to_owned();
+        let first = entries(&[view(SessionState::Active)], name);
+        assert_eq!(first[0].1, "Copy fresh JWT \u{2014} Emulator (usr_1)");
+        assert!(labels.replace_if_changed(&first));
+        let refreshing = entries(&[view(SessionState::Refreshing)], name);
+        assert!(!labels.replace_if_changed(&refreshing), "same labels");
+        assert!(labels.replace_if_changed(&[]), "the session left");
+    }
 }

@@ -22,7 +22,7 @@ pub mod profile;
 pub mod secret;
 pub mod session;
 pub mod settings;
-pub mod sign_in;
+pub mod usecases;
 pub mod vault;
 
 pub use error_code::ErrorCode;

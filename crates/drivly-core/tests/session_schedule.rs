@@ -15,8 +15,8 @@ use drivly_core::profile::ProfileId;
 use drivly_core::secret::{Jwt, RefreshToken};
 use drivly_core::session::{
     IssueError, IssuedTokens, MemorySessionStore, NoEvents, RefresherConfig, RefresherDeps,
-    RevokeResult, SessionError, SessionId, SessionMeta, SessionRefresher, SessionState, SharedJwt,
-    TokenIssuer, establish,
+    SessionError, SessionId, SessionMeta, SessionRefresher, SessionState, SharedJwt, TokenIssuer,
+    establish,
 };
 use futures::FutureExt;
 use futures::future::BoxFuture;
@@ -61,8 +61,8 @@ impl TokenIssuer for Scripted {
     fn revoke<'a>(
         &'a self,
         _rt: &'a RefreshToken,
-    ) -> BoxFuture<'a, Result<RevokeResult, IssueError>> {
-        async { Ok(RevokeResult::Revoked) }.boxed()
+    ) -> BoxFuture<'a, Result<drivly_core::client::RevokeOutcome, IssueError>> {
+        async { Ok(drivly_core::client::RevokeOutcome::Revoked) }.boxed()
     }
 }
 

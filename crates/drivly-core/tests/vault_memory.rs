@@ -437,6 +437,8 @@ fn sessions_and_mint_history() {
         permissions: vec!["invoices.read".into()],
         created: chrono::Utc::now(),
         last_refresh: None,
+        next_refresh: None,
+        jwt_expires: None,
         extra,
         state: JournalState::Pending,
     };

@@ -215,9 +215,32 @@ Examples:
     /// Copy a key to the clipboard (wl-copy or xclip; the key goes through a pipe).
     #[command(after_help = "Examples:\n  drivly-keys keys copy ci-key")]
     Copy(KeyLabelArg),
-    /// Remove a key from this computer (it is not revoked on the server).
-    #[command(after_help = "Examples:\n  drivly-keys keys remove ci-key")]
-    Remove(KeyLabelArg),
+    /// Ask the key's server whether it accepts the key (exit 7 when it is refused).
+    #[command(after_help = "\
+Examples:
+  drivly-keys keys verify ci-key
+
+--json fields: label, profile, status (valid|rejected|unknown), message")]
+    Verify(KeyLabelArg),
+    /// Remove a key from this computer, revoking it on the server first where the server
+    /// allows it (say so plainly when it could not).
+    #[command(after_help = "\
+Examples:
+  drivly-keys keys remove ci-key
+  drivly-keys keys remove ci-key --keep-on-server
+
+--json fields: id, label, profile, maskedTail, server (revoked|alreadyInvalid|notRequested|notSupported|removedLocallyOnly), message")]
+    Remove(KeyRemoveArgs),
+}
+
+/// `keys remove`.
+#[derive(Debug, Args)]
+pub struct KeyRemoveArgs {
+    /// The key's label.
+    pub label: String,
+    /// Do not revoke the key on the server; only remove it from this computer.
+    #[arg(long)]
+    pub keep_on_server: bool,
 }
 
 /// `keys add`.

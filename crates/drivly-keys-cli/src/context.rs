@@ -10,8 +10,11 @@
 use std::sync::Arc;
 
 use drivly_core::app_paths::AppPaths;
+use drivly_core::clock::SystemClock;
 use drivly_core::profile::store::ProfileStore;
 use drivly_core::profile::{Profile, ProfileId};
+use drivly_core::session::{NoEvents, SessionStore};
+use drivly_core::usecases::{RunMode, RunningSessions, Stores, issuers_for};
 use drivly_core::vault::{KeyringOptions, KeyringStore, SecretStore, Vault};
 
 use crate::error::CliError;
@@ -23,7 +26,7 @@ pub struct Ctx {
     /// The app's folders.
     pub paths: AppPaths,
     /// The profile store.
-    pub profiles: ProfileStore,
+    pub profiles: Arc<ProfileStore>,
     /// Output settings.
     pub out: Out,
     /// The `--profile` value (or `DRIVLY_KEYS_PROFILE`), unparsed.
@@ -43,7 +46,7 @@ impl Ctx {
         }
         Ok(Self {
             paths,
-            profiles,
+            profiles: Arc::new(profiles),
             out,
             profile_arg: profile_arg.filter(|p| !p.trim().is_empty()),
         })
@@ -95,6 +98,34 @@ impl Ctx {
             self.out.warn(&notice.message());
         }
         Ok(vault)
+    }
+}
+
+impl Ctx {
+    /// What the key and mint use cases work on, over the checked vault.
+    ///
+    /// # Errors
+    /// As [`Ctx::vault`].
+    pub fn stores(&self) -> Result<Stores, CliError> {
+        Ok(Stores {
+            vault: Arc::new(self.vault()?),
+            profiles: Arc::clone(&self.profiles),
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// The sessions of `profile` over `vault`, run on demand (a refresher only while this
+    /// command needs one), with lock files in the folder the desktop app uses.
+    pub fn sessions(&self, vault: Arc<Vault>, profile: &Profile) -> RunningSessions {
+        let store: Arc<dyn SessionStore> = vault;
+        RunningSessions::new(
+            store,
+            Arc::new(NoEvents),
+            Arc::new(SystemClock),
+            issuers_for(profile.clone()),
+            self.paths.lock_dir(),
+            RunMode::OnDemand,
+        )
     }
 }
 

@@ -8,6 +8,8 @@
 
 use drivly_core::ErrorCode;
 use drivly_core::session::SessionError;
+use drivly_core::usecases::UseCaseError;
+use drivly_core::usecases::sign_in::SignInError;
 
 /// Success.
 pub const EXIT_OK: u8 = 0;
@@ -131,6 +133,27 @@ impl CliError {
         }
     }
 
+    /// A use case's error, keeping a failed refresh's underlying code (see
+    /// [`CliError::session`]).
+    pub fn use_case(error: UseCaseError) -> Self {
+        match error {
+            UseCaseError::Session(e) => Self::session(e),
+            other => Self::core(other),
+        }
+    }
+
+    /// A sign-in's error: a denial in the browser is [`CliError::LoginDenied`].
+    pub fn sign_in(error: SignInError) -> Self {
+        match error {
+            SignInError::Denied { .. } | SignInError::NoRefreshToken => {
+                let text = error.to_string();
+                Self::LoginDenied(text)
+            }
+            SignInError::Session(e) => Self::session(e),
+            other => Self::core(other),
+        }
+    }
+
     /// A usage error with a code.
     pub fn usage(code: &'static str, message: impl Into<String>) -> Self {
         Self::Usage {
@@ -161,7 +184,14 @@ pub fn exit_code_for(code: &str) -> u8 {
         | "invalid_note"
         | "empty_secret"
         | "invalid_request"
-        | "missing_permissions" => EXIT_USAGE,
+        | "missing_permissions"
+        | "no_permissions"
+        | "invalid_expiry"
+        | "key_empty"
+        | "key_several_lines"
+        | "key_whitespace"
+        | "key_too_long"
+        | "key_is_jwt" => EXIT_USAGE,
         c if c.starts_with("permission_") => EXIT_USAGE,
         c if c.starts_with("jwt_") => EXIT_USAGE,
         "not_signed_in" | "sign_in_needed" | "session_signed_out" => EXIT_SIGN_IN,
@@ -172,8 +202,8 @@ pub fn exit_code_for(code: &str) -> u8 {
         | "server_error"
         | "refresh_failed" => EXIT_NETWORK,
         c if c.starts_with("keyring_") => EXIT_KEYRING,
-        "profile_not_found" | "api_key_not_found" | "session_not_found" | "secret_missing"
-        | "not_found" => EXIT_NOT_FOUND,
+        "profile_not_found" | "api_key_not_found" | "key_not_found" | "session_not_found"
+        | "secret_missing" | "not_found" => EXIT_NOT_FOUND,
         "unauthorized" | "forbidden" | "bad_request" => EXIT_REJECTED,
         _ => EXIT_OTHER,
     }
@@ -196,6 +226,8 @@ mod tests {
             ("keyring_locked", EXIT_KEYRING),
             ("profile_not_found", EXIT_NOT_FOUND),
             ("api_key_not_found", EXIT_NOT_FOUND),
+            ("key_whitespace", EXIT_USAGE),
+            ("key_is_jwt", EXIT_USAGE),
             ("forbidden", EXIT_REJECTED),
             ("bad_request", EXIT_REJECTED),
             ("label_exists", EXIT_OTHER),

@@ -77,11 +77,11 @@ fn run(cli: Cli, out: Out) -> Result<u8, CliError> {
     runtime.block_on(async {
         match &cli.command {
             Command::Profiles(c) => commands::profiles::run(&ctx, c).map(|()| EXIT_OK),
-            Command::Keys(c) => commands::keys::run(&ctx, c).map(|()| EXIT_OK),
+            Command::Keys(c) => commands::keys::run(&ctx, c).await.map(|()| EXIT_OK),
             Command::Mint(a) => commands::mint::run(&ctx, a).await.map(|()| EXIT_OK),
             Command::Login(a) => commands::login::run(&ctx, a).await.map(|()| EXIT_OK),
             Command::Token(a) => commands::token::run(&ctx, a).await.map(|()| EXIT_OK),
-            Command::Status => commands::status::run(&ctx).map(|()| EXIT_OK),
+            Command::Status => commands::status::run(&ctx).await.map(|()| EXIT_OK),
             Command::Logout => commands::logout::run(&ctx).await.map(|()| EXIT_OK),
             Command::Decode(a) => commands::decode::run(&ctx, a).map(|()| EXIT_OK),
             Command::Exec(a) => commands::exec::run(&ctx, a).await,

@@ -1,5 +1,4 @@
-//! Getting a fresh session JWT for `token` and `exec`, and starting a session's refresher for
-//! `logout`.
+//! Getting a fresh session JWT for `token` and `exec`.
 //!
 //! The fast path reads the JWT the app or another `drivly-keys` process shared in the keyring
 //! and prints it when it has at least the wanted time left: no network, no lock. Otherwise the
@@ -11,14 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use drivly_core::client::DrivlyClient;
-use drivly_core::clock::SystemClock;
 use drivly_core::profile::Profile;
 use drivly_core::secret::Jwt;
-use drivly_core::session::{
-    NoEvents, RefreshPolicy, RefresherConfig, RefresherDeps, SessionRefresher, SessionStore,
-    meta_from_record,
-};
+use drivly_core::session::{RefreshPolicy, SessionStore, meta_from_record};
 use drivly_core::vault::{JournalState, SessionRecord, Vault};
 
 use crate::context::Ctx;
@@ -48,30 +42,6 @@ pub fn sessions_for(vault: &Vault, profile: &Profile) -> Result<Vec<SessionRecor
         .collect();
     sessions.sort_by_key(|s| std::cmp::Reverse(s.created));
     Ok(sessions)
-}
-
-/// Starts the core refresher for `record` over the keyring, with lock files in the data folder
-/// (the same folder the desktop app uses).
-///
-/// # Errors
-/// `client_setup_failed` or `invalid_request` when the profile's URL is unusable.
-pub async fn start_refresher(
-    ctx: &Ctx,
-    vault: Arc<Vault>,
-    profile: &Profile,
-    record: &SessionRecord,
-) -> Result<SessionRefresher, CliError> {
-    let client = DrivlyClient::new(profile).map_err(CliError::core)?;
-    let store: Arc<dyn SessionStore> = vault;
-    let deps = RefresherDeps {
-        issuer: Arc::new(client),
-        store,
-        events: Arc::new(NoEvents),
-        clock: Arc::new(SystemClock),
-    };
-    // The same lock folder as the desktop app, so the two never refresh one session at once.
-    let config = RefresherConfig::new(ctx.paths.lock_dir());
-    Ok(SessionRefresher::start(meta_from_record(record), deps, config).await)
 }
 
 /// A session JWT with at least `min_ttl` left, the fast way first: a lookup-only vault (no
@@ -131,7 +101,10 @@ pub async fn fresh_token(
             });
         }
     }
-    let refresher = start_refresher(ctx, Arc::clone(&vault), profile, &record).await?;
+    // The core's refresher over the shared lock folder: it refreshes under the cross-process
+    // lock, re-reading the shared JWT first, and writes a rotated refresh token first.
+    let sessions = ctx.sessions(Arc::clone(&vault), profile);
+    let refresher = sessions.start(meta).await.map_err(CliError::use_case)?;
     let wanted = min_ttl.map(Duration::from_secs);
     let jwt = refresher.token(wanted).await.map_err(CliError::session)?;
     let expires = refresher.view().meta.jwt_expires.unwrap_or_else(Utc::now);

@@ -161,10 +161,71 @@ async fn keys_from_a_pipe_then_mint_list_copy_remove() {
     w.assert_not_in_files(CANARY);
     w.assert_not_in_files(&jwt);
 
+    // Verify asks the server, as the app's "Verify" does.
+    let out = w.run(&["keys", "verify", "ci-key", "--json"]).await;
+    ok(&out);
+    let verified: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(verified["status"], "valid");
+
+    // Remove revokes on the server where it can, and says so.
     let out = w.run(&["keys", "remove", "ci-key"]).await;
     ok(&out);
-    assert!(stderr(&out).contains("still works on the server"));
+    assert!(stderr(&out).contains("was revoked on"), "{}", stderr(&out));
     exit(&w.run(&["keys", "copy", "ci-key"]).await, 6);
+    // The emulator revoked it: the same key, added again, is refused by the server.
+    ok(&w
+        .run_with_stdin(&["keys", "add", "again"], Some(CANARY))
+        .await);
+    let out = w.run(&["keys", "verify", "again"]).await;
+    exit(&out, 7);
+    assert!(stderr(&out).contains("rejected this key"));
+    assert_not_in_output(&out, CANARY);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_add_uses_the_apps_input_rules_and_mask() {
+    if !keyring_required("keys_add_uses_the_apps_input_rules_and_mask") {
+        return;
+    }
+    let w = World::with_emulator(config_with_key(CANARY)).await;
+    // What the app's form refuses, the CLI refuses: a usage error, nothing stored.
+    for (text, code) in [
+        ("hello world", "key_whitespace"),
+        ("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln", "key_is_jwt"),
+    ] {
+        let out = w
+            .run_with_stdin(&["keys", "add", "junk", "--json"], Some(text))
+            .await;
+        exit(&out, 2);
+        assert!(
+            stderr(&out).contains(code) || stdout(&out).contains(code),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let out = w.run(&["keys", "list", "--json"]).await;
+    let list: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(list["keys"].as_array().unwrap().is_empty());
+    // One mask for the app and the CLI: the core's `ApiKey::masked_tail`.
+    let out = w
+        .run_with_stdin(&["keys", "add", "masked", "--json"], Some(CANARY))
+        .await;
+    ok(&out);
+    let added: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        added["maskedTail"],
+        drivly_core::secret::ApiKey::new(CANARY).masked_tail()
+    );
+    // --keep-on-server removes locally only and says the key still works.
+    let out = w
+        .run(&["keys", "remove", "masked", "--keep-on-server"])
+        .await;
+    ok(&out);
+    assert!(stderr(&out).contains("still works"), "{}", stderr(&out));
+    ok(&w
+        .run_with_stdin(&["keys", "add", "back"], Some(CANARY))
+        .await);
+    ok(&w.run(&["keys", "verify", "back"]).await);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

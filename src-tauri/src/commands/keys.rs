@@ -2,10 +2,10 @@
 //! explicit "reveal"; copying happens in Rust.
 
 use chrono::{DateTime, Utc};
-use drivly_core::client::{DrivlyClient, KeyVerdict, RevokeOutcome};
-use drivly_core::key_input::parse_api_key_input;
 use drivly_core::profile::ProfileId;
-use drivly_core::vault::{ApiKeyMeta, JournalState};
+use drivly_core::session::Revocation;
+use drivly_core::usecases::keys::{self, KeyStatus, NewKey};
+use drivly_core::vault::ApiKeyMeta;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
@@ -88,38 +88,11 @@ fn parse_id(id: &str) -> IpcResult<Uuid> {
     })
 }
 
-/// A stored key's metadata and, separately, its secret (the keyring may have lost it while the
-/// record remains).
-pub async fn stored_key(
-    vault: &std::sync::Arc<drivly_core::vault::Vault>,
-    id: Uuid,
-) -> IpcResult<(ApiKeyMeta, IpcResult<drivly_core::secret::ApiKey>)> {
-    let vault = vault.clone();
-    let (meta, key) = blocking::run(move || {
-        let meta = vault.list_api_keys()?.into_iter().find(|k| k.id == id);
-        let key = vault.reveal_api_key(id).map_err(IpcError::from);
-        Ok::<_, drivly_core::vault::VaultError>((meta, key))
-    })
-    .await?;
-    let meta = meta.ok_or_else(|| {
-        IpcError::new(
-            "key_not_found",
-            "that key no longer exists; refresh the list",
-        )
-    })?;
-    Ok((meta, key))
-}
-
 /// Stored keys, oldest first (interrupted adds and removals are not listed).
 #[tauri::command]
 pub async fn list_api_keys(state: tauri::State<'_, AppState>) -> IpcResult<Vec<ApiKeyView>> {
-    let vault = state.vault().await?;
-    let keys = blocking::run(move || vault.list_api_keys()).await?;
-    Ok(keys
-        .iter()
-        .filter(|k| k.state == JournalState::Active)
-        .map(ApiKeyView::from)
-        .collect())
+    let keys = keys::list_keys(&state.stores().await?, None).await?;
+    Ok(keys.iter().map(ApiKeyView::from).collect())
 }
 
 /// Checks and stores a pasted key.
@@ -128,13 +101,14 @@ pub async fn add_api_key(
     state: tauri::State<'_, AppState>,
     input: AddApiKeyInput,
 ) -> IpcResult<ApiKeyView> {
-    let key = parse_api_key_input(&input.secret)?;
     let profile_id = ProfileId::parse(&input.profile_id)?;
-    state.profiles.get(&profile_id)?;
-    let vault = state.vault().await?;
-    let note = input.note.clone().filter(|n| !n.trim().is_empty());
-    let label = input.label.clone();
-    let meta = blocking::run(move || vault.add_api_key(&label, &profile_id, &key, note)).await?;
+    let new = NewKey {
+        profile_id: &profile_id,
+        label: &input.label,
+        secret: &input.secret,
+        note: input.note.clone(),
+    };
+    let meta = keys::add_key(&state.stores().await?, new).await?;
     state.events.send(BackendEvent::KeysChanged);
     Ok((&meta).into())
 }
@@ -145,34 +119,16 @@ pub async fn verify_api_key(
     state: tauri::State<'_, AppState>,
     id: String,
 ) -> IpcResult<VerifyResult> {
-    let id = parse_id(&id)?;
-    let vault = state.vault().await?;
-    let (meta, key) = stored_key(&vault, id).await?;
-    let key = key?;
-    let profile = state.profiles.get(&meta.profile_id)?;
-    let client = DrivlyClient::new(&profile)?;
-    let result = match client.verify_api_key(&key).await {
-        KeyVerdict::Valid => {
-            let _ = blocking::run(move || vault.touch_api_key(id)).await;
-            VerifyResult {
-                status: "valid",
-                message: format!("{} accepted this key.", profile.name),
-            }
-        }
-        KeyVerdict::Rejected => VerifyResult {
-            status: "rejected",
-            message: format!(
-                "{} rejected this key: it is wrong or was revoked.",
-                profile.name
-            ),
-        },
-        KeyVerdict::CannotTell(error) => VerifyResult {
-            status: "unknown",
-            message: format!("Could not ask {}: {error}", profile.name),
-        },
-    };
+    let check = keys::verify_key(&state.stores().await?, parse_id(&id)?).await?;
     state.events.send(BackendEvent::KeysChanged);
-    Ok(result)
+    Ok(VerifyResult {
+        status: match check.status {
+            KeyStatus::Valid => "valid",
+            KeyStatus::Rejected => "rejected",
+            KeyStatus::Unknown => "unknown",
+        },
+        message: check.message,
+    })
 }
 
 /// The key itself: the one command that returns a secret, on the user's explicit request.
@@ -214,24 +170,17 @@ pub async fn remove_api_key(
     id: String,
     revoke_on_server: bool,
 ) -> IpcResult<RemoveKeyResult> {
-    let id = parse_id(&id)?;
-    let vault = state.vault().await?;
-    let (meta, key) = stored_key(&vault, id).await?;
-    let key = key.ok();
-    let profile = state.profiles.get(&meta.profile_id)?;
-    let (server, message) = match (revoke_on_server, key) {
-        (false, _) => ("notRequested", format!("\u{201c}{}\u{201d} was removed from this computer.", meta.label)),
-        (true, None) => ("failed", "The secret was already missing, so it could not be revoked; it was removed from this computer.".to_owned()),
-        (true, Some(key)) => match DrivlyClient::new(&profile)?.revoke_api_key(&key).await {
-            Ok(RevokeOutcome::Revoked | RevokeOutcome::AlreadyInvalid) => ("revoked", format!("\u{201c}{}\u{201d} was revoked on {} and removed from this computer.", meta.label, profile.name)),
-            Ok(RevokeOutcome::NotSupported) => ("notSupported", format!(
-                "{} cannot revoke API keys from here: revoke it in the dashboard. It was removed from this computer.",
-                profile.name
-            )),
-            Err(error) => ("failed", format!("Revoking on {} failed ({error}); it was removed from this computer, so revoke it in the dashboard.", profile.name)),
-        },
-    };
-    blocking::run(move || vault.remove_api_key(id)).await?;
+    let removal =
+        keys::remove_key(&state.stores().await?, parse_id(&id)?, revoke_on_server).await?;
     state.events.send(BackendEvent::KeysChanged);
-    Ok(RemoveKeyResult { server, message })
+    let server = match removal.revocation {
+        Revocation::Revoked | Revocation::AlreadyInvalid => "revoked",
+        Revocation::NotRequested => "notRequested",
+        Revocation::NotSupported => "notSupported",
+        Revocation::RemovedLocallyOnly { .. } => "failed",
+    };
+    Ok(RemoveKeyResult {
+        server,
+        message: removal.message(),
+    })
 }

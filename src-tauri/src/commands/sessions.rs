@@ -5,7 +5,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use drivly_core::permissions::{default_sign_in_permissions, validate_permission};
 use drivly_core::profile::ProfileId;
-use drivly_core::session::{LastError, Revocation, SessionState, SessionView};
+use drivly_core::session::{LastError, SessionState, SessionView};
+use drivly_core::usecases::sessions::running_sessions;
+use drivly_core::usecases::sign_out::sign_out as sign_out_session;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime};
 
@@ -16,7 +18,7 @@ use crate::sign_in_flow::{self, RedirectChoice};
 use crate::state::AppState;
 
 /// A session as the UI's `SessionView` type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionItem {
     id: String,
@@ -81,10 +83,7 @@ pub struct SignOutResult {
 /// Every running session.
 #[tauri::command]
 pub async fn list_sessions(state: tauri::State<'_, AppState>) -> IpcResult<Vec<SessionItem>> {
-    Ok(state
-        .sessions()
-        .await?
-        .views()
+    Ok(running_sessions(state.sessions().await?.running())
         .await
         .into_iter()
         .map(SessionItem::from)
@@ -164,27 +163,13 @@ pub async fn sign_out(
     state: tauri::State<'_, AppState>,
     session_id: String,
 ) -> IpcResult<SignOutResult> {
-    let revocation = state.sessions().await?.sign_out(&session_id).await?;
-    // The refresher deleted the secrets; the record goes too, so the session leaves the list.
-    if let Ok(id) = uuid::Uuid::parse_str(&session_id) {
-        let vault = state.vault().await?;
-        let _ = crate::blocking::run(move || vault.remove_session(id)).await;
-    }
+    let id = crate::sessions_hub::session_id(&session_id)?;
+    let done = sign_out_session(state.sessions().await?.running(), &id).await?;
     state
         .events
         .send(crate::events::BackendEvent::SessionsChanged);
-    Ok(match revocation {
-        Revocation::Revoked => SignOutResult {
-            revoked_on_server: true,
-            message: "Signed out and revoked on the server.".into(),
-        },
-        Revocation::AlreadyInvalid => SignOutResult {
-            revoked_on_server: true,
-            message: "Signed out; the server had already ended this session.".into(),
-        },
-        Revocation::RemovedLocallyOnly { reason } => SignOutResult {
-            revoked_on_server: false,
-            message: format!("Removed from this computer only: {reason}"),
-        },
+    Ok(SignOutResult {
+        revoked_on_server: done.revocation.ended_on_server(),
+        message: done.message(),
     })
 }

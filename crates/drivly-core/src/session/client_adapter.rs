@@ -5,7 +5,7 @@ use chrono::TimeDelta;
 use futures::FutureExt;
 use futures::future::BoxFuture;
 
-use super::ports::{IssueError, IssuedTokens, RevokeResult, TokenIssuer};
+use super::ports::{IssueError, IssuedTokens, TokenIssuer};
 use crate::ErrorCode;
 use crate::client::{ClientError, DrivlyClient, RevokeOutcome, jwt_exp};
 use crate::secret::RefreshToken;
@@ -55,14 +55,11 @@ impl TokenIssuer for DrivlyClient {
     fn revoke<'a>(
         &'a self,
         refresh_token: &'a RefreshToken,
-    ) -> BoxFuture<'a, Result<RevokeResult, IssueError>> {
+    ) -> BoxFuture<'a, Result<RevokeOutcome, IssueError>> {
         async move {
-            match DrivlyClient::revoke(self, refresh_token).await {
-                Ok(RevokeOutcome::Revoked) => Ok(RevokeResult::Revoked),
-                Ok(RevokeOutcome::NotSupported) => Ok(RevokeResult::NotSupported),
-                Ok(RevokeOutcome::AlreadyInvalid) => Ok(RevokeResult::AlreadyInvalid),
-                Err(e) => Err(issue_error(&e)),
-            }
+            DrivlyClient::revoke(self, refresh_token)
+                .await
+                .map_err(|e| issue_error(&e))
         }
         .boxed()
     }

@@ -98,4 +98,14 @@ impl SessionStore for MemorySessionStore {
         self.lock().records.insert(meta.id.clone(), meta.clone());
         Ok(())
     }
+
+    fn records(&self) -> Result<Vec<SessionMeta>, StoreError> {
+        Ok(self.lock().records.values().cloned().collect())
+    }
+
+    fn remove_record(&self, id: &SessionId) -> Result<(), StoreError> {
+        self.check_writable()?;
+        self.lock().records.remove(id);
+        Ok(())
+    }
 }

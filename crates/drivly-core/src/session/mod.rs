@@ -34,8 +34,8 @@ pub use memory_store::MemorySessionStore;
 pub use model::{LastError, SessionId, SessionMeta, SessionState, SessionView};
 pub use policy::RefreshPolicy;
 pub use ports::{
-    IssueError, IssuedTokens, NoEvents, Revocation, RevokeResult, SessionEvent, SessionEvents,
-    SessionStore, SharedJwt, StoreError, TokenIssuer,
+    IssueError, IssuedTokens, NoEvents, Revocation, SessionEvent, SessionEvents, SessionStore,
+    SharedJwt, StoreError, TokenIssuer,
 };
-pub use refresher::{RefresherConfig, RefresherDeps, SessionRefresher, establish};
+pub use refresher::{LiveSession, RefresherConfig, RefresherDeps, SessionRefresher, establish};
 pub use vault_adapter::meta_from_record;

@@ -16,6 +16,7 @@ use futures::future::BoxFuture;
 
 use super::model::{SessionId, SessionMeta, SessionView};
 use crate::ErrorCode;
+use crate::client::RevokeOutcome;
 use crate::secret::{Jwt, RefreshToken, SecretString};
 
 /// Tokens from a refresh.
@@ -72,17 +73,6 @@ impl ErrorCode for IssueError {
     }
 }
 
-/// What a server-side revoke achieved.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RevokeResult {
-    /// Revoked on the server.
-    Revoked,
-    /// The server has no revoke endpoint: removed locally only.
-    NotSupported,
-    /// The token was already invalid on the server.
-    AlreadyInvalid,
-}
-
 /// Refreshes and revokes refresh tokens. Implemented for the real `DrivlyClient`.
 pub trait TokenIssuer: Send + Sync + fmt::Debug {
     /// Exchanges a refresh token for a new JWT (and maybe a new refresh token).
@@ -95,7 +85,7 @@ pub trait TokenIssuer: Send + Sync + fmt::Debug {
     fn revoke<'a>(
         &'a self,
         refresh_token: &'a RefreshToken,
-    ) -> BoxFuture<'a, Result<RevokeResult, IssueError>>;
+    ) -> BoxFuture<'a, Result<RevokeOutcome, IssueError>>;
 }
 
 /// The current JWT with its times, as shared between processes through the secret store.
@@ -142,29 +132,9 @@ impl SharedJwt {
     }
 }
 
-/// Why the secret store failed.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum StoreError {
-    /// The store is locked (a locked keyring collection).
-    #[error("the keyring is locked; unlock it and try again")]
-    Locked,
-    /// No store is reachable (no Secret Service on the session bus, for example).
-    #[error("the keyring is not available ({0}); start a keyring service and try again")]
-    Unavailable(String),
-    /// Another failure.
-    #[error("the keyring failed ({0}); try again, or sign in again if it persists")]
-    Failed(String),
-}
-
-impl ErrorCode for StoreError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Locked => "keyring_locked",
-            Self::Unavailable(_) => "keyring_unavailable",
-            Self::Failed(_) => "keyring_failed",
-        }
-    }
-}
+/// Why the session store failed: the vault's one store error, so every code survives the
+/// trip (a `keyring_timeout` stays `keyring_timeout`, an index failure keeps `index_io`).
+pub use crate::vault::StoreError;
 
 /// Where a session's secrets (refresh token, shared JWT) and its non-secret record live.
 /// Blocking; see the module docs. Missing entries are `Ok(None)`, not errors.
@@ -207,9 +177,27 @@ pub trait SessionStore: Send + Sync + fmt::Debug {
     fn save_record(&self, _meta: &SessionMeta) -> Result<(), StoreError> {
         Ok(())
     }
+
+    /// Every stored session record (active ones only). The default keeps none.
+    ///
+    /// # Errors
+    /// When the index cannot be read.
+    fn records(&self) -> Result<Vec<SessionMeta>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    /// Deletes the session's record (after its secrets); a missing record counts as deleted.
+    ///
+    /// # Errors
+    /// When the index cannot be written.
+    fn remove_record(&self, _id: &SessionId) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
-/// How a sign-out went on the server. Serialized in camelCase for the UI.
+/// What happened on the server when a credential (a session's refresh token or an API key)
+/// was removed from this computer: the one revoke outcome of the core, used by sign-out and by
+/// key removal alike. Serialized with an `outcome` tag in camelCase.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(
     tag = "outcome",
@@ -219,14 +207,59 @@ pub trait SessionStore: Send + Sync + fmt::Debug {
 pub enum Revocation {
     /// Revoked on the server.
     Revoked,
-    /// The server already considered the token invalid.
+    /// The server already considered the credential invalid.
     AlreadyInvalid,
-    /// Not revoked on the server (no revoke endpoint, the call failed, or there was no
-    /// refresh token): removed on this computer only.
+    /// The user did not ask for a server-side revoke.
+    NotRequested,
+    /// The server cannot revoke this credential from here (no revoke endpoint): it stays
+    /// valid there until it ends or is revoked in the dashboard.
+    NotSupported,
+    /// The revoke was attempted but failed, or there was nothing to revoke with: removed on
+    /// this computer only.
     RemovedLocallyOnly {
         /// Why, in words for people.
         reason: String,
     },
+}
+
+impl Revocation {
+    /// The outcome of a server answer.
+    pub fn from_server(outcome: RevokeOutcome) -> Self {
+        match outcome {
+            RevokeOutcome::Revoked => Self::Revoked,
+            RevokeOutcome::AlreadyInvalid => Self::AlreadyInvalid,
+            RevokeOutcome::NotSupported => Self::NotSupported,
+        }
+    }
+
+    /// True when the credential no longer works on the server.
+    pub fn ended_on_server(&self) -> bool {
+        matches!(self, Self::Revoked | Self::AlreadyInvalid)
+    }
+
+    /// Why the credential may still work on the server, when it may.
+    pub fn local_only_reason(&self) -> Option<String> {
+        match self {
+            Self::Revoked | Self::AlreadyInvalid => None,
+            Self::NotRequested => Some("no revoke on the server was asked for".into()),
+            Self::NotSupported => Some(
+                "the server cannot revoke it from here; it stays valid there until it ends or is revoked in the dashboard"
+                    .into(),
+            ),
+            Self::RemovedLocallyOnly { reason } => Some(reason.clone()),
+        }
+    }
+
+    /// The `outcome` tag, for reports.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Self::Revoked => "revoked",
+            Self::AlreadyInvalid => "alreadyInvalid",
+            Self::NotRequested => "notRequested",
+            Self::NotSupported => "notSupported",
+            Self::RemovedLocallyOnly { .. } => "removedLocallyOnly",
+        }
+    }
 }
 
 /// What the refresher reports. Carries no secrets; the desktop shell forwards these to the UI

@@ -70,8 +70,19 @@ impl RefresherConfig {
     }
 }
 
+/// A session just stored by [`establish`], with the JWT it was issued: handed to
+/// [`SessionRefresher::start_live`] so the refresher starts from it instead of reading back
+/// the secrets that were just written. Holds a secret (the JWT), so it is not `Clone`.
+#[derive(Debug)]
+pub struct LiveSession {
+    /// The stored record.
+    pub meta: SessionMeta,
+    /// The current JWT with its times.
+    pub jwt: SharedJwt,
+}
+
 /// Stores a newly signed-in session: the refresh token first, then the JWT shared with other
-/// processes, then the record. Call before [`SessionRefresher::start`].
+/// processes, then the record. Hand the result to [`SessionRefresher::start_live`].
 ///
 /// # Errors
 /// [`SessionError::Store`] when the store refuses a write; the session is then unusable and
@@ -81,18 +92,22 @@ pub async fn establish(
     meta: &SessionMeta,
     refresh_token: &RefreshToken,
     jwt: &SharedJwt,
-) -> Result<(), SessionError> {
-    let (meta, refresh_token, jwt) = (meta.clone(), refresh_token.clone(), jwt.clone());
+) -> Result<LiveSession, SessionError> {
+    let (owned_meta, refresh_token, shared) = (meta.clone(), refresh_token.clone(), jwt.clone());
     let written = tokio::task::spawn_blocking(move || {
-        store.put_refresh_token(&meta.id, &refresh_token)?;
-        store.put_shared_jwt(&meta.id, &jwt)?;
-        store.save_record(&meta)
+        store.put_refresh_token(&owned_meta.id, &refresh_token)?;
+        store.put_shared_jwt(&owned_meta.id, &shared)?;
+        store.save_record(&owned_meta)
     })
     .await;
     match written {
-        Ok(result) => Ok(result?),
-        Err(_) => Err(SessionError::Stopped),
+        Ok(result) => result?,
+        Err(_) => return Err(SessionError::Stopped),
     }
+    Ok(LiveSession {
+        meta: meta.clone(),
+        jwt: jwt.clone(),
+    })
 }
 
 /// A running session refresher. See the module docs.
@@ -117,6 +132,27 @@ impl SessionRefresher {
         let cancel = CancellationToken::new();
         let (mut actor, view) = Actor::new(meta, deps, config, rng, cancel.clone());
         actor.load().await;
+        let (commands, receiver) = mpsc::channel(COMMAND_QUEUE);
+        tokio::spawn(actor.run(receiver));
+        Self {
+            id,
+            commands,
+            view,
+            cancel,
+        }
+    }
+
+    /// Starts the task for a session [`establish`] just stored, from the tokens in hand: no
+    /// store read (the refresh token stays in the store until the first refresh needs it).
+    pub fn start_live(live: LiveSession, deps: RefresherDeps, config: RefresherConfig) -> Self {
+        let rng = match config.rng_seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_entropy(),
+        };
+        let id = live.meta.id.clone();
+        let cancel = CancellationToken::new();
+        let (mut actor, view) = Actor::new(live.meta, deps, config, rng, cancel.clone());
+        actor.adopt(live.jwt);
         let (commands, receiver) = mpsc::channel(COMMAND_QUEUE);
         tokio::spawn(actor.run(receiver));
         Self {

@@ -1,6 +1,6 @@
 //! [`SessionStore`] for the real [`Vault`]: the refresh token in its `refresh-token/<id>` item,
 //! the shared JWT in its `session-secret/<id>` blob (encoded by [`SharedJwt::encode`]), and the
-//! metadata in the vault's [`SessionRecord`] (the fields it has no slot for go in `extra`).
+//! metadata in the vault's [`SessionRecord`] (typed fields, `extra` kept as read).
 //!
 //! Invariants: the vault keys sessions by UUID, so a [`SessionId`] that is not a UUID is refused
 //! rather than mapped; a missing keyring item is `Ok(None)`; every vault error keeps its code.
@@ -14,20 +14,20 @@ use crate::secret::RefreshToken;
 use crate::vault::{self, SessionRecord, Vault, VaultError};
 
 fn uuid(id: &SessionId) -> Result<Uuid, StoreError> {
-    Uuid::parse_str(id.as_str()).map_err(|_| {
-        StoreError::Failed("the session id is not a UUID, so the vault cannot hold it".into())
+    Uuid::parse_str(id.as_str()).map_err(|_| StoreError::Index {
+        code: "session_not_found",
+        detail: "the session id is not a UUID, so the vault cannot hold it".into(),
     })
 }
 
+/// The vault's error with its own code: keyring errors as they are, index errors by code.
 fn store_error(error: &VaultError) -> StoreError {
     match error {
-        VaultError::Store(vault::StoreError::Locked | vault::StoreError::Timeout { .. }) => {
-            StoreError::Locked
-        }
-        VaultError::Store(
-            vault::StoreError::Unavailable { .. } | vault::StoreError::NotPlatformStore { .. },
-        ) => StoreError::Unavailable(error.to_string()),
-        other => StoreError::Failed(format!("{} ({})", other, other.code())),
+        VaultError::Store(e) => e.clone(),
+        other => StoreError::Index {
+            code: other.code(),
+            detail: other.to_string(),
+        },
     }
 }
 
@@ -68,22 +68,18 @@ impl SessionStore for Vault {
     }
 
     fn save_record(&self, meta: &SessionMeta) -> Result<(), StoreError> {
-        let mut extra = serde_json::Map::new();
-        for (key, value) in [
-            ("nextRefresh", meta.next_refresh),
-            ("jwtExpires", meta.jwt_expires),
-        ] {
-            if let Some(at) = value {
-                extra.insert(key.into(), serde_json::Value::String(at.to_rfc3339()));
-            }
-        }
+        let id = uuid(&meta.id)?;
+        // Keep fields a newer build may have written.
+        let extra = self.get_session(id).map(|r| r.extra).unwrap_or_default();
         let record = SessionRecord {
-            id: uuid(&meta.id)?,
+            id,
             profile_id: meta.profile_id.clone(),
             subject: meta.subject.clone(),
             permissions: meta.permissions.clone(),
             created: meta.created,
             last_refresh: meta.last_refresh,
+            next_refresh: meta.next_refresh,
+            jwt_expires: meta.jwt_expires,
             extra,
             state: vault::JournalState::Active,
         };
@@ -91,18 +87,27 @@ impl SessionStore for Vault {
             .map(|_| ())
             .map_err(|e| store_error(&e))
     }
+
+    fn records(&self) -> Result<Vec<SessionMeta>, StoreError> {
+        Ok(self
+            .list_sessions()
+            .map_err(|e| store_error(&e))?
+            .iter()
+            .filter(|r| r.state == vault::JournalState::Active)
+            .map(meta_from_record)
+            .collect())
+    }
+
+    fn remove_record(&self, id: &SessionId) -> Result<(), StoreError> {
+        match self.remove_session(uuid(id)?) {
+            Ok(_) | Err(VaultError::SessionNotFound(_)) => Ok(()),
+            Err(e) => Err(store_error(&e)),
+        }
+    }
 }
 
 /// The session metadata of a vault record (for starting a refresher on a stored session).
 pub fn meta_from_record(record: &SessionRecord) -> SessionMeta {
-    let at = |key: &str| {
-        record
-            .extra
-            .get(key)
-            .and_then(serde_json::Value::as_str)
-            .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-            .map(|d| d.with_timezone(&chrono::Utc))
-    };
     SessionMeta {
         // A UUID is always a valid session id.
         id: SessionId::parse(&record.id.to_string()).unwrap_or_else(SessionId::new_random),
@@ -111,7 +116,57 @@ pub fn meta_from_record(record: &SessionRecord) -> SessionMeta {
         permissions: record.permissions.clone(),
         created: record.created,
         last_refresh: record.last_refresh,
-        next_refresh: at("nextRefresh"),
-        jwt_expires: at("jwtExpires"),
+        next_refresh: record.next_refresh,
+        jwt_expires: record.jwt_expires,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_errors_keep_their_codes() {
+        let timeout = VaultError::Store(vault::StoreError::Timeout {
+            after: std::time::Duration::from_secs(5),
+        });
+        assert_eq!(store_error(&timeout).code(), "keyring_timeout");
+        assert_eq!(
+            store_error(&VaultError::Store(vault::StoreError::Locked)).code(),
+            "keyring_locked"
+        );
+        assert_eq!(
+            store_error(&VaultError::SessionNotFound(Uuid::nil())).code(),
+            "session_not_found"
+        );
+        let bad = SessionId::parse("not-a-uuid").unwrap_or_else(SessionId::new_random);
+        assert!(uuid(&bad).is_err());
+    }
+
+    #[test]
+    fn records_written_by_older_builds_read_their_times_into_typed_fields() {
+        let old = serde_json::json!({
+            "id": "6f1d2c3b-0000-4000-8000-000000000001",
+            "profileId": "emulator",
+            "created": "2026-01-01T00:00:00Z",
+            "lastRefresh": "2026-01-01T00:05:00Z",
+            "nextRefresh": "2026-01-01T00:12:00Z",
+            "jwtExpires": "2026-01-01T00:15:00Z",
+            "futureField": 7
+        });
+        let record: SessionRecord = serde_json::from_value(old).unwrap_or_else(|e| panic!("{e}"));
+        let meta = meta_from_record(&record);
+        assert_eq!(
+            meta.next_refresh.map(|t| t.to_rfc3339()),
+            Some("2026-01-01T00:12:00+00:00".into())
+        );
+        assert_eq!(
+            meta.jwt_expires.map(|t| t.to_rfc3339()),
+            Some("2026-01-01T00:15:00+00:00".into())
+        );
+        assert_eq!(record.extra.len(), 1, "only unknown fields stay in extra");
+        let written = serde_json::to_value(&record).unwrap_or_default();
+        assert_eq!(written["jwtExpires"], "2026-01-01T00:15:00Z");
+        assert_eq!(written["futureField"], 7);
     }
 }

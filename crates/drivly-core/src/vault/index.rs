@@ -80,7 +80,14 @@ pub struct SessionRecord {
     /// When the refresh token was last used successfully.
     #[serde(default)]
     pub last_refresh: Option<DateTime<Utc>>,
-    /// Any further fields the session logic needs.
+    /// When the next background refresh is planned. (Older builds kept it in `extra` under
+    /// the same name, so files written by either build read the same.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_refresh: Option<DateTime<Utc>>,
+    /// When the current JWT expires (same name as older builds' `extra` entry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwt_expires: Option<DateTime<Utc>>,
+    /// Fields this build does not know, kept as they were.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
     /// Journal state (set by the vault).

@@ -132,6 +132,15 @@ pub enum StoreError {
         /// What the platform reported (never a secret).
         detail: String,
     },
+    /// The non-secret record beside the secret (the vault index) could not be read or
+    /// written; `code` is the index error's own code (`index_io`, `index_locked`, …).
+    #[error("{detail}")]
+    Index {
+        /// The index error's code.
+        code: &'static str,
+        /// Its message.
+        detail: String,
+    },
 }
 
 impl ErrorCode for StoreError {
@@ -146,6 +155,7 @@ impl ErrorCode for StoreError {
             Self::Ambiguous => "keyring_ambiguous",
             Self::NotPlatformStore { .. } => "keyring_not_platform",
             Self::Platform { .. } => "keyring_error",
+            Self::Index { code, .. } => code,
         }
     }
 }

@@ -1,13 +1,15 @@
-//! `keys add | list | copy | remove`: API keys in the shared vault (secret in the keyring,
-//! metadata in the index). The secret is read from standard input or a hidden prompt only.
+//! `keys add | list | verify | copy | remove`: adapters over the core's key use cases (the
+//! same input rules, server verification, server revoke and masking as the desktop app). The
+//! secret is read from standard input or a hidden prompt only.
 
 use chrono::{DateTime, Utc};
 use drivly_core::profile::Profile;
-use drivly_core::secret::ApiKey;
-use drivly_core::vault::{ApiKeyMeta, JournalState, Vault};
+use drivly_core::usecases::Stores;
+use drivly_core::usecases::keys::{self, KeyStatus, NewKey};
+use drivly_core::vault::ApiKeyMeta;
 use serde::Serialize;
 
-use crate::cli::{KeyAddArgs, KeysCommand};
+use crate::cli::{KeyAddArgs, KeyRemoveArgs, KeysCommand};
 use crate::clipboard;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -48,14 +50,35 @@ struct KeyList {
     keys: Vec<KeyView>,
 }
 
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Removed {
+    #[serde(flatten)]
+    key: KeyView,
+    server: &'static str,
+    message: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Verified {
+    label: String,
+    profile: String,
+    status: KeyStatus,
+    message: String,
+}
+
 /// The active key labelled `label` on `profile`.
 ///
 /// # Errors
 /// [`CliError::KeyNotFound`] (exit 6), or vault errors.
-pub fn find_key(vault: &Vault, profile: &Profile, label: &str) -> Result<ApiKeyMeta, CliError> {
-    vault
-        .find_api_key_by_label(&profile.id, label)
-        .map_err(CliError::core)?
+pub async fn find_key(
+    stores: &Stores,
+    profile: &Profile,
+    label: &str,
+) -> Result<ApiKeyMeta, CliError> {
+    keys::find_key(stores, &profile.id, label)
+        .await
+        .map_err(CliError::use_case)?
         .ok_or_else(|| CliError::KeyNotFound {
             label: label.trim().to_owned(),
             profile: profile.id.to_string(),
@@ -65,16 +88,22 @@ pub fn find_key(vault: &Vault, profile: &Profile, label: &str) -> Result<ApiKeyM
 /// Runs a `keys` subcommand.
 ///
 /// # Errors
-/// Vault and keyring errors, [`CliError::KeyNotFound`], [`CliError::Input`].
-pub fn run(ctx: &Ctx, command: &KeysCommand) -> Result<(), CliError> {
+/// Vault and keyring errors, [`CliError::KeyNotFound`], [`CliError::Input`], input-rule
+/// errors (exit 2), and for `verify` a refused key (exit 7).
+pub async fn run(ctx: &Ctx, command: &KeysCommand) -> Result<(), CliError> {
     let profile = ctx.profile()?;
+    // Open the keyring first, so a locked keyring fails before the user types anything.
+    let stores = ctx.stores()?;
     match command {
-        KeysCommand::Add(args) => add(ctx, &profile, args),
-        KeysCommand::List => list(ctx, &profile),
+        KeysCommand::Add(args) => add(ctx, &stores, &profile, args).await,
+        KeysCommand::List => list(ctx, &stores, &profile).await,
+        KeysCommand::Verify(arg) => verify(ctx, &stores, &profile, &arg.label).await,
         KeysCommand::Copy(arg) => {
-            let vault = ctx.vault()?;
-            let meta = find_key(&vault, &profile, &arg.label)?;
-            let key = vault.reveal_api_key(meta.id).map_err(CliError::core)?;
+            let meta = find_key(&stores, &profile, &arg.label).await?;
+            let key = stores
+                .vault
+                .reveal_api_key(meta.id)
+                .map_err(CliError::core)?;
             let tool = clipboard::copy(key.expose_secret())?;
             if ctx.out.json() {
                 return ctx.out.report(&serde_json::json!({
@@ -87,34 +116,30 @@ pub fn run(ctx: &Ctx, command: &KeysCommand) -> Result<(), CliError> {
             ));
             Ok(())
         }
-        KeysCommand::Remove(arg) => {
-            let vault = ctx.vault()?;
-            let meta = find_key(&vault, &profile, &arg.label)?;
-            let removed = vault.remove_api_key(meta.id).map_err(CliError::core)?;
-            if ctx.out.json() {
-                return ctx.out.report(&KeyView::from(&removed));
-            }
-            ctx.out.info(&format!(
-                "Removed the key '{}' from this computer. It still works on the server: revoke it in the Drivly dashboard.",
-                removed.label
-            ));
-            Ok(())
-        }
+        KeysCommand::Remove(args) => remove(ctx, &stores, &profile, args).await,
     }
 }
 
-fn add(ctx: &Ctx, profile: &Profile, args: &KeyAddArgs) -> Result<(), CliError> {
-    // Open the keyring before asking, so a locked keyring fails before the user types.
-    let vault = ctx.vault()?;
+async fn add(
+    ctx: &Ctx,
+    stores: &Stores,
+    profile: &Profile,
+    args: &KeyAddArgs,
+) -> Result<(), CliError> {
     let secret = read_secret(&format!(
         "API key for '{}' on {} (input hidden): ",
         args.label.trim(),
         profile.id
     ))?;
-    let key = ApiKey::new(secret.as_str());
-    let meta = vault
-        .add_api_key(&args.label, &profile.id, &key, args.note.clone())
-        .map_err(CliError::core)?;
+    let new = NewKey {
+        profile_id: &profile.id,
+        label: &args.label,
+        secret: secret.as_str(),
+        note: args.note.clone(),
+    };
+    let meta = keys::add_key(stores, new)
+        .await
+        .map_err(CliError::use_case)?;
     if ctx.out.json() {
         return ctx.out.report(&KeyView::from(&meta));
     }
@@ -125,14 +150,71 @@ fn add(ctx: &Ctx, profile: &Profile, args: &KeyAddArgs) -> Result<(), CliError> 
     Ok(())
 }
 
-fn list(ctx: &Ctx, profile: &Profile) -> Result<(), CliError> {
-    let vault = ctx.vault()?;
-    let keys: Vec<ApiKeyMeta> = vault
-        .list_api_keys()
-        .map_err(CliError::core)?
-        .into_iter()
-        .filter(|k| k.profile_id == profile.id && k.state == JournalState::Active)
-        .collect();
+async fn verify(
+    ctx: &Ctx,
+    stores: &Stores,
+    profile: &Profile,
+    label: &str,
+) -> Result<(), CliError> {
+    let meta = find_key(stores, profile, label).await?;
+    let check = keys::verify_key(stores, meta.id)
+        .await
+        .map_err(CliError::use_case)?;
+    if ctx.out.json() {
+        ctx.out.report(&Verified {
+            label: check.key.label.clone(),
+            profile: profile.id.to_string(),
+            status: check.status,
+            message: check.message.clone(),
+        })?;
+    } else if check.status == KeyStatus::Valid {
+        ctx.out.info(&check.message);
+    } else {
+        ctx.out.warn(&check.message);
+    }
+    match check.status {
+        KeyStatus::Valid => Ok(()),
+        KeyStatus::Rejected => Err(CliError::Core {
+            code: "unauthorized",
+            message: check.message,
+        }),
+        KeyStatus::Unknown => Err(CliError::Core {
+            code: "network_error",
+            message: check.message,
+        }),
+    }
+}
+
+async fn remove(
+    ctx: &Ctx,
+    stores: &Stores,
+    profile: &Profile,
+    args: &KeyRemoveArgs,
+) -> Result<(), CliError> {
+    let meta = find_key(stores, profile, &args.label).await?;
+    let removal = keys::remove_key(stores, meta.id, !args.keep_on_server)
+        .await
+        .map_err(CliError::use_case)?;
+    let message = removal.message();
+    if ctx.out.json() {
+        return ctx.out.report(&Removed {
+            key: KeyView::from(&removal.key),
+            server: removal.revocation.tag(),
+            message,
+        });
+    }
+    if removal.revocation.ended_on_server() {
+        ctx.out.info(&message);
+    } else {
+        ctx.out.warn(&message);
+    }
+    Ok(())
+}
+
+async fn list(ctx: &Ctx, stores: &Stores, profile: &Profile) -> Result<(), CliError> {
+    let keys = keys::list_keys(stores, Some(&profile.id))
+        .await
+        .map_err(CliError::use_case)?;
     if ctx.out.json() {
         return ctx.out.report(&KeyList {
             profile: profile.id.to_string(),

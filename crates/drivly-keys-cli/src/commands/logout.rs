@@ -1,15 +1,14 @@
-//! `logout`: signs out every session of the profile through the core refresher (which takes
-//! the cross-process lock, revokes the newest refresh token on the server and deletes the
-//! keyring entries), then removes the session records.
+//! `logout`: signs out every session of the profile through the core's sign-out use case
+//! (revoke on the server where possible under the cross-process lock, delete the keyring
+//! entries and the record), and reports what happened on the server.
 
 use std::sync::Arc;
 
-use drivly_core::session::Revocation;
+use drivly_core::usecases::sign_out::sign_out_profile;
 use serde::Serialize;
 
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::sessions::{sessions_for, start_refresher};
 
 #[derive(Debug, Serialize)]
 struct SignedOut {
@@ -30,38 +29,31 @@ struct LogoutReport {
 /// Keyring and index errors. Having no session is not an error (the report is empty).
 pub async fn run(ctx: &Ctx) -> Result<(), CliError> {
     let profile = ctx.profile()?;
-    let vault = Arc::new(ctx.vault()?);
-    let mut report = LogoutReport {
-        profile: profile.id.to_string(),
-        sessions: Vec::new(),
-    };
-    for record in sessions_for(&vault, &profile)? {
-        let refresher = start_refresher(ctx, Arc::clone(&vault), &profile, &record).await?;
-        let revocation = refresher.sign_out().await.map_err(CliError::session)?;
-        drop(refresher);
-        vault.remove_session(record.id).map_err(CliError::core)?;
-        let (outcome, reason) = match revocation {
-            Revocation::Revoked => ("revoked", None),
-            Revocation::AlreadyInvalid => ("alreadyInvalid", None),
-            Revocation::RemovedLocallyOnly { reason } => ("removedLocallyOnly", Some(reason)),
-        };
-        report.sessions.push(SignedOut {
-            id: record.id.to_string(),
-            outcome,
-            reason,
+    let sessions = ctx.sessions(Arc::new(ctx.vault()?), &profile);
+    let done = sign_out_profile(&sessions, &profile.id)
+        .await
+        .map_err(CliError::use_case)?;
+    if ctx.out.json() {
+        return ctx.out.report(&LogoutReport {
+            profile: profile.id.to_string(),
+            sessions: done
+                .iter()
+                .map(|s| SignedOut {
+                    id: s.session_id.to_string(),
+                    outcome: s.revocation.tag(),
+                    reason: s.revocation.local_only_reason(),
+                })
+                .collect(),
         });
     }
-    if ctx.out.json() {
-        return ctx.out.report(&report);
-    }
-    if report.sessions.is_empty() {
+    if done.is_empty() {
         ctx.out.info(&format!(
             "No session for the profile '{}'; nothing to do.",
             profile.id
         ));
     }
-    for s in &report.sessions {
-        match &s.reason {
+    for s in &done {
+        match s.revocation.local_only_reason() {
             None => ctx.out.info(&format!(
                 "Signed out of '{}' (revoked on the server).",
                 profile.id

@@ -1,9 +1,9 @@
-//! `mint`: a JWT from a stored API key, printed alone on standard output.
+//! `mint`: a JWT from a stored API key, printed alone on standard output. The minting (with
+//! its history entry, which never costs the token) is the core's use case.
 
 use chrono::{DateTime, Utc};
-use drivly_core::client::DrivlyClient;
 use drivly_core::permissions::parse_permission_list;
-use drivly_core::vault::MintRecord;
+use drivly_core::usecases::mint::{MintRequest, mint};
 use serde::Serialize;
 
 use crate::cli::MintArgs;
@@ -13,12 +13,15 @@ use crate::error::CliError;
 use crate::expires::parse_expires;
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Minted<'a> {
     token: &'a str,
     expires: DateTime<Utc>,
     profile: String,
     key: String,
     permissions: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<String>,
 }
 
 /// Validates a user-typed permission list; an empty list is a usage error.
@@ -49,43 +52,33 @@ pub async fn run(ctx: &Ctx, args: &MintArgs) -> Result<(), CliError> {
         .map(|e| parse_expires(e, Utc::now()))
         .transpose()?;
     let profile = ctx.profile()?;
-    let vault = ctx.vault()?;
-    let meta = find_key(&vault, &profile, &args.key)?;
-    let key = vault.reveal_api_key(meta.id).map_err(CliError::core)?;
-    let client = DrivlyClient::new(&profile).map_err(CliError::core)?;
-    let minted = client
-        .mint(&key, &permissions, expires)
-        .await
-        .map_err(CliError::core)?;
-    drop(key);
-    // Bookkeeping must not cost the user the token they just minted.
-    if let Err(e) = vault.touch_api_key(meta.id) {
-        tracing::warn!(error = %e, "could not record the key's last use");
-    }
-    let record = MintRecord {
+    let stores = ctx.stores()?;
+    let key = find_key(&stores, &profile, &args.key).await?;
+    let request = MintRequest {
+        key_id: key.id,
+        permissions,
+        expires,
         label: None,
-        profile_id: profile.id.clone(),
-        key_id: Some(meta.id),
-        permissions: permissions.clone(),
-        expires: Some(minted.expires),
-        minted_at: Utc::now(),
     };
-    if let Err(e) = vault.append_mint(record) {
-        tracing::warn!(error = %e, "could not record the mint in the history");
-    }
+    let minted = mint(&stores, request).await.map_err(CliError::use_case)?;
+    let warning = minted.warning();
     if ctx.out.json() {
         return ctx.out.report(&Minted {
             token: minted.jwt.expose_secret(),
             expires: minted.expires,
             profile: profile.id.to_string(),
-            key: meta.label,
-            permissions,
+            key: minted.key.label.clone(),
+            permissions: minted.permissions.clone(),
+            warning,
         });
     }
     ctx.out.stdout_line(minted.jwt.expose_secret())?;
+    if let Some(warning) = warning {
+        ctx.out.warn(&warning);
+    }
     ctx.out.info(&format!(
         "Minted with '{}' on {}; expires {}.",
-        meta.label,
+        minted.key.label,
         profile.id,
         minted.expires.to_rfc3339()
     ));

@@ -4,11 +4,13 @@
 //! (exit 5), so a locked keyring is diagnosed rather than hidden.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use drivly_core::ErrorCode;
+use drivly_core::clock::SystemClock;
 use drivly_core::jwt::humanize::expiry_text;
-use drivly_core::session::meta_from_record;
+use drivly_core::usecases::sessions::{StoredState, stored_sessions};
 use drivly_core::vault::{JournalState, Vault};
 use serde::Serialize;
 
@@ -60,43 +62,44 @@ struct SessionLine {
     last_refresh: Option<DateTime<Utc>>,
     jwt_expires: Option<DateTime<Utc>>,
     seconds_left: Option<i64>,
-    /// `active` (JWT valid), `expired` (refreshes on next use), `needs_sign_in` (no
-    /// refresh token stored) or `deleting`.
+    /// `active` (JWT valid), `expired` (refreshes on next use) or `needs_sign_in` (no
+    /// refresh token stored): the core's `StoredState`.
     state: &'static str,
 }
 
-fn sessions(vault: &Vault, now: DateTime<Utc>) -> Result<Vec<SessionLine>, CliError> {
-    let mut out = Vec::new();
-    for record in vault.list_sessions().map_err(CliError::core)? {
-        let meta = meta_from_record(&record);
-        let has_refresh_token = vault.get_refresh_token(record.id).is_ok();
-        let seconds_left = meta.jwt_expires.map(|e| (e - now).num_seconds());
-        let state = match (record.state, has_refresh_token, seconds_left) {
-            (JournalState::Deleting, _, _) => "deleting",
-            (_, false, _) => "needs_sign_in",
-            (_, true, Some(s)) if s > 0 => "active",
-            _ => "expired",
-        };
-        out.push(SessionLine {
-            id: record.id.to_string(),
-            profile_id: record.profile_id.to_string(),
-            subject: record.subject.clone(),
-            permissions: record.permissions.clone(),
-            created: record.created,
-            last_refresh: record.last_refresh,
-            jwt_expires: meta.jwt_expires,
-            seconds_left,
-            state,
-        });
-    }
-    Ok(out)
+async fn sessions(vault: Arc<Vault>, now: DateTime<Utc>) -> Result<Vec<SessionLine>, CliError> {
+    let stored = stored_sessions(vault, &SystemClock, None)
+        .await
+        .map_err(CliError::use_case)?;
+    Ok(stored
+        .into_iter()
+        .map(|s| {
+            let seconds_left = s.seconds_left(now);
+            let state = match s.state {
+                StoredState::Active => "active",
+                StoredState::Expired => "expired",
+                StoredState::NeedsSignIn => "needs_sign_in",
+            };
+            SessionLine {
+                id: s.meta.id.to_string(),
+                profile_id: s.meta.profile_id.to_string(),
+                subject: s.meta.subject,
+                permissions: s.meta.permissions,
+                created: s.meta.created,
+                last_refresh: s.meta.last_refresh,
+                jwt_expires: s.meta.jwt_expires,
+                seconds_left,
+                state,
+            }
+        })
+        .collect())
 }
 
 /// Runs `status`; returns the keyring error after printing when the keyring is unusable.
 ///
 /// # Errors
 /// Profile store errors; the keyring's error (exit 5) after the report.
-pub fn run(ctx: &Ctx) -> Result<(), CliError> {
+pub async fn run(ctx: &Ctx) -> Result<(), CliError> {
     let now = Utc::now();
     let active = ctx.profiles.active().map_err(CliError::core)?.id;
     let profiles: Vec<ProfileLine> = ctx
@@ -126,7 +129,7 @@ pub fn run(ctx: &Ctx) -> Result<(), CliError> {
                 code: None,
                 message: None,
             };
-            (ok, keys, sessions(&vault, now)?, None)
+            (ok, keys, sessions(Arc::new(vault), now).await?, None)
         }
         Err(e) => {
             let line = KeyringLine {

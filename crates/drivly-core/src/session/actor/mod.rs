@@ -95,7 +95,11 @@ where
     let store = Arc::clone(store);
     tokio::task::spawn_blocking(move || call(store.as_ref()))
         .await
-        .unwrap_or_else(|_| Err(StoreError::Failed("the keyring call did not finish".into())))
+        .unwrap_or_else(|_| {
+            Err(StoreError::Platform {
+                detail: "the keyring call did not finish".into(),
+            })
+        })
 }
 
 fn to_std(delta: TimeDelta) -> Duration {
@@ -160,6 +164,12 @@ impl Actor {
                 let _ = self.fail(e.code(), e.to_string(), None, false);
             }
         }
+        self.publish();
+    }
+
+    /// Takes the tokens a sign-in just stored, instead of reading them back from the store.
+    pub(super) fn adopt(&mut self, shared: SharedJwt) {
+        self.install(shared);
         self.publish();
     }
 

@@ -10,14 +10,14 @@ use crate::secret::RefreshToken;
 use crate::session::error::SessionError;
 use crate::session::lock::RefreshLock;
 use crate::session::model::{LastError, SessionState};
-use crate::session::ports::{
-    IssuedTokens, Revocation, RevokeResult, SessionEvent, SharedJwt, StoreError,
-};
+use crate::session::ports::{IssuedTokens, Revocation, SessionEvent, SharedJwt, StoreError};
 
 impl Actor {
     /// Writes a refresh token, retrying a few times (the keyring can be briefly busy).
     pub(super) async fn write_refresh_token(&self, token: &RefreshToken) -> Result<(), StoreError> {
-        let mut last = StoreError::Failed("no attempt was made".into());
+        let mut last = StoreError::Platform {
+            detail: "no attempt was made".into(),
+        };
         for _ in 0..STORE_WRITE_ATTEMPTS {
             let (id, token) = (self.meta.id.clone(), token.clone());
             match blocking(&self.deps.store, move |s| s.put_refresh_token(&id, &token)).await {
@@ -173,11 +173,7 @@ impl Actor {
             Some(token) => {
                 let call = self.deps.issuer.revoke(&token);
                 match tokio::time::timeout(self.config.request_timeout, call).await {
-                    Ok(Ok(RevokeResult::Revoked)) => Revocation::Revoked,
-                    Ok(Ok(RevokeResult::AlreadyInvalid)) => Revocation::AlreadyInvalid,
-                    Ok(Ok(RevokeResult::NotSupported)) => Revocation::RemovedLocallyOnly {
-                        reason: "the server has no revoke endpoint; the session stays valid there until it ends on the server".into(),
-                    },
+                    Ok(Ok(outcome)) => Revocation::from_server(outcome),
                     Ok(Err(e)) => Revocation::RemovedLocallyOnly {
                         reason: format!("the server could not be asked to revoke it: {e}"),
                     },

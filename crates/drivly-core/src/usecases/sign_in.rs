@@ -1,24 +1,33 @@
-//! Finishing a browser sign-in: from a callback matched by [`LoginRegistry::complete`] to a
-//! session whose refresh token is in the keyring and whose record is in the index.
+//! Use case: complete a browser sign-in. From a callback matched by
+//! [`LoginRegistry::complete`] (either redirect form: a code exchanged with its PKCE verifier, or
+//! the tokens themselves) to a session whose refresh token is in the keyring, whose record
+//! (with `lastRefresh`) is in the index, and whose live state is handed to the process's
+//! [`RunningSessions`].
 //!
-//! Shared by the desktop app (deep link or loopback redirect) and the command line (loopback),
-//! so both store sessions the same way and either can refresh what the other signed in.
+//! The desktop app (deep link or loopback) and the CLI (loopback) both call
+//! [`complete_sign_in`], so both store sessions the same way and either can refresh what the
+//! other signed in.
+//!
+//! Unknown expiry, one rule for both: the response's expiry, else the token's `exp`, else
+//! "expired now", so the refresher refreshes at its first chance and learns the real expiry
+//! from that answer (never an error: the refresh token is what matters).
 //!
 //! Order matters: the refresh token is written before anything is announced
 //! ([`session::establish`]), so a crash right after sign-in loses nothing the user would see.
 //!
 //! [`LoginRegistry::complete`]: crate::login::LoginRegistry::complete
-
-use std::sync::Arc;
+//! [`session::establish`]: crate::session::establish
 
 use chrono::{DateTime, Utc};
 
+use super::error::UseCaseError;
+use super::running::RunningSessions;
 use crate::client::{ClientError, DrivlyClient};
-use crate::clock::Clock;
 use crate::login::{CompletedLogin, LoginOutcome};
+use crate::profile::Profile;
 use crate::secret::{Jwt, RefreshToken};
-use crate::session::ports::{SessionStore, SharedJwt};
-use crate::session::{SessionError, SessionId, SessionMeta, establish};
+use crate::session::ports::SharedJwt;
+use crate::session::{SessionError, SessionId, SessionMeta, SessionView, establish};
 use crate::{ErrorCode, jwt};
 
 /// Why a sign-in could not finish.
@@ -43,6 +52,12 @@ pub enum SignInError {
     /// The session could not be stored.
     #[error(transparent)]
     Session(#[from] SessionError),
+    /// The login was started on another profile than the one given.
+    #[error("this sign-in was started for another profile; start it again")]
+    WrongProfile,
+    /// The stored session could not be started.
+    #[error(transparent)]
+    Start(Box<UseCaseError>),
 }
 
 fn describe_denial(error: &str, description: Option<&str>) -> String {
@@ -60,39 +75,45 @@ impl ErrorCode for SignInError {
             Self::Exchange(e) => e.code(),
             Self::NoRefreshToken => "no_refresh_token",
             Self::Session(e) => e.code(),
+            Self::WrongProfile => "profile_mismatch",
+            Self::Start(e) => e.code(),
         }
     }
 }
 
-/// A stored, signed-in session, ready for [`crate::session::SessionRefresher::start`].
+/// A stored, signed-in session.
 #[derive(Debug)]
 pub struct SignedIn {
-    /// The session's record.
-    pub meta: SessionMeta,
-    /// Its current JWT (already shared with other processes through the store).
-    pub jwt: SharedJwt,
+    /// The session as the UI and the CLI show it (its refresher runs when the process runs
+    /// sessions in the background).
+    pub view: SessionView,
 }
 
-/// Exchanges the code (or takes the delivered tokens), then stores the new session.
+/// Exchanges the code (or takes the delivered tokens), stores the new session and hands it
+/// to `running`.
 ///
-/// `client` must be built for the profile the login was started on.
+/// `profile` must be the one the login was started on.
 ///
 /// # Errors
 /// [`SignInError::Denied`] when the user declined; [`SignInError::Exchange`] when the server
 /// refused the code (expired, reused, wrong verifier) or could not be reached;
 /// [`SignInError::NoRefreshToken`]; [`SignInError::Session`] when the keyring refused a write.
-pub async fn finish_sign_in(
+pub async fn complete_sign_in(
     completed: CompletedLogin,
-    client: &DrivlyClient,
-    store: Arc<dyn SessionStore>,
-    clock: &dyn Clock,
+    profile: &Profile,
+    running: &RunningSessions,
 ) -> Result<SignedIn, SignInError> {
+    if completed.profile_id != profile.id {
+        return Err(SignInError::WrongProfile);
+    }
+    let clock = running.clock();
     let requested_at = clock.now();
     let (access, refresh_token, expires) = match completed.outcome {
         LoginOutcome::Denied { error, description } => {
             return Err(SignInError::Denied { error, description });
         }
         LoginOutcome::Code { code, verifier } => {
+            let client = DrivlyClient::new(profile)?;
             let set = client
                 .exchange_code(&code, &verifier, &completed.redirect_uri)
                 .await?;
@@ -108,7 +129,7 @@ pub async fn finish_sign_in(
     let now = clock.now();
     let (subject, granted, token_exp) = describe(&access, now);
     // The response's expiry is authoritative (RFC 9068 §6); the token's `exp` is the fallback
-    // for the token form when the redirect carried none.
+    // for the token form; unknown means "refresh at once" (module docs).
     let expires = expires.or(token_exp).unwrap_or(now);
     let permissions = if granted.is_empty() {
         completed.permissions
@@ -130,9 +151,13 @@ pub async fn finish_sign_in(
         requested_at,
         expires,
     };
-    establish(store, &meta, &refresh_token, &shared).await?;
+    let live = establish(running.store(), &meta, &refresh_token, &shared).await?;
     tracing::info!(session = %meta.id.as_str(), profile = %meta.profile_id, "signed in");
-    Ok(SignedIn { meta, jwt: shared })
+    let view = running
+        .adopt(live)
+        .await
+        .map_err(|e| SignInError::Start(Box::new(e)))?;
+    Ok(SignedIn { view })
 }
 
 /// The subject, the granted permissions and the `exp` of a session JWT, for the record.

@@ -1,0 +1,228 @@
+//! The sessions a process runs: one [`SessionRefresher`] per session, by id. The desktop app
+//! keeps every stored session running in the background; the CLI starts a session's refresher
+//! only while a command needs it ([`RunMode::OnDemand`]), so a short-lived process never leaves
+//! a refresh cut off half-way when it exits.
+//!
+//! The refresher owns its refresh token; this registry only routes to it, so one process never
+//! refreshes a session twice at once, and the core's file lock covers other processes.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+
+use super::error::{UseCaseError, blocking};
+use crate::client::DrivlyClient;
+use crate::clock::Clock;
+use crate::profile::store::ProfileStore;
+use crate::profile::{Profile, ProfileId};
+use crate::session::{
+    LiveSession, RefresherConfig, RefresherDeps, SessionEvents, SessionId, SessionMeta,
+    SessionRefresher, SessionStore, SessionView, TokenIssuer,
+};
+
+/// Builds the token issuer (the HTTP client) for a profile.
+pub type Issuers =
+    Arc<dyn Fn(&ProfileId) -> Result<Arc<dyn TokenIssuer>, UseCaseError> + Send + Sync>;
+
+/// Issuers for every profile of `profiles`.
+pub fn issuers_from_store(profiles: Arc<ProfileStore>) -> Issuers {
+    Arc::new(move |id| {
+        let profile = profiles.get(id)?;
+        Ok(Arc::new(DrivlyClient::new(&profile)?) as Arc<dyn TokenIssuer>)
+    })
+}
+
+/// Issuers for `profile` alone (the CLI works on one profile per run).
+pub fn issuers_for(profile: Profile) -> Issuers {
+    Arc::new(move |id| {
+        if *id != profile.id {
+            return Err(UseCaseError::Config(
+                crate::profile::ProfileError::NotFound(id.to_string()).into(),
+            ));
+        }
+        Ok(Arc::new(DrivlyClient::new(&profile)?) as Arc<dyn TokenIssuer>)
+    })
+}
+
+/// Whether sessions keep running between commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    /// Every session refreshes in the background for the life of the process (the app).
+    Background,
+    /// A refresher runs only while a command needs one (the CLI): a new sign-in is stored but
+    /// not started.
+    OnDemand,
+}
+
+/// The running sessions of this process. See the module docs.
+pub struct RunningSessions {
+    refreshers: Mutex<BTreeMap<SessionId, Arc<SessionRefresher>>>,
+    store: Arc<dyn SessionStore>,
+    events: Arc<dyn SessionEvents>,
+    clock: Arc<dyn Clock>,
+    issuers: Issuers,
+    lock_dir: PathBuf,
+    mode: RunMode,
+}
+
+impl std::fmt::Debug for RunningSessions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningSessions")
+            .field("lock_dir", &self.lock_dir)
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningSessions {
+    /// A registry with nothing running yet. `lock_dir` is the shared folder of the
+    /// cross-process refresh locks ([`crate::app_paths::AppPaths::lock_dir`]).
+    pub fn new(
+        store: Arc<dyn SessionStore>,
+        events: Arc<dyn SessionEvents>,
+        clock: Arc<dyn Clock>,
+        issuers: Issuers,
+        lock_dir: impl Into<PathBuf>,
+        mode: RunMode,
+    ) -> Self {
+        Self {
+            refreshers: Mutex::default(),
+            store,
+            events,
+            clock,
+            issuers,
+            lock_dir: lock_dir.into(),
+            mode,
+        }
+    }
+
+    /// The session store.
+    pub fn store(&self) -> Arc<dyn SessionStore> {
+        Arc::clone(&self.store)
+    }
+
+    /// The wall clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    /// How sessions run here.
+    pub fn mode(&self) -> RunMode {
+        self.mode
+    }
+
+    fn deps(&self, profile_id: &ProfileId) -> Result<RefresherDeps, UseCaseError> {
+        Ok(RefresherDeps {
+            issuer: (self.issuers)(profile_id)?,
+            store: Arc::clone(&self.store),
+            events: Arc::clone(&self.events),
+            clock: Arc::clone(&self.clock),
+        })
+    }
+
+    fn config(&self) -> RefresherConfig {
+        RefresherConfig::new(&self.lock_dir)
+    }
+
+    /// Takes a session a sign-in just stored. In the background mode its refresher starts from
+    /// the tokens in hand (no read-back); on demand it is only stored. Returns its view.
+    ///
+    /// # Errors
+    /// When the profile's client cannot be built.
+    pub async fn adopt(&self, live: LiveSession) -> Result<SessionView, UseCaseError> {
+        if self.mode == RunMode::OnDemand {
+            return Ok(SessionView {
+                meta: live.meta,
+                state: crate::session::SessionState::Active,
+            });
+        }
+        let deps = self.deps(&live.meta.profile_id)?;
+        let id = live.meta.id.clone();
+        let refresher = SessionRefresher::start_live(live, deps, self.config());
+        let view = refresher.view();
+        self.refreshers.lock().await.insert(id, Arc::new(refresher));
+        Ok(view)
+    }
+
+    /// Starts the refresher of a stored session (replacing a running one).
+    ///
+    /// # Errors
+    /// When the profile's client cannot be built.
+    pub async fn start(&self, meta: SessionMeta) -> Result<Arc<SessionRefresher>, UseCaseError> {
+        let id = meta.id.clone();
+        let refresher = self.spawn(meta).await?;
+        self.refreshers
+            .lock()
+            .await
+            .insert(id, Arc::clone(&refresher));
+        Ok(refresher)
+    }
+
+    async fn spawn(&self, meta: SessionMeta) -> Result<Arc<SessionRefresher>, UseCaseError> {
+        let deps = self.deps(&meta.profile_id)?;
+        Ok(Arc::new(
+            SessionRefresher::start(meta, deps, self.config()).await,
+        ))
+    }
+
+    /// Starts every stored session (the app at launch); returns how many started.
+    ///
+    /// # Errors
+    /// When the store cannot list the records.
+    pub async fn start_stored(&self) -> Result<usize, UseCaseError> {
+        let store = self.store();
+        let records = blocking(move || store.records()).await?;
+        let mut started = 0;
+        for meta in records {
+            match self.start(meta).await {
+                Ok(_) => started += 1,
+                Err(error) => {
+                    use crate::ErrorCode;
+                    tracing::warn!(code = error.code(), "a stored session could not start");
+                }
+            }
+        }
+        Ok(started)
+    }
+
+    /// The running refresher of `id`, or a new one over its stored record.
+    ///
+    /// # Errors
+    /// [`UseCaseError::SessionNotFound`] when it is neither running nor stored.
+    pub async fn get(&self, id: &SessionId) -> Result<Arc<SessionRefresher>, UseCaseError> {
+        // Held while a stored session starts, so two callers never start it twice.
+        let mut refreshers = self.refreshers.lock().await;
+        if let Some(running) = refreshers.get(id) {
+            return Ok(Arc::clone(running));
+        }
+        let store = self.store();
+        let records = blocking(move || store.records()).await?;
+        let meta = records
+            .into_iter()
+            .find(|m| &m.id == id)
+            .ok_or(UseCaseError::SessionNotFound)?;
+        let refresher = self.spawn(meta).await?;
+        refreshers.insert(id.clone(), Arc::clone(&refresher));
+        Ok(refresher)
+    }
+
+    /// Stops the refresher of `id` (dropping the last handle cancels its task).
+    pub async fn stop(&self, id: &SessionId) {
+        self.refreshers.lock().await.remove(id);
+    }
+
+    /// Stops every refresher (on quit).
+    pub async fn stop_all(&self) {
+        self.refreshers.lock().await.clear();
+    }
+
+    /// Every running session's view, oldest first.
+    pub async fn views(&self) -> Vec<SessionView> {
+        let refreshers = self.refreshers.lock().await;
+        let mut views: Vec<SessionView> = refreshers.values().map(|r| r.view()).collect();
+        views.sort_by_key(|v| v.meta.created);
+        views
+    }
+}
