@@ -23,6 +23,7 @@ pub mod secret;
 pub mod session;
 pub mod settings;
 pub mod sign_in;
+pub mod store_watch;
 pub mod vault;
 
 pub use error_code::ErrorCode;

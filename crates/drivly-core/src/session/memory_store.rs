@@ -43,6 +43,11 @@ impl MemorySessionStore {
         self.lock().records.get(id).cloned()
     }
 
+    /// Removes the record of `id` (as another process's sign-out would); secrets stay.
+    pub fn remove_record(&self, id: &SessionId) -> Option<SessionMeta> {
+        self.lock().records.remove(id)
+    }
+
     /// True when the store holds any secret for `id`.
     pub fn has_secrets(&self, id: &SessionId) -> bool {
         let entries = self.lock();
@@ -97,5 +102,9 @@ impl SessionStore for MemorySessionStore {
     fn save_record(&self, meta: &SessionMeta) -> Result<(), StoreError> {
         self.lock().records.insert(meta.id.clone(), meta.clone());
         Ok(())
+    }
+
+    fn has_record(&self, id: &SessionId) -> Result<bool, StoreError> {
+        Ok(self.lock().records.contains_key(id))
     }
 }
