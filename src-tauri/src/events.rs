@@ -19,6 +19,10 @@ pub enum BackendEvent {
     SessionsChanged,
     /// The stored keys changed (for example from the command line).
     KeysChanged,
+    /// The profiles or the active profile changed in another process (the command line).
+    ProfilesChanged,
+    /// The settings changed in another process.
+    SettingsChanged,
     /// A sign-in finished, well or not.
     LoginFinished {
         /// True when a session was stored.

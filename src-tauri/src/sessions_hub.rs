@@ -126,6 +126,12 @@ impl SessionHub {
         Ok(revocation)
     }
 
+    /// Stops the refresher of `id` without signing out (the session was signed out by another
+    /// process); dropping the last handle cancels its task.
+    pub async fn stop(&self, id: &str) {
+        self.refreshers.lock().await.remove(id);
+    }
+
     /// Stops every refresher (on quit).
     pub async fn stop_all(&self) {
         self.refreshers.lock().await.clear();
