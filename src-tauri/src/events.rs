@@ -19,9 +19,10 @@ pub enum BackendEvent {
     SessionsChanged,
     /// The stored keys changed (for example from the command line).
     KeysChanged,
-    /// The profiles or the active profile changed in another process (the command line).
+    /// The profiles or the active profile changed in the config file (live sync: mostly by the
+    /// command line; this app's own edits are seen too).
     ProfilesChanged,
-    /// The settings changed in another process.
+    /// The settings changed in the config file (live sync, as above).
     SettingsChanged,
     /// A sign-in finished, well or not.
     LoginFinished {

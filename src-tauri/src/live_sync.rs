@@ -12,9 +12,13 @@
 //!   once, and the refresher itself checks the record before every use of its refresh token,
 //!   so it never sends it again. Then [`BackendEvent::SessionsChanged`] (the UI and the tray).
 //!
-//! Only records that *appeared* since the previous look are started: a session this app just
-//! signed out (refresher stopped, record about to go) is never revived by a notice that
-//! arrives in between.
+//! The watch cannot tell whose write it saw, so this app's own changes come back as notices
+//! too: they cost one re-read (the UI's, or the index's for sessions) and change nothing.
+//!
+//! A stored session is started only when it is not running and was not running at the
+//! previous look either: a session this app just signed out (refresher stopped, record about to
+//! go) is never revived by a notice that arrives in between, and a sign-in elsewhere that the
+//! launch's own start missed is still picked up.
 
 use std::collections::BTreeSet;
 
@@ -25,6 +29,7 @@ use drivly_core::vault::JournalState;
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::events::BackendEvent;
+use crate::sessions_hub::SessionHub;
 use crate::state::AppState;
 
 /// Starts the watch for the app's life (on the async runtime; the setup hook does not wait).
@@ -47,26 +52,33 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
 
 /// Applies every notice of `watch` to `state`; runs until the app ends.
 pub async fn run(state: &AppState, mut watch: StoreWatch) {
-    // Taken after the watch started, so a sign-in elsewhere cannot fall between the two.
-    let mut known = match active_sessions(state).await {
-        Some(sessions) => sessions.into_iter().map(|m| id_of(&m)).collect(),
-        None => BTreeSet::new(),
+    let mut was_running = match state.sessions().await {
+        Ok(hub) => running_ids(hub).await,
+        Err(_) => BTreeSet::new(),
     };
     loop {
         let changes = watch.next().await;
-        apply(state, &changes, &mut known).await;
+        apply(state, &changes, &mut was_running).await;
     }
 }
 
+async fn running_ids(hub: &SessionHub) -> BTreeSet<String> {
+    hub.views()
+        .await
+        .into_iter()
+        .map(|v| v.meta.id.as_str().to_owned())
+        .collect()
+}
+
 /// What one notice means for the app.
-async fn apply(state: &AppState, changes: &StoreChanges, known: &mut BTreeSet<String>) {
+async fn apply(state: &AppState, changes: &StoreChanges, was_running: &mut BTreeSet<String>) {
     for store in changes.iter() {
         match store {
             Store::Profiles => state.events.send(BackendEvent::ProfilesChanged),
             Store::Settings => state.events.send(BackendEvent::SettingsChanged),
             Store::ApiKeys => state.events.send(BackendEvent::KeysChanged),
             Store::Sessions => {
-                if sync_sessions(state, known).await {
+                if sync_sessions(state, was_running).await {
                     state.events.send(BackendEvent::SessionsChanged);
                 }
             }
@@ -75,8 +87,8 @@ async fn apply(state: &AppState, changes: &StoreChanges, known: &mut BTreeSet<St
 }
 
 /// Starts refreshers for sessions signed in elsewhere and stops those signed out elsewhere;
-/// true when the running set changed.
-async fn sync_sessions(state: &AppState, known: &mut BTreeSet<String>) -> bool {
+/// true when the running set changed. `was_running` is the running set of the previous look.
+async fn sync_sessions(state: &AppState, was_running: &mut BTreeSet<String>) -> bool {
     let Ok(hub) = state.sessions().await else {
         return false;
     };
@@ -84,17 +96,12 @@ async fn sync_sessions(state: &AppState, known: &mut BTreeSet<String>) -> bool {
     let Some(stored) = active_sessions(state).await else {
         return false;
     };
-    let running: BTreeSet<String> = hub
-        .views()
-        .await
-        .into_iter()
-        .map(|v| v.meta.id.as_str().to_owned())
-        .collect();
+    let running = running_ids(hub).await;
     let active: BTreeSet<String> = stored.iter().map(id_of).collect();
     let mut changed = false;
     for meta in stored {
         let id = id_of(&meta);
-        if !known.contains(&id) && !running.contains(&id) {
+        if !running.contains(&id) && !was_running.contains(&id) {
             match hub.start(meta).await {
                 Ok(_) => changed = true,
                 Err(error) => {
@@ -111,7 +118,7 @@ async fn sync_sessions(state: &AppState, known: &mut BTreeSet<String>) -> bool {
         hub.stop(id).await;
         changed = true;
     }
-    *known = active;
+    *was_running = running_ids(hub).await;
     changed
 }
 

@@ -122,9 +122,30 @@ async fn changes_made_by_another_process_reach_the_app() {
             .collect();
         assert_eq!(ids, vec![meta.id.as_str().to_owned()]);
 
+        // The app signs it out itself (nothing listens at the profile's URL: removed locally);
+        // a notice arriving before its record goes does not revive it.
+        unwrap(hub.sign_out(meta.id.as_str()).await);
+        let second = SessionMeta::new(
+            SessionId::new_random(),
+            emulator.clone(),
+            None,
+            Vec::new(),
+            chrono::Utc::now(),
+        );
+        unwrap(establish(other.clone(), &second, &RefreshToken::new("rt-2"), &jwt).await);
+        expect(&mut events, BackendEvent::SessionsChanged).await;
+        let ids: Vec<String> = hub
+            .views()
+            .await
+            .into_iter()
+            .map(|v| v.meta.id.as_str().to_owned())
+            .collect();
+        assert_eq!(ids, vec![second.id.as_str().to_owned()]);
+
         // A sign-out elsewhere: the refresher stops and the session leaves the list.
-        let uuid = unwrap(uuid::Uuid::parse_str(meta.id.as_str()));
-        unwrap(other.remove_session(uuid));
+        for id in [&meta.id, &second.id] {
+            unwrap(other.remove_session(unwrap(uuid::Uuid::parse_str(id.as_str()))));
+        }
         expect(&mut events, BackendEvent::SessionsChanged).await;
         assert!(hub.views().await.is_empty());
     };
