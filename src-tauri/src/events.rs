@@ -33,6 +33,11 @@ pub enum BackendEvent {
     },
     /// The stored keys changed (for example from the command line).
     KeysChanged,
+    /// The profiles or the active profile changed in the config file (live sync: mostly by the
+    /// command line; this app's own edits are seen too).
+    ProfilesChanged,
+    /// The settings changed in the config file (live sync, as above).
+    SettingsChanged,
     /// A sign-in finished, well or not.
     LoginFinished {
         /// True when a session was stored.

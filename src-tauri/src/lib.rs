@@ -17,6 +17,7 @@ pub mod desktop_entry;
 pub mod events;
 pub mod held_tokens;
 pub mod ipc_error;
+pub mod live_sync;
 pub mod notices;
 pub mod sessions_hub;
 pub mod sign_in_flow;
@@ -227,6 +228,8 @@ fn setup<R: Runtime>(
         std::thread::spawn(move || desktop_entry::register(&registrar));
     }
     forward_events(&handle, receivers);
+    // Changes made by the CLI or a second app process reach this one (ARCHITECTURE.md).
+    live_sync::start(&handle);
 
     // Sign-in redirects: forwarded second launches, and the URL of a cold start.
     let on_link = handle.clone();

@@ -78,6 +78,14 @@ impl SessionHub {
         Ok(refresher.refresh_now().await?)
     }
 
+    /// Stops the refresher of `id` without signing out (the session was signed out by another
+    /// process); dropping the last handle cancels its task.
+    pub async fn stop(&self, id: &str) {
+        if let Ok(id) = session_id(id) {
+            self.running.stop(&id).await;
+        }
+    }
+
     /// Stops every refresher (on quit).
     pub async fn stop_all(&self) {
         self.running.stop_all().await;

@@ -28,6 +28,21 @@ describe('the frame', () => {
     }
   });
 
+  it('re-reads settings and profiles changed by another process (live sync events)', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(App, { props: { backend } });
+    await waitFor(() => expect(document.body.dataset['ready']).toBe('true'));
+    backend.state.settings = { ...backend.state.settings, theme: 'dark' };
+    backend.emit({ type: 'settingsChanged' });
+    await waitFor(() => expect(document.documentElement.getAttribute('data-theme')).toBe('dark'));
+    const staging = { ...backend.state.profiles[0]!, id: 'staging', name: 'Staging', builtIn: false };
+    backend.state.profiles = [...backend.state.profiles, staging];
+    backend.emit({ type: 'profilesChanged' });
+    await user.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(await screen.findByText('Staging')).toBeTruthy();
+  });
+
   it('says so when the backend fails instead of showing a blank window', async () => {
     const backend = fakeBackend();
     backend.appInfo = () => Promise.reject({ code: 'config_unreadable', message: 'Config file is damaged.' });

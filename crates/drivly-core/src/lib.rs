@@ -22,6 +22,7 @@ pub mod profile;
 pub mod secret;
 pub mod session;
 pub mod settings;
+pub mod store_watch;
 pub mod usecases;
 pub mod vault;
 

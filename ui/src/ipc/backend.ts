@@ -251,6 +251,8 @@ export interface SignOutResult {
 export type BackendEvent =
   | { type: 'sessionsChanged' }
   | { type: 'keysChanged' }
+  | { type: 'profilesChanged' }
+  | { type: 'settingsChanged' }
   | { type: 'loginFinished'; ok: boolean; message: string; code: string | null };
 
 export interface Backend {

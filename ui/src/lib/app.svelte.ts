@@ -68,6 +68,20 @@ export class AppModel {
     this.profiles = await this.#backend.listProfiles();
   }
 
+  /** Re-reads what another process (the CLI) changed: profiles and the active one. */
+  async reloadProfilesAndInfo(): Promise<void> {
+    const [profiles, info] = await Promise.all([this.#backend.listProfiles(), this.#backend.appInfo()]);
+    this.profiles = profiles;
+    this.info = info;
+  }
+
+  /** Re-reads the settings another process changed, and applies the theme. */
+  async reloadSettings(): Promise<void> {
+    const settings = await this.#backend.getSettings();
+    this.settings = settings;
+    applyTheme(settings.theme);
+  }
+
   profile(id: string): ProfileView | undefined {
     return this.profiles.find((p) => p.id === id);
   }

@@ -108,4 +108,8 @@ impl SessionStore for MemorySessionStore {
         self.lock().records.remove(id);
         Ok(())
     }
+
+    fn has_record(&self, id: &SessionId) -> Result<bool, StoreError> {
+        Ok(self.lock().records.contains_key(id))
+    }
 }

@@ -26,6 +26,8 @@ mod model;
 pub mod policy;
 pub mod ports;
 mod refresher;
+#[cfg(test)]
+mod removed_elsewhere_tests;
 mod vault_adapter;
 
 pub use error::SessionError;

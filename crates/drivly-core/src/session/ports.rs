@@ -193,6 +193,17 @@ pub trait SessionStore: Send + Sync + fmt::Debug {
     fn remove_record(&self, _id: &SessionId) -> Result<(), StoreError> {
         Ok(())
     }
+
+    /// Whether the session's record is still kept (not removed, nor being removed, by this or
+    /// another process). The refresher asks under the session lock before it uses the refresh
+    /// token, so a session signed out elsewhere never has its token sent again. The default
+    /// says yes (for stores that keep no records).
+    ///
+    /// # Errors
+    /// When the index cannot be read.
+    fn has_record(&self, _id: &SessionId) -> Result<bool, StoreError> {
+        Ok(true)
+    }
 }
 
 /// What happened on the server when a credential (a session's refresh token or an API key)

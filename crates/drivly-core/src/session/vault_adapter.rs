@@ -104,6 +104,14 @@ impl SessionStore for Vault {
             Err(e) => Err(store_error(&e)),
         }
     }
+
+    fn has_record(&self, id: &SessionId) -> Result<bool, StoreError> {
+        let id = uuid(id)?;
+        let records = self.list_sessions().map_err(|e| store_error(&e))?;
+        Ok(records
+            .iter()
+            .any(|r| r.id == id && r.state == vault::JournalState::Active))
+    }
 }
 
 /// The session metadata of a vault record (for starting a refresher on a stored session).

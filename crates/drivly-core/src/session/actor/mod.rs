@@ -456,11 +456,23 @@ impl Actor {
     ) -> Result<(), SessionError> {
         let id = self.meta.id.clone();
         let read = blocking(&self.deps.store, move |s| {
-            Ok((s.refresh_token(&id)?, s.shared_jwt(&id)?))
+            // The record first: a session removed elsewhere is never refreshed again, even
+            // while its keyring items are still being deleted.
+            if !s.has_record(&id)? {
+                return Ok(None);
+            }
+            Ok(Some((s.refresh_token(&id)?, s.shared_jwt(&id)?)))
         })
         .await;
         let (stored, shared) = match read {
-            Ok(found) => found,
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                tracing::info!(session = %self.meta.id, "the session was removed by another process; stopping");
+                self.become_signed_out(Revocation::RemovedLocallyOnly {
+                    reason: "the session was signed out by another process".into(),
+                });
+                return Err(SessionError::SignedOut);
+            }
             Err(e) => return Err(self.fail(e.code(), e.to_string(), None, false)),
         };
         let refresh_token = match (self.unsaved_refresh_token.take(), stored) {
