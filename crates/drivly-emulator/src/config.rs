@@ -6,6 +6,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::dialect::{Dialect, HS256_TEST_SECRET};
+
 /// The settings an emulator starts with. Every field is public; `Config::default()` gives an
 /// ephemeral port, 10-minute session JWTs, refresh-token rotation, a freshly generated Ed25519
 /// signing key and the code redirect form.
@@ -29,6 +31,32 @@ pub struct Config {
     pub users: Vec<(String, String)>,
     /// File that keeps API keys, users, sessions and the signing key across restarts.
     pub state_file: Option<PathBuf>,
+    /// Wire-format variants to speak (protocol.md D); see [`Dialect`].
+    pub dialects: Vec<Dialect>,
+    /// The server's clock offset from real time, in seconds: its `Date` header, `iat`, `exp`
+    /// and `expires` are shifted by this much. [`crate::Emulator::reset`] returns to it.
+    pub clock_offset_secs: i64,
+}
+
+impl Config {
+    /// Folds the dialects that only pick a starting value into the plain fields:
+    /// `token-form` sets [`Config::token_redirect`], `no-rotation` clears [`Config::rotation`],
+    /// `hs256` signs with [`HS256_TEST_SECRET`].
+    pub(crate) fn with_dialects_applied(mut self) -> Self {
+        for d in &self.dialects {
+            match d {
+                Dialect::TokenForm => self.token_redirect = true,
+                Dialect::NoRotation => self.rotation = false,
+                Dialect::Hs256 => {
+                    self.signing = Signing::Hs256 {
+                        secret: HS256_TEST_SECRET.to_owned(),
+                    }
+                }
+                _ => {}
+            }
+        }
+        self
+    }
 }
 
 impl Default for Config {
@@ -42,6 +70,8 @@ impl Default for Config {
             api_keys: Vec::new(),
             users: Vec::new(),
             state_file: None,
+            dialects: Vec::new(),
+            clock_offset_secs: 0,
         }
     }
 }

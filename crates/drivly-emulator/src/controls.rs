@@ -35,9 +35,9 @@ impl Endpoint {
         let post = method == http::Method::POST;
         Some(match rest {
             "/auth" if post => Self::Mint,
-            "/auth/token" if post => Self::Token,
-            "/auth/refresh" if post => Self::Refresh,
-            "/auth/revoke" if post => Self::Revoke,
+            "/auth/token" | "/oauth/token" if post => Self::Token,
+            "/auth/refresh" | "/oauth/refresh" if post => Self::Refresh,
+            "/auth/revoke" | "/oauth/revoke" if post => Self::Revoke,
             "/.well-known/jwks.json" => Self::Jwks,
             r if crate::resources::RESOURCES.iter().any(|name| {
                 r.strip_prefix('/')
@@ -101,7 +101,7 @@ impl Controls {
             faults: Vec::new(),
             refresh_invalid_grant: false,
             drop_after_rotation: false,
-            skew: chrono::Duration::zero(),
+            skew: chrono::Duration::seconds(config.clock_offset_secs),
         }
     }
 

@@ -59,6 +59,9 @@ pub enum ApiError {
     /// Something failed inside the emulator.
     #[error("the emulator failed: {0}; see its log")]
     Internal(String),
+    /// `client_id` missing or wrong (the `client-id=ID` dialect).
+    #[error("{0}")]
+    InvalidClient(String),
 }
 
 impl ApiError {
@@ -69,7 +72,7 @@ impl ApiError {
             | Self::InvalidRequest(_)
             | Self::InvalidPermission(_)
             | Self::InvalidGrant(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated(_) | Self::InvalidClient(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } | Self::ApiKeyRequired(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -98,6 +101,7 @@ impl ApiError {
             Self::Injected { status: 503, .. } => "unavailable",
             Self::Injected { .. } => "server_error",
             Self::Internal(_) => "server_error",
+            Self::InvalidClient(_) => "invalid_client",
         }
     }
 }

@@ -29,11 +29,14 @@
 //! - Errors are `{"error": code, "message": text}`; bodies over 64 KiB answer `413`.
 //! - The request log and the latency and failure controls skip `/__emulator/`; a request whose
 //!   connection was dropped is logged with status `0`.
+//! - Dialects ([`Dialect`], `--dialect`) speak the variants of protocol.md D on request, and
+//!   `Config::clock_offset_secs` (`--clock-offset`) shifts the server's clock, `Date` included.
 //! - The demo API key is new at every start (only digests are stored); the demo user is
 //!   [`DEMO_EMAIL`] / [`DEMO_PASSWORD`].
 
 mod config;
 mod controls;
+mod dialect;
 mod error;
 mod html;
 mod permissions;
@@ -50,6 +53,7 @@ mod tokens;
 
 pub use config::{Config, Signing};
 pub use controls::{Endpoint, LoggedRequest};
+pub use dialect::{Dialect, HS256_TEST_SECRET, UnknownDialect};
 pub use error::ApiError;
 pub use persist::PersistError;
 pub use server::{DEMO_EMAIL, DEMO_PASSWORD, Emulator, StartError};

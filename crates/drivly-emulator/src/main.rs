@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use drivly_emulator::{Config, Emulator, Signing};
+use drivly_emulator::{Config, Dialect, Emulator, Signing};
 
 /// A Drivly-compatible auth and API server on 127.0.0.1, for offline use, demos and tests.
 ///
@@ -47,6 +47,19 @@ struct Args {
     /// atomically; credentials are stored as digests).
     #[arg(long = "state", value_name = "FILE")]
     state: Option<PathBuf>,
+    /// Speak a variant of the wire format (repeatable): token-form, snake-case, data-envelope,
+    /// no-rotation, hs256, no-jwks, no-revoke, oauth-paths, client-id=ID, redirect-extras.
+    #[arg(long = "dialect", value_name = "NAME")]
+    dialects: Vec<Dialect>,
+    /// Offset the server's clock from real time by this many seconds (its Date header, iat,
+    /// exp and expires), for example 900 or -900.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 0,
+        allow_hyphen_values = true
+    )]
+    clock_offset: i64,
 }
 
 /// A `--user` value that is not `EMAIL:PASSWORD`.
@@ -85,6 +98,8 @@ async fn main() -> ExitCode {
         api_keys: args.api_keys,
         users: args.users,
         state_file: args.state,
+        dialects: args.dialects.clone(),
+        clock_offset_secs: args.clock_offset,
     };
     let emulator = match Emulator::start(config).await {
         Ok(emulator) => emulator,
@@ -99,6 +114,13 @@ async fn main() -> ExitCode {
     println!("  dashboard  {}dashboard", emulator.origin());
     println!("  demo user  {email} / {password}");
     println!("  API key    {}", emulator.demo_api_key());
+    if !args.dialects.is_empty() {
+        let names: Vec<String> = args.dialects.iter().map(ToString::to_string).collect();
+        println!("  dialects   {}", names.join(", "));
+    }
+    if args.clock_offset != 0 {
+        println!("  clock      offset {} s", args.clock_offset);
+    }
     println!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
         eprintln!("drivly-emulator: cannot wait for Ctrl-C: {e}");

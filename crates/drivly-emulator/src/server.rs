@@ -61,6 +61,7 @@ impl Emulator {
     /// Starts an emulator on 127.0.0.1 (port `config.port`, `0` for an ephemeral one), seeded with
     /// the demo user, a fresh demo API key, the configured keys and users, and the state file.
     pub async fn start(config: Config) -> Result<Self, StartError> {
+        let config = config.with_dialects_applied();
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port))
             .await
             .map_err(|source| StartError::Bind {
@@ -246,6 +247,7 @@ fn build_shared(config: &Config, addr: SocketAddr) -> Result<Shared, StartError>
         base_url,
         origin,
         token_redirect: config.token_redirect,
+        shape: crate::dialect::Shape::from_dialects(&config.dialects),
         dashboard_csrf: random_token("", 24),
         demo_user: (DEMO_EMAIL.to_owned(), DEMO_PASSWORD.to_owned()),
         demo_api_key,

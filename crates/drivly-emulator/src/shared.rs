@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     pub base_url: Url,
     pub origin: Url,
     pub token_redirect: bool,
+    /// The dialects that shape routes, requests and answers.
+    pub shape: crate::dialect::Shape,
     /// Token every dashboard form carries, so another site cannot post to the dashboard.
     pub dashboard_csrf: String,
     pub demo_user: (String, String),

@@ -24,8 +24,9 @@ pub enum RevokeOutcome {
     /// The server has no revoke endpoint (none configured, or `404`): the credential still
     /// works on the server; the caller removes it locally and says so plainly.
     NotSupported,
-    /// The server says the credential was already invalid (`400 invalid_grant` or `401`):
-    /// nothing is left to revoke.
+    /// The server says the credential was already invalid (`400 invalid_grant`; for an API
+    /// key also `401`): nothing is left to revoke. A `401` on a session revoke is
+    /// [`ClientError::NotRevoked`] instead.
     AlreadyInvalid,
 }
 
@@ -42,18 +43,31 @@ struct ExchangeBody<'a> {
     code: &'a str,
     code_verifier: &'a str,
     redirect_uri: &'a str,
+    #[serde(rename = "client_id", skip_serializing_if = "Option::is_none")]
+    client_id: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct RefreshBody<'a> {
     refresh_token: &'a str,
+    #[serde(rename = "client_id", skip_serializing_if = "Option::is_none")]
+    client_id: Option<&'a str>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ApiKeyBody<'a> {
     api_key: &'a str,
+}
+
+/// A token set from a 2xx answer, with the answer's server time attached.
+fn token_set(endpoint: &str, answer: &super::http::Answer) -> Result<TokenSet, ClientError> {
+    DrivlyClient::expect_json(endpoint, answer)?;
+    let mut set = parse_token_set(endpoint, &answer.body, answer.requested_at)?;
+    set.server_date = answer.server_date;
+    set.server_skew_secs = answer.skew_secs;
+    Ok(set)
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, ClientError> {
@@ -98,6 +112,7 @@ impl DrivlyClient {
                 None,
             ));
         }
+        Self::expect_json(&endpoint, &answer)?;
         parse_minted(&endpoint, &answer.body, answer.requested_at)
     }
 
@@ -117,6 +132,7 @@ impl DrivlyClient {
             code: code.expose_secret(),
             code_verifier: verifier.expose_secret(),
             redirect_uri,
+            client_id: self.client_id.as_deref(),
         };
         let answer = self
             .send(Outgoing {
@@ -137,7 +153,7 @@ impl DrivlyClient {
                 None,
             ));
         }
-        parse_token_set(&endpoint, &answer.body, answer.requested_at)
+        token_set(&endpoint, &answer)
     }
 
     /// Exchanges a refresh token for a new JWT (`POST {base}/auth/refresh`). When the answer
@@ -150,6 +166,7 @@ impl DrivlyClient {
         let endpoint = self.profile.endpoints.refresh.clone();
         let body = RefreshBody {
             refresh_token: refresh_token.expose_secret(),
+            client_id: self.client_id.as_deref(),
         };
         let answer = self
             .send(Outgoing {
@@ -170,7 +187,7 @@ impl DrivlyClient {
                 None,
             ));
         }
-        parse_token_set(&endpoint, &answer.body, answer.requested_at)
+        token_set(&endpoint, &answer)
     }
 
     /// Revokes a refresh token on the server (`POST {base}/auth/revoke`).
@@ -184,6 +201,7 @@ impl DrivlyClient {
         };
         let body = RefreshBody {
             refresh_token: refresh_token.expose_secret(),
+            client_id: self.client_id.as_deref(),
         };
         let outgoing = Outgoing {
             method: Method::POST,
@@ -241,6 +259,10 @@ impl DrivlyClient {
                 Ok(RevokeOutcome::AlreadyInvalid)
             }
             ClientError::NotFound { .. } => Ok(RevokeOutcome::NotSupported),
+            // A 401 on a session revoke is a refusal: nothing says the session ended there.
+            ClientError::Unauthorized { message } if !known_endpoint => {
+                Err(ClientError::NotRevoked { message })
+            }
             ClientError::Unauthorized { .. } => Ok(RevokeOutcome::AlreadyInvalid),
             ClientError::BadRequest { .. } if body.error.as_deref() == Some("invalid_grant") => {
                 Ok(RevokeOutcome::AlreadyInvalid)

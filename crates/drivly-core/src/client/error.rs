@@ -82,6 +82,35 @@ pub enum ClientError {
         /// The endpoint path.
         endpoint: String,
     },
+    /// A token endpoint does not exist (`404` or `405`): a setup error, not a passing failure.
+    /// Retrying cannot help; the profile's endpoint path (or base URL) must change.
+    #[error(
+        "the server answered {status} for {url}: there is no such endpoint; change the path in the profile's protocol settings (endpoint paths) or its base URL"
+    )]
+    EndpointMissing {
+        /// The full URL that was not found (the profile's base URL and path; never a query).
+        url: String,
+        /// The HTTP status, `404` or `405`.
+        status: u16,
+    },
+    /// A successful status carried an HTML page instead of the JSON answer (a login page, a
+    /// proxy's or a captive portal's page): the base URL most likely points elsewhere.
+    #[error(
+        "the server answered {endpoint} with a web page instead of JSON; check the profile's base URL and endpoint paths"
+    )]
+    HtmlAnswer {
+        /// The endpoint path.
+        endpoint: String,
+    },
+    /// The server refused to revoke a session (`401`): the session was NOT ended on the
+    /// server; it still works there until it expires or is revoked another way.
+    #[error(
+        "the server refused to revoke the session ({message}); it was not revoked on the server"
+    )]
+    NotRevoked {
+        /// The server's explanation.
+        message: String,
+    },
     /// The server answered something this client cannot use.
     #[error("the server's answer to {endpoint} was not understood: {detail}")]
     MalformedResponse {
@@ -149,6 +178,11 @@ impl ClientError {
         )
     }
 
+    /// True for a setup error that retrying cannot fix: the endpoint does not exist.
+    pub fn is_setup_error(&self) -> bool {
+        matches!(self, Self::EndpointMissing { .. })
+    }
+
     /// True when the user has to sign in again (dead refresh token or code).
     pub fn needs_sign_in(&self) -> bool {
         matches!(self, Self::SignInNeeded { .. })
@@ -168,6 +202,9 @@ impl ErrorCode for ClientError {
             Self::Server { .. } => "server_error",
             Self::BadRequest { .. } => "bad_request",
             Self::NotFound { .. } => "not_found",
+            Self::EndpointMissing { .. } => "endpoint_not_found",
+            Self::HtmlAnswer { .. } => "html_answer",
+            Self::NotRevoked { .. } => "not_revoked",
             Self::MalformedResponse { .. } => "malformed_response",
             Self::UnexpectedStatus { .. } => "unexpected_status",
             Self::InvalidRequest(_) => "invalid_request",

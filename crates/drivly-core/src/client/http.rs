@@ -1,23 +1,29 @@
-//! The HTTP plumbing under [`DrivlyClient`]: construction (timeouts, no redirects, rustls,
-//! User-Agent), one `send` that every call goes through, bounded body reading, and the mapping
-//! of non-2xx statuses to [`ClientError`].
+//! The HTTP plumbing under [`DrivlyClient`]: construction (timeouts, redirects, rustls,
+//! User-Agent, `Accept: application/json`), one `send` that every call goes through, bounded
+//! body reading, the server's `Date` (a shared skew estimate), and the mapping of non-2xx
+//! statuses to [`ClientError`].
+//!
+//! Redirects: a GET (JWKS, resources) follows same-origin redirects (at most 5); token calls
+//! (POST) never follow any, so a credential in a body cannot be replayed to another URL.
 //!
 //! Invariants: the `Authorization` header is marked sensitive (never printed by reqwest or
 //! hyper); reqwest errors are classified and dropped, never displayed (their text holds the
 //! URL); bodies are read with a size bound; a credential is only ever sent to the profile's own
 //! origin or its configured API-key revoke URL, both checked to be https or loopback.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER,
+};
 use reqwest::{Method, StatusCode};
 use url::Url;
 use zeroize::Zeroizing;
 
 use super::error::{ClientError, from_transport};
-use super::wire::{ErrorBody, parse_error_body, parse_retry_after};
+use super::wire::{ErrorBody, parse_error_body, parse_http_date, parse_retry_after};
 use crate::clock::{Clock, SystemClock};
 use crate::profile::Profile;
 
@@ -27,14 +33,23 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(20);
 /// Largest response body read (a JWKS or a resource page; token answers are far smaller).
 pub(crate) const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Most same-origin redirects a GET follows.
+const MAX_GET_REDIRECTS: usize = 5;
 
 /// A client for one profile's Drivly-compatible server. Cheap to clone; clones share the
 /// connection pool.
 #[derive(Debug, Clone)]
 pub struct DrivlyClient {
+    /// Never follows redirects: token calls.
     pub(crate) http: reqwest::Client,
+    /// Follows same-origin redirects: GETs.
+    pub(crate) http_get: reqwest::Client,
     pub(crate) profile: Profile,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The OAuth `client_id` sent with token, refresh and revoke calls, when set.
+    pub(crate) client_id: Option<String>,
+    /// The latest `server − local` clock difference, in seconds, shared by clones.
+    pub(crate) skew: Arc<Mutex<Option<i64>>>,
 }
 
 /// Options for [`DrivlyClient`]; start from [`DrivlyClient::builder`].
@@ -44,9 +59,17 @@ pub struct DrivlyClientBuilder {
     connect_timeout: Duration,
     timeout: Duration,
     clock: Arc<dyn Clock>,
+    client_id: Option<String>,
 }
 
 impl DrivlyClientBuilder {
+    /// Sends `client_id` in the token, refresh and revoke bodies (protocol.md D). `None` or an
+    /// empty value sends none.
+    pub fn client_id(mut self, client_id: Option<String>) -> Self {
+        self.client_id = client_id.filter(|c| !c.is_empty());
+        self
+    }
+
     /// Overrides the connect timeout (default 5 s).
     pub fn connect_timeout(mut self, value: Duration) -> Self {
         self.connect_timeout = value;
@@ -76,21 +99,48 @@ impl DrivlyClientBuilder {
         if let Some(url) = &self.profile.api_key_revoke_url {
             check_transport(url)?;
         }
-        let mut builder = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .user_agent(concat!("drivly-keys/", env!("CARGO_PKG_VERSION")))
-            .connection_verbose(false);
-        if is_loopback(&self.profile.base_url) {
+        let loopback = is_loopback(&self.profile.base_url);
+        let base = || {
+            let mut headers = HeaderMap::new();
+            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+            let builder = reqwest::Client::builder()
+                .default_headers(headers)
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .user_agent(concat!("drivly-keys/", env!("CARGO_PKG_VERSION")))
+                .connection_verbose(false);
             // A system proxy would otherwise see loopback traffic, credentials included.
-            builder = builder.no_proxy();
-        }
-        let http = builder.build().map_err(|_| ClientError::ClientSetup)?;
+            if loopback {
+                builder.no_proxy()
+            } else {
+                builder
+            }
+        };
+        let http = base()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|_| ClientError::ClientSetup)?;
+        let http_get = base()
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                let same_origin = attempt
+                    .previous()
+                    .first()
+                    .is_some_and(|first| first.origin() == attempt.url().origin());
+                if same_origin && attempt.previous().len() <= MAX_GET_REDIRECTS {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            }))
+            .build()
+            .map_err(|_| ClientError::ClientSetup)?;
         Ok(DrivlyClient {
             http,
+            http_get,
             profile: self.profile,
             clock: self.clock,
+            client_id: self.client_id,
+            skew: Arc::new(Mutex::new(None)),
         })
     }
 }
@@ -128,6 +178,14 @@ pub(crate) enum CallKind {
 /// A response that arrived, whatever its status.
 pub(crate) struct Answer {
     pub status: StatusCode,
+    /// The URL asked, without query or fragment (for setup errors).
+    pub url: String,
+    /// The `Content-Type` mime type, lowercased, when sent.
+    pub content_type: Option<String>,
+    /// The `Date` header.
+    pub server_date: Option<DateTime<Utc>>,
+    /// `server_date − local clock at arrival`, in seconds.
+    pub skew_secs: Option<i64>,
     pub retry_after: Option<u64>,
     pub body: Zeroizing<Vec<u8>>,
     pub requested_at: DateTime<Utc>,
@@ -160,6 +218,7 @@ impl DrivlyClient {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             clock: Arc::new(SystemClock),
+            client_id: None,
         }
     }
 
@@ -168,9 +227,32 @@ impl DrivlyClient {
         &self.profile
     }
 
+    /// The latest estimate of the server's clock minus the local clock, in seconds, from the
+    /// `Date` header of the last answer any clone of this client received; `None` before the
+    /// first answer or when the server sends no `Date`. Positive: the server is ahead.
+    pub fn server_skew_secs(&self) -> Option<i64> {
+        *self
+            .skew
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The `client_id` this client sends, if any.
+    pub fn client_id(&self) -> Option<&str> {
+        self.client_id.as_deref()
+    }
+
     /// Sends one request and reads its body (bounded), whatever the status.
     pub(crate) async fn send(&self, out: Outgoing<'_>) -> Result<Answer, ClientError> {
-        let mut req = self.http.request(out.method, out.url);
+        let mut shown = out.url.clone();
+        shown.set_query(None);
+        shown.set_fragment(None);
+        let client = if out.method == Method::GET {
+            &self.http_get
+        } else {
+            &self.http
+        };
+        let mut req = client.request(out.method, out.url);
         if let Some(secret) = out.bearer {
             let mut value = HeaderValue::from_str(&Zeroizing::new(format!("Bearer {secret}")))
                 .map_err(|_| {
@@ -193,6 +275,25 @@ impl DrivlyClient {
             .await
             .map_err(|e| from_transport(out.endpoint, &e))?;
         let status = resp.status();
+        let arrived = self.clock.now();
+        let server_date = resp
+            .headers()
+            .get(DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date);
+        let skew_secs = server_date.map(|d| (d - arrived).num_seconds());
+        if let Some(skew) = skew_secs {
+            *self
+                .skew
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(skew);
+        }
+        let content_type = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase());
         let retry_after = resp
             .headers()
             .get(RETRY_AFTER)
@@ -201,6 +302,10 @@ impl DrivlyClient {
         let body = read_bounded(resp, MAX_BODY_BYTES, out.endpoint).await?;
         Ok(Answer {
             status,
+            url: shown.to_string(),
+            content_type,
+            server_date,
+            skew_secs,
             retry_after,
             body,
             requested_at,
@@ -211,6 +316,20 @@ impl DrivlyClient {
     /// The URL of an endpoint path under the base URL.
     pub(crate) fn url(&self, path: &str) -> Url {
         self.profile.endpoint(path)
+    }
+
+    /// Fails with [`ClientError::HtmlAnswer`] when a 2xx answer is an HTML page.
+    pub(crate) fn expect_json(endpoint: &str, answer: &Answer) -> Result<(), ClientError> {
+        let html_type = answer
+            .content_type
+            .as_deref()
+            .is_some_and(|t| t == "text/html" || t == "application/xhtml+xml");
+        if html_type || super::wire::looks_like_html(&answer.body) {
+            return Err(ClientError::HtmlAnswer {
+                endpoint: endpoint.to_owned(),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -254,11 +373,17 @@ pub(crate) fn status_error(
     let text = message
         .or_else(|| error.clone())
         .unwrap_or_else(|| format!("status {}", answer.status.as_u16()));
-    let grant_dead = error.as_deref() == Some("invalid_grant");
+    let grant_dead = matches!(
+        error.as_deref(),
+        Some("invalid_grant" | "invalid_token" | "expired_token")
+    );
+    let token_call = matches!(kind, CallKind::Exchange | CallKind::Refresh);
     match answer.status.as_u16() {
-        400 if grant_dead && matches!(kind, CallKind::Exchange | CallKind::Refresh) => {
-            ClientError::SignInNeeded { message: text }
-        }
+        400 | 401 | 403 if grant_dead && token_call => ClientError::SignInNeeded { message: text },
+        s @ (404 | 405) if token_call => ClientError::EndpointMissing {
+            url: answer.url.clone(),
+            status: s,
+        },
         400 => ClientError::BadRequest { message: text },
         401 if kind == CallKind::Refresh => ClientError::SignInNeeded { message: text },
         401 => ClientError::Unauthorized { message: text },
@@ -285,3 +410,7 @@ pub(crate) fn status_error(
         },
     }
 }
+
+#[cfg(test)]
+#[path = "status_tests.rs"]
+mod tests;

@@ -25,6 +25,42 @@ pub struct ExpirySkew {
     pub difference_secs: i64,
 }
 
+/// Something the parser tolerated that the caller may want to surface (a notice, a log line by
+/// code); never a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseWarning {
+    /// The expiry was an ISO 8601 date-time without an offset; it was read as UTC.
+    DateWithoutOffset,
+    /// The response's expiry field was present but could not be read; it was not trusted.
+    ExpiryUnreadable,
+    /// The expiry came from the token's `exp` claim, since the response gave none usable.
+    ExpiryFromTokenExp,
+}
+
+impl ParseWarning {
+    /// A stable snake_case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::DateWithoutOffset => "date_without_offset",
+            Self::ExpiryUnreadable => "expiry_unreadable",
+            Self::ExpiryFromTokenExp => "expiry_from_token_exp",
+        }
+    }
+
+    /// A sentence for a notice or a log.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::DateWithoutOffset => {
+                "the server sent its expiry date without a time zone; it was read as UTC"
+            }
+            Self::ExpiryUnreadable => "the server's expiry field could not be read and was ignored",
+            Self::ExpiryFromTokenExp => {
+                "the server's answer gave no usable expiry; the token's own exp claim was used"
+            }
+        }
+    }
+}
+
 /// Tokens from a code exchange or a refresh.
 #[derive(Debug)]
 pub struct TokenSet {
@@ -41,6 +77,13 @@ pub struct TokenSet {
     /// Set when the response's expiry and the token's `exp` differ by more than
     /// [`EXPIRY_SKEW_TOLERANCE_SECS`].
     pub expiry_skew_warning: Option<ExpirySkew>,
+    /// What the parser tolerated (see [`ParseWarning`]); empty for a textbook answer.
+    pub warnings: Vec<ParseWarning>,
+    /// The answer's `Date` header: the server's clock when it answered.
+    pub server_date: Option<DateTime<Utc>>,
+    /// The server's clock minus the local clock, in seconds, measured on this answer (`Date`
+    /// has a one-second resolution, so this is good to about ±1 s).
+    pub server_skew_secs: Option<i64>,
 }
 
 impl TokenSet {

@@ -116,11 +116,9 @@ fn malformed_token_bodies_are_rejected_without_echo() {
         r#"{"token":""}"#.into(),
         r#"{"token":123}"#.into(),
         r#"{"token":"a b.c"}"#.into(),
-        format!(r#"{{"token":"{tok}","expires":"tomorrow"}}"#),
-        format!(r#"{{"token":"{tok}","expires":true}}"#),
-        format!(r#"{{"token":"{tok}","expires_in":-5}}"#),
-        format!(r#"{{"token":"{tok}","expires_in":"soon"}}"#),
-        format!(r#"{{"token":"{tok}","expires_in":1e30}}"#),
+        // An unreadable expiry and a token without exp: nothing to trust.
+        r#"{"token":"opaque-SECRETCANARY","expires":"tomorrow"}"#.into(),
+        r#"{"token":"opaque-SECRETCANARY","expires_in":-5}"#.into(),
         format!(r#"{{"token":"{tok}","refreshToken":""}}"#),
         format!(r#"{{"token":"{tok}","refreshToken":42}}"#),
         // Opaque token and no expiry anywhere.
@@ -207,7 +205,7 @@ fn error_bodies_are_read_loosely_and_scrubbed() {
             Some("token [REDACTED] is not valid"),
             None,
         ),
-        ("<html>oops</html>", None, None, None),
+        ("<html>oops</html>", None, Some("oops"), None),
         ("[1]", None, None, None),
         ("", None, None, None),
     ];
@@ -256,4 +254,153 @@ fn retry_after_reads_seconds_and_dates() {
     assert_eq!(parse_retry_after(&past, now), Some(0));
     assert_eq!(parse_retry_after("soon", now), None);
     assert_eq!(parse_retry_after("-3", now), None);
+}
+
+#[test]
+fn access_token_and_jwt_are_token_names() {
+    let tok = exp_token(600);
+    for name in ["accessToken", "jwt", "access_token", "token"] {
+        let body = format!(r#"{{"{name}":"{tok}","expires_in":600}}"#);
+        let set = parse_token_set("auth/token", body.as_bytes(), at(0));
+        assert_eq!(
+            set.map(|s| s.jwt.expose_secret().to_owned())
+                .ok()
+                .as_deref(),
+            Some(tok.as_str()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn one_data_envelope_is_unwrapped() {
+    let tok = exp_token(600);
+    let body = format!(
+        r#"{{"data":{{"access_token":"{tok}","refresh_token":"rt_2","expires_in":600}},"meta":{{}}}}"#
+    );
+    let set = parse_token_set("auth/refresh", body.as_bytes(), at(0));
+    let set = set.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(set.expires, at(600));
+    assert_eq!(
+        set.refresh_token.as_ref().map(|r| r.expose_secret()),
+        Some("rt_2")
+    );
+    assert!(set.warnings.is_empty());
+    let minted = parse_minted(
+        "auth",
+        format!(r#"{{"data":{{"token":"{tok}"}}}}"#).as_bytes(),
+        at(0),
+    );
+    assert_eq!(minted.map(|m| m.expires).ok(), Some(at(600)));
+    // Only once: a double envelope carries no token at the level read.
+    let twice = format!(r#"{{"data":{{"data":{{"token":"{tok}"}}}}}}"#);
+    assert!(parse_token_set("auth/refresh", twice.as_bytes(), at(0)).is_err());
+}
+
+#[test]
+fn iso_date_without_offset_is_utc_with_a_warning() {
+    let tok = exp_token(600);
+    for date in [
+        "2023-11-14T22:23:20",
+        "2023-11-14 22:23:20",
+        "2023-11-14T22:23:20.000",
+    ] {
+        let body = format!(r#"{{"token":"{tok}","expires":"{date}"}}"#);
+        let set = parse_token_set("auth/refresh", body.as_bytes(), at(0));
+        let set = set.unwrap_or_else(|e| panic!("{date}: {e}"));
+        assert_eq!(set.expires, at(600), "{date}");
+        assert_eq!(
+            set.warnings,
+            vec![ParseWarning::DateWithoutOffset],
+            "{date}"
+        );
+    }
+}
+
+#[test]
+fn unreadable_or_missing_expiry_falls_back_to_exp_with_a_warning() {
+    let tok = exp_token(600);
+    let cases = [
+        (format!(r#"{{"token":"{tok}","expires":"tomorrow"}}"#), true),
+        (format!(r#"{{"token":"{tok}","expires":true}}"#), true),
+        (format!(r#"{{"token":"{tok}","expires_in":-5}}"#), true),
+        (format!(r#"{{"token":"{tok}","expires_in":"soon"}}"#), true),
+        (format!(r#"{{"token":"{tok}","expires_in":1e30}}"#), true),
+        (format!(r#"{{"token":"{tok}"}}"#), false),
+    ];
+    for (body, unreadable) in cases {
+        let set = parse_token_set("auth/refresh", body.as_bytes(), at(0));
+        let set = set.unwrap_or_else(|e| panic!("{body:.60}: {e}"));
+        assert_eq!(set.expires, at(600), "{body:.60}");
+        let mut want = Vec::new();
+        if unreadable {
+            want.push(ParseWarning::ExpiryUnreadable);
+        }
+        want.push(ParseWarning::ExpiryFromTokenExp);
+        assert_eq!(set.warnings, want, "{body:.60}");
+        assert!(!ParseWarning::ExpiryFromTokenExp.message().is_empty());
+    }
+}
+
+#[test]
+fn html_on_success_is_a_typed_error() {
+    for body in [
+        "<!doctype html><html><body>Sign in</body></html>",
+        "  \n<html>",
+    ] {
+        match parse_token_set("auth/refresh", body.as_bytes(), at(0)) {
+            Err(e @ ClientError::HtmlAnswer { .. }) => {
+                assert_eq!(crate::ErrorCode::code(&e), "html_answer");
+            }
+            other => panic!("{body}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn nested_error_objects_are_read() {
+    let body = r#"{"error":{"code":"invalid_grant","message":"refresh token expired"}}"#;
+    let parsed = parse_error_body(body.as_bytes(), &[]);
+    assert_eq!(parsed.error.as_deref(), Some("invalid_grant"));
+    assert_eq!(parsed.message.as_deref(), Some("refresh token expired"));
+    let body = r#"{"error":{"code":"forbidden","message":"needs invoices.write"}}"#;
+    let parsed = parse_error_body(body.as_bytes(), &[]);
+    assert_eq!(parsed.permission.as_deref(), Some("invoices.write"));
+}
+
+#[test]
+fn text_and_html_error_bodies_give_a_sanitised_excerpt() {
+    let html = "<html><head><style>body{color:red}</style><script>var t='x'</script>\
+                <title>502</title></head><body><h1>Bad\tGateway</h1>\u{7}<p>token \
+                sk_CANARY_123 and eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJl</p></body></html>";
+    let parsed = parse_error_body(html.as_bytes(), &["sk_CANARY_123"]);
+    let message = parsed.message.unwrap_or_default();
+    assert_eq!(message, "502 Bad Gateway token [REDACTED] and [REDACTED]");
+    assert!(!message.contains('<') && !message.contains("color") && !message.contains("var"));
+    let long = "word ".repeat(200);
+    let parsed = parse_error_body(long.as_bytes(), &[]);
+    assert_eq!(
+        parsed.message.map(|m| m.chars().count()),
+        Some(MAX_EXCERPT_CHARS + 1)
+    );
+    assert_eq!(parse_error_body(b"<br/> \n", &[]).message, None);
+    assert_eq!(
+        parse_error_body(b"upstream timed out\r\n", &[])
+            .message
+            .as_deref(),
+        Some("upstream timed out")
+    );
+}
+
+#[test]
+fn http_dates_are_read() {
+    assert_eq!(
+        parse_http_date("Tue, 14 Nov 2023 22:13:20 GMT"),
+        Some(at(0))
+    );
+    assert_eq!(
+        parse_http_date("Tue, 14 Nov 2023 22:13:20 +0000"),
+        Some(at(0))
+    );
+    assert_eq!(parse_http_date("yesterday"), None);
 }

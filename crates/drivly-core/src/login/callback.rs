@@ -7,7 +7,9 @@
 //! `/auth/./callback`), raw printable ASCII only, at most 8 KiB, the parameter names of the
 //! three forms (code, token, error), each at most once, in the query *or* the fragment, with
 //! strict percent-decoding and per-value bounds. It never panics and never echoes the URL:
-//! rejections are logged with their code only.
+//! rejections are logged with their code only. The harmless extras servers add to a redirect
+//! (`token_type`, `expires_in`, `scope`, `session_state`; protocol.md D) are allowed once each
+//! and dropped unread: they are never trusted for anything, and `state` is still required.
 
 use std::fmt;
 
@@ -23,7 +25,7 @@ use crate::secret::{AuthCode, Jwt, RefreshToken};
 pub const MAX_CALLBACK_URL: usize = 8 * 1024;
 /// Longest `error_description` kept, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 500;
-const MAX_PARAMS: usize = 12;
+const MAX_PARAMS: usize = 16;
 const MAX_STATE: usize = 512;
 const MAX_CODE: usize = 2048;
 const MAX_TOKEN: usize = 6 * 1024;
@@ -149,6 +151,8 @@ enum Param {
     Error,
     ErrorDescription,
     ErrorUri,
+    /// `token_type`, `expires_in`, `scope` or `session_state`: allowed, never read.
+    Extra(&'static str),
 }
 
 impl Param {
@@ -164,6 +168,10 @@ impl Param {
             "error" => Self::Error,
             "error_description" => Self::ErrorDescription,
             "error_uri" => Self::ErrorUri,
+            "token_type" => Self::Extra("token_type"),
+            "expires_in" => Self::Extra("expires_in"),
+            "scope" => Self::Extra("scope"),
+            "session_state" => Self::Extra("session_state"),
             _ => return None,
         })
     }
@@ -207,6 +215,8 @@ fn parse(url: &str, expected: &RedirectTarget) -> Result<CallbackPayload, Callba
         (true, false) => fragment,
     };
     let mut params = split_params(raw)?;
+    // The extras are dropped before anything else looks at the parameters.
+    params.values.retain(|(p, _)| !matches!(p, Param::Extra(_)));
     let form = (
         params.has(Param::Code),
         params.has(Param::Token),
@@ -382,4 +392,46 @@ fn plain_text(value: &str) -> String {
         .take(MAX_DESCRIPTION_CHARS)
         .collect();
     text.trim().to_owned()
+}
+
+#[cfg(test)]
+mod extras_tests {
+    use super::*;
+
+    fn target() -> RedirectTarget {
+        RedirectTarget::for_this_build()
+    }
+
+    #[test]
+    fn harmless_extras_are_ignored_and_state_still_required() {
+        let base = target().redirect_uri();
+        let extras =
+            "token_type=Bearer&expires_in=600&scope=invoices.read+services.read&session_state=ss_1";
+        let ok = format!("{base}?code=c1&state=st-1&{extras}");
+        match parse(&ok, &target()) {
+            Ok(CallbackPayload::Code { state, .. }) => assert_eq!(state, "st-1"),
+            other => panic!("{other:?}"),
+        }
+        let token = format!("{base}#token=a.b.c&refreshToken=rt&state=st-2&{extras}");
+        assert!(matches!(
+            parse(&token, &target()),
+            Ok(CallbackPayload::Token { .. })
+        ));
+        let no_state = format!("{base}?code=c1&{extras}");
+        assert!(matches!(
+            parse(&no_state, &target()),
+            Err(CallbackError::MissingState)
+        ));
+        let twice = format!("{base}?code=c1&state=s&scope=a&scope=b");
+        assert!(matches!(
+            parse(&twice, &target()),
+            Err(CallbackError::DuplicateParameter)
+        ));
+        // Extras alone carry no result.
+        let only = format!("{base}?state=s&{extras}");
+        assert!(matches!(
+            parse(&only, &target()),
+            Err(CallbackError::NoResult)
+        ));
+    }
 }

@@ -37,6 +37,8 @@ pub(crate) struct TokenRequest {
     code_verifier: Option<String>,
     #[serde(alias = "redirect_uri")]
     redirect_uri: Option<String>,
+    #[serde(rename = "client_id", alias = "clientId")]
+    client_id: Option<String>,
 }
 
 /// `POST /api/auth/refresh` and `/revoke` body.
@@ -45,6 +47,22 @@ pub(crate) struct TokenRequest {
 pub(crate) struct RefreshRequest {
     #[serde(alias = "refresh_token")]
     refresh_token: Option<String>,
+    #[serde(rename = "client_id", alias = "clientId")]
+    client_id: Option<String>,
+}
+
+/// Checks `client_id` under the `client-id=ID` dialect (401 `invalid_client` otherwise).
+fn check_client(shared: &Shared, sent: Option<&str>) -> Result<(), ApiError> {
+    if shared.shape.client_ok(sent) {
+        return Ok(());
+    }
+    tracing::info!(
+        sent = sent.is_some(),
+        "request rejected: client_id missing or wrong"
+    );
+    Err(ApiError::InvalidClient(
+        "client_id is missing or unknown; send the client_id this server registered".into(),
+    ))
 }
 
 fn iso(at: DateTime<Utc>) -> String {
@@ -115,7 +133,8 @@ pub(crate) async fn mint(
     };
     let (token, expires) = shared.api_jwt(&key_id, permissions.clone(), expires_at)?;
     tracing::info!(key = %key_id, ?permissions, expires = %iso(expires), "minted a JWT with an API key");
-    Ok(no_store(json!({ "token": token, "expires": iso(expires) })))
+    let body = json!({ "token": token, "expires": iso(expires) });
+    Ok(no_store(shared.shape.token_answer(body, now)))
 }
 
 /// Accepts RFC 3339 (`2030-01-01T00:00:00Z`) or a plain date (`2030-01-01`, midnight UTC).
@@ -139,6 +158,7 @@ pub(crate) async fn token(
     State(shared): State<Arc<Shared>>,
     JsonBody(body): JsonBody<TokenRequest>,
 ) -> Result<Response, ApiError> {
+    check_client(&shared, body.client_id.as_deref())?;
     let code = required(body.code, "code")?;
     let verifier = required(body.code_verifier, "codeVerifier")?;
     let redirect_uri = required(body.redirect_uri, "redirectUri")?;
@@ -152,9 +172,8 @@ pub(crate) async fn token(
     shared.persist()?;
     let (jwt, expires) = shared.session_jwt(&session)?;
     tracing::info!(session = %session.id, user = %session.user_id, "signed in: code exchanged for a session");
-    Ok(no_store(
-        json!({ "token": jwt, "refreshToken": refresh_token, "expires": iso(expires) }),
-    ))
+    let body = json!({ "token": jwt, "refreshToken": refresh_token, "expires": iso(expires) });
+    Ok(no_store(shared.shape.token_answer(body, now)))
 }
 
 /// `POST /api/auth/refresh` (protocol B.4).
@@ -163,6 +182,7 @@ pub(crate) async fn refresh(
     kill: Option<axum::Extension<ConnectionKill>>,
     JsonBody(body): JsonBody<RefreshRequest>,
 ) -> Result<Response, ApiError> {
+    check_client(&shared, body.client_id.as_deref())?;
     let token = required(body.refresh_token, "refreshToken")?;
     let (rotation, forced_invalid) = {
         let controls = shared.controls();
@@ -194,7 +214,7 @@ pub(crate) async fn refresh(
     if let Some(next) = outcome.new_refresh_token {
         body["refreshToken"] = Value::String(next);
     }
-    Ok(no_store(body))
+    Ok(no_store(shared.shape.token_answer(body, now)))
 }
 
 /// `POST /api/auth/revoke` (protocol B.5): revokes the session of a refresh token. Answers 204
@@ -203,6 +223,7 @@ pub(crate) async fn revoke(
     State(shared): State<Arc<Shared>>,
     JsonBody(body): JsonBody<RefreshRequest>,
 ) -> Result<StatusCode, ApiError> {
+    check_client(&shared, body.client_id.as_deref())?;
     let token = required(body.refresh_token, "refreshToken")?;
     let now = shared.now();
     let revoked = shared.state().revoke_by_refresh_token(&token, now);

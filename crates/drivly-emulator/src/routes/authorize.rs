@@ -116,6 +116,18 @@ pub(crate) async fn start(
             );
         }
     };
+    if !shared
+        .shape
+        .client_ok(params.get("client_id").map(String::as_str))
+    {
+        // An unknown client is never redirected to (RFC 6749 §4.1.2.1).
+        tracing::info!("authorization request rejected: client_id missing or wrong");
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Sign-in request not valid",
+            "The app sent no client_id, or one this server does not know. Check the client ID in the app's profile settings.",
+        );
+    }
     let state = params.get("state").filter(|s| !s.is_empty()).cloned();
     let fail = |error: &str, description: &str| {
         tracing::info!(error, description, "authorization request rejected");
@@ -276,6 +288,20 @@ pub(crate) async fn login(
     page(StatusCode::OK, "Allow access", &body)
 }
 
+/// The harmless extras some servers add to the redirect (the `redirect-extras` dialect).
+fn redirect_extras(shared: &Shared, permissions: &[String]) -> Vec<(&'static str, String)> {
+    if !shared.shape.redirect_extras {
+        return Vec::new();
+    }
+    let lifetime = shared.controls().jwt_lifetime.as_secs();
+    vec![
+        ("token_type", "Bearer".to_owned()),
+        ("expires_in", lifetime.to_string()),
+        ("scope", permissions.join(" ")),
+        ("session_state", crate::tokens::random_token("ss_", 16)),
+    ]
+}
+
 /// `POST /api/auth/consent`: redirects back to the app with the outcome.
 pub(crate) async fn consent(
     State(shared): State<Arc<Shared>>,
@@ -306,10 +332,14 @@ pub(crate) async fn consent(
         drop(state);
         tracing::info!(user = %user_id, "consent approved: redirected with a one-time code");
         let issuer = shared.issuer();
-        return redirect(
-            pending.redirect_uri,
-            &[("code", &code), ("state", &pending.state), ("iss", &issuer)],
-        );
+        let mut params = vec![
+            ("code", code.as_str()),
+            ("state", &pending.state),
+            ("iss", &issuer),
+        ];
+        let extras = redirect_extras(&shared, &pending.permissions);
+        params.extend(extras.iter().map(|(k, v)| (*k, v.as_str())));
+        return redirect(pending.redirect_uri, &params);
     }
     let (session, refresh_token) = state.create_session(&user_id, pending.permissions.clone(), now);
     drop(state);
@@ -320,15 +350,15 @@ pub(crate) async fn consent(
         Ok((jwt, expires)) => {
             tracing::info!(user = %user_id, session = %session.id, "consent approved: redirected with the token form");
             let expires = expires.to_rfc3339_opts(SecondsFormat::Secs, true);
-            redirect(
-                pending.redirect_uri,
-                &[
-                    ("token", &jwt),
-                    ("refreshToken", &refresh_token),
-                    ("expires", &expires),
-                    ("state", &pending.state),
-                ],
-            )
+            let mut params = vec![
+                ("token", jwt.as_str()),
+                ("refreshToken", &refresh_token),
+                ("expires", &expires),
+                ("state", &pending.state),
+            ];
+            let extras = redirect_extras(&shared, &pending.permissions);
+            params.extend(extras.iter().map(|(k, v)| (*k, v.as_str())));
+            redirect(pending.redirect_uri, &params)
         }
         Err(e) => e.into_response(),
     }

@@ -2,7 +2,9 @@
 //! injected failures) and records the request log.
 //!
 //! Route map (base URL `http://127.0.0.1:PORT/api`):
-//! - `POST /api/auth` mint; `GET /api/auth` login page; `POST /api/auth/login`, `/api/auth/consent`
+//! - `POST /api/auth` mint; `GET /api/auth` login page (`/api/oauth` and `/api/oauth/...` for
+//!   the session endpoints under the `oauth-paths` dialect; revoke and JWKS absent under
+//!   `no-revoke` and `no-jwks`); `POST /api/auth/login`, `/api/auth/consent`
 //!   the login and consent forms; `POST /api/auth/token`, `/refresh`, `/revoke`;
 //!   `GET /api/.well-known/jwks.json`;
 //! - `/api/invoices[/{id}]`, `/api/services[/{id}]`;
@@ -36,14 +38,29 @@ pub(crate) struct ConnectionKill(pub Arc<tokio::sync::Notify>);
 
 /// Builds the router over `shared`.
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    let mut router = Router::new()
-        .route("/api/auth", post(auth_api::mint).get(authorize::start))
+    let shape = shared.shape.clone();
+    let folder = shape.session_folder();
+    let mut router = if shape.oauth_paths {
+        Router::new()
+            .route("/api/auth", post(auth_api::mint))
+            .route("/api/oauth", get(authorize::start))
+    } else {
+        Router::new().route("/api/auth", post(auth_api::mint).get(authorize::start))
+    };
+    // The login page's own forms stay under auth/ in every dialect: only the app-facing
+    // endpoints move.
+    router = router
         .route("/api/auth/login", post(authorize::login))
         .route("/api/auth/consent", post(authorize::consent))
-        .route("/api/auth/token", post(auth_api::token))
-        .route("/api/auth/refresh", post(auth_api::refresh))
-        .route("/api/auth/revoke", post(auth_api::revoke))
-        .route("/api/.well-known/jwks.json", get(auth_api::jwks))
+        .route(&format!("/api/{folder}/token"), post(auth_api::token))
+        .route(&format!("/api/{folder}/refresh"), post(auth_api::refresh));
+    if !shape.no_revoke {
+        router = router.route(&format!("/api/{folder}/revoke"), post(auth_api::revoke));
+    }
+    if !shape.no_jwks {
+        router = router.route("/api/.well-known/jwks.json", get(auth_api::jwks));
+    }
+    let mut router = router
         .route("/", get(dashboard::home))
         .merge(dashboard::routes())
         .merge(admin::routes());
@@ -58,6 +75,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         ))
         .layer(DefaultBodyLimit::max(json::BODY_LIMIT))
         .with_state(shared)
+}
+
+/// An IMF-fixdate (RFC 9110 §5.6.7), as the `Date` header carries.
+fn http_date(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 async fn not_found() -> ApiError {
@@ -126,6 +148,12 @@ async fn observe(State(shared): State<Arc<Shared>>, req: Request, next: Next) ->
     };
     if let Some(entry) = log.entry.as_mut() {
         entry.status = response.status().as_u16();
+    }
+    let mut response = response;
+    // The server's clock (skewed by --clock-offset or the skew-clock control), as hyper would
+    // otherwise stamp real time.
+    if let Ok(date) = header::HeaderValue::from_str(&http_date(shared.now())) {
+        response.headers_mut().insert(header::DATE, date);
     }
     response
 }

@@ -7,6 +7,7 @@ mod browser;
 mod common;
 mod concurrency;
 mod dashboard;
+mod dialects;
 mod mint;
 mod resources;
 mod sessions;
