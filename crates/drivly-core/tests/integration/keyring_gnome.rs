@@ -36,8 +36,9 @@ pub(crate) fn test_service() -> String {
 #[ignore = "needs a real Secret Service: scripts/test runs it"]
 fn child_reads_value() {
     let Ok(spec) = std::env::var(CHILD_ENV) else {
-        // Run directly (not by the parent below): there is nothing to read, which is no pass.
-        panic!("run by a_key_written_here_is_read_by_other_processes with {CHILD_ENV} set");
+        // Not a test of its own: the entry point of the second process started below, whose
+        // parent checks that it ran ("1 passed") and read the value.
+        return;
     };
     let mut parts = spec.splitn(3, '|');
     let (service, user, expected) = (
