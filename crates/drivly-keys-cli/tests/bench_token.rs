@@ -9,7 +9,7 @@ mod common;
 use std::process::Command;
 use std::time::Instant;
 
-use common::{World, keyring_required, ok};
+use common::{World, ok};
 use drivly_emulator::Config;
 
 const RUNS: usize = 41;
@@ -37,9 +37,6 @@ fn time(mut make: impl FnMut() -> Command) -> Vec<f64> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a measurement, run on demand"]
 async fn token_is_as_fast_as_gh_auth_token() {
-    if !keyring_required("token_is_as_fast_as_gh_auth_token") {
-        return;
-    }
     let w = World::with_emulator(Config::default()).await;
     ok(&w.login(&[]).await);
     let gh_dir = tempfile::tempdir().unwrap();

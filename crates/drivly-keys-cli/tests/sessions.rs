@@ -9,8 +9,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{
-    World, assert_no_session_secrets, assert_not_in_output, exit, keyring_required, ok, run_traced,
-    seconds_left, stderr, stdout, wait,
+    World, assert_no_session_secrets, assert_not_in_output, exit, ok, run_traced, seconds_left,
+    stderr, stdout, wait,
 };
 use drivly_emulator::Config;
 
@@ -22,10 +22,8 @@ fn short_lived(secs: u64) -> Config {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
 async fn login_token_exec_status_logout() {
-    if !keyring_required("login_token_exec_status_logout") {
-        return;
-    }
     let w = World::with_emulator(Config::default()).await;
     // Before signing in: exit 3 with a specific message.
     let out = w.run(&["token"]).await;
@@ -116,10 +114,8 @@ async fn login_token_exec_status_logout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
 async fn token_stays_valid_across_several_short_lifetimes() {
-    if !keyring_required("token_stays_valid_across_several_short_lifetimes") {
-        return;
-    }
     let w = World::with_emulator(short_lived(4)).await;
     ok(&w.login(&[]).await);
     let start = std::time::Instant::now();
@@ -145,10 +141,8 @@ async fn token_stays_valid_across_several_short_lifetimes() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
 async fn twenty_parallel_token_processes_at_expiry_refresh_once() {
-    if !keyring_required("twenty_parallel_token_processes_at_expiry_refresh_once") {
-        return;
-    }
     let w = World::with_emulator(short_lived(2)).await;
     ok(&w.login(&[]).await);
     wait(2.5).await; // the session's JWT has expired
@@ -195,10 +189,8 @@ async fn twenty_parallel_token_processes_at_expiry_refresh_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
 async fn a_dead_refresh_token_means_sign_in_again() {
-    if !keyring_required("a_dead_refresh_token_means_sign_in_again") {
-        return;
-    }
     let w = World::with_emulator(short_lived(2)).await;
     ok(&w.login(&[]).await);
     wait(2.5).await;
@@ -214,10 +206,8 @@ async fn a_dead_refresh_token_means_sign_in_again() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
 async fn login_opens_the_browser_from_the_browser_variable() {
-    if !keyring_required("login_opens_the_browser_from_the_browser_variable") {
-        return;
-    }
     let w = World::with_emulator(Config::default()).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("url");

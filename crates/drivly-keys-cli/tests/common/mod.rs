@@ -1,8 +1,8 @@
 //! Shared test harness: a private `DRIVLY_KEYS_HOME` and keyring service per test, the real
 //! emulator on 127.0.0.1, the real `drivly-keys` binary, and canary checks.
 //!
-//! Keyring tests run when `DRIVLY_KEYS_REQUIRE_KEYRING=1` (the test command sets it inside a
-//! private D-Bus with an unlocked gnome-keyring); otherwise they print a skip notice and pass.
+//! Keyring tests are `#[ignore]`d, so a plain `cargo test` lists them as ignored; the test command
+//! runs them with `--include-ignored` inside a private D-Bus with an unlocked gnome-keyring.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
@@ -14,17 +14,6 @@ use assert_cmd::cargo::CommandCargoExt;
 use chrono::Utc;
 use drivly_emulator::{Config, Emulator};
 use tempfile::TempDir;
-
-/// True when the keyring tests must run; prints a skip notice otherwise.
-pub fn keyring_required(test: &str) -> bool {
-    let required = std::env::var("DRIVLY_KEYS_REQUIRE_KEYRING").is_ok_and(|v| v == "1");
-    if !required {
-        eprintln!(
-            "SKIP {test}: set DRIVLY_KEYS_REQUIRE_KEYRING=1 inside a D-Bus session with an unlocked gnome-keyring to run it"
-        );
-    }
-    required
-}
 
 /// One test's isolated world.
 pub struct World {

@@ -2,7 +2,7 @@
 //! `503` with `Retry-After`, offline and back, `invalid_grant`, sign-out racing a refresh,
 //! single flight under 50 concurrent callers, and two refreshers sharing one store and lock.
 
-mod session_common;
+use super::session_common;
 
 use std::sync::Arc;
 use std::time::Duration;

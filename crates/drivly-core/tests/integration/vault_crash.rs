@@ -145,7 +145,7 @@ fn killed_writers_never_leave_torn_files() {
     for round in 0..KILLS {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
-                "crash_child_loop",
+                "vault_crash::crash_child_loop",
                 "--exact",
                 "--nocapture",
                 "--test-threads=1",

@@ -2,7 +2,7 @@
 //! which needs a desktop session) and the emulator: the rotated refresh token and the shared
 //! JWT land in the vault's items, the record in its index, and sign-out empties both.
 
-mod session_common;
+use super::session_common;
 
 use std::sync::Arc;
 use std::time::Duration;

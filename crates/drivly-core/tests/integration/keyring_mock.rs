@@ -161,7 +161,26 @@ fn a_hanging_keyring_gives_a_timeout_error() {
 
 #[test]
 fn the_mock_store_is_refused_as_the_platform_store() {
-    // Process-global: only this test in this binary builds entries through the default builder.
+    // The default builder is process-global and this binary also runs the real-keyring tests,
+    // so the swap happens in a second process: this binary, running only this test.
+    const CHILD_ENV: &str = "DRIVLY_KEYS_MOCK_BUILDER_CHILD";
+    if std::env::var_os(CHILD_ENV).is_none() {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "keyring_mock::the_mock_store_is_refused_as_the_platform_store",
+                "--exact",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ENV, "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{stdout}"
+        );
+        return;
+    }
     keyring::set_default_credential_builder(keyring::mock::default_credential_builder());
     let err = KeyringStore::open_platform(KeyringOptions::default()).unwrap_err();
     assert_eq!(err.code(), "keyring_not_platform");
