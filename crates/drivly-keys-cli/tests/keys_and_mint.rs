@@ -178,10 +178,8 @@ async fn keys_from_a_pipe_then_mint_list_copy_remove() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
 async fn keys_add_uses_the_apps_input_rules_and_mask() {
-    if !keyring_required("keys_add_uses_the_apps_input_rules_and_mask") {
-        return;
-    }
     let w = World::with_emulator(config_with_key(CANARY)).await;
     // What the app's form refuses, the CLI refuses: a usage error, nothing stored.
     for (text, code) in [

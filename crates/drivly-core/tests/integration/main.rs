@@ -8,6 +8,7 @@
 //! `--ignored keyring_locked::`, and skips it in the unlocked session.
 
 mod client_calls;
+mod client_dialects;
 mod client_faults;
 mod jwt_inspect;
 mod jwt_props;
@@ -25,5 +26,6 @@ mod session_common;
 mod session_emulator;
 mod session_schedule;
 mod session_vault;
+mod usecases;
 mod vault_crash;
 mod vault_memory;
