@@ -39,7 +39,7 @@ log "Rust tests (unit, integration against the emulator, real keyring)"
 # The keyring tests are #[ignore]d for plain `cargo test`; here the keyring is real, so they run.
 # keyring_locked needs a never-unlocked keyring (scripts/test runs it in its own session);
 # bench_token is a measurement run on demand.
-cargo test -- --include-ignored --skip keyring_locked:: --skip token_is_as_fast_as_gh_auth_token
+cargo test --features "$DRIVLY_KEYS_FEATURES" -- --include-ignored --skip keyring_locked:: --skip token_is_as_fast_as_gh_auth_token
 
 log "End-to-end tests (the built app under Xvfb through tauri-driver)"
 mkdir -p "$ROOT/target/screenshots"

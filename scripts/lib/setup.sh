@@ -4,12 +4,14 @@
 
 # Debian packages: the WebKitGTK build stack, the Secret Service (gnome-keyring on a private
 # D-Bus), a virtual display, WebDriver for WebKit, Chromium for the login pages, and the tools
-# the deep-link and clipboard tests call.
+# the deep-link and clipboard tests call; the packaging tools (rpm for the bundle, appstream and
+# desktop-file-utils to validate its metadata, xdotool/x11-utils to find the installed window).
 APT_PACKAGES=(
   build-essential pkg-config curl file ca-certificates
   libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev libssl-dev libdbus-1-dev
   gnome-keyring dbus dbus-x11 libsecret-tools libglib2.0-bin
   xvfb xauth webkit2gtk-driver chromium xdg-utils desktop-file-utils xclip imagemagick
+  appstream rpm xdotool x11-utils
 )
 
 log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }

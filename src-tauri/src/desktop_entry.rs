@@ -6,6 +6,11 @@
 //! registered, we rewrite the Exec line unquoted whenever the path needs no quoting under the
 //! Desktop Entry spec (no spaces or reserved characters), which both launchers accept; paths
 //! that need quoting keep the plugin's form.
+//!
+//! An installed package already ships a system entry handling the scheme: then nothing is
+//! written into the user's data folder (so `apt remove` leaves nothing behind). The per-user
+//! entry is only the fallback of runs from a build folder, and `remove_user_entry` (the CLI's
+//! `drivly-keys link-handler --remove-user-entry`) takes it away again.
 
 use std::path::Path;
 
@@ -55,6 +60,10 @@ pub fn register<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
     use tauri::Manager;
     use tauri_plugin_deep_link::DeepLinkExt;
 
+    if let Some(entry) = installed_entry() {
+        tracing::info!(entry = %entry.path.display(), "the installed desktop entry handles sign-in links");
+        return;
+    }
     if let Err(error) = app.deep_link().register_all() {
         tracing::warn!(%error, "could not register the sign-in link handler; loopback sign-in still works");
         return;
@@ -79,6 +88,40 @@ pub fn register<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
         }
         Ok(false) => {}
         Err(error) => tracing::warn!(%error, "could not adjust the link handler entry"),
+    }
+}
+
+/// The system desktop entry (a package's) that already opens this build's scheme with this
+/// binary, if any.
+#[cfg(target_os = "linux")]
+pub fn installed_entry() -> Option<drivly_core::link_handler::HandlerEntry> {
+    use drivly_core::link_handler::{path_dirs, system_data_dirs, system_entry_for};
+    let exe = tauri::utils::platform::current_exe().ok()?;
+    let scheme = drivly_core::login::RedirectTarget::for_this_build();
+    let drivly_core::login::RedirectTarget::PrivateUse { scheme } = scheme else {
+        return None;
+    };
+    system_entry_for(&exe, &scheme, &system_data_dirs(), &path_dirs())
+}
+
+/// Removes the per-user handler entry a build-folder run wrote (and its default in
+/// `mimeapps.list`); returns the files removed. For a Settings button.
+///
+/// # Errors
+/// The file that could not be removed.
+#[cfg(target_os = "linux")]
+pub fn remove_user_entry() -> std::io::Result<Vec<std::path::PathBuf>> {
+    use drivly_core::link_handler::{
+        remove_user_handler_entries, user_data_dir, user_mimeapps_list,
+    };
+    let drivly_core::login::RedirectTarget::PrivateUse { scheme } =
+        drivly_core::login::RedirectTarget::for_this_build()
+    else {
+        return Ok(Vec::new());
+    };
+    match user_data_dir() {
+        Some(dir) => remove_user_handler_entries(&dir, &scheme, user_mimeapps_list().as_deref()),
+        None => Ok(Vec::new()),
     }
 }
 

@@ -12,6 +12,7 @@
 pub mod blocking;
 pub mod clipboard;
 pub mod commands;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod desktop_entry;
 pub mod events;
@@ -155,8 +156,9 @@ pub struct Startup {
     pub state: AppState,
     /// Its event receivers, drained by the forwarders.
     pub receivers: EventReceivers,
-    /// The embedded demo emulator, kept alive for the app's life.
-    pub demo: Option<demo::Demo>,
+    /// The embedded demo emulator, kept alive for the app's life (always `None` in a build
+    /// without the `demo` feature).
+    pub demo: DemoHandle,
     /// Register the app as the handler of its link scheme (runs helper programs; the real app
     /// only).
     pub register_link_handler: bool,
@@ -188,9 +190,12 @@ pub fn app_builder<R: Runtime>(
             } = start()?;
             app.manage(state);
             app.manage(tray::TrayLabels::default());
+            #[cfg(feature = "demo")]
             if let Some(demo) = demo {
                 app.manage(DemoServer(demo));
             }
+            #[cfg(not(feature = "demo"))]
+            let _: DemoHandle = demo;
             setup(app, receivers, register_link_handler)
         })
         .on_window_event(|window, event| {
@@ -274,16 +279,33 @@ fn setup<R: Runtime>(
 }
 
 /// The embedded demo emulator, kept alive as managed state for the app's life.
+#[cfg(feature = "demo")]
 struct DemoServer(#[allow(dead_code)] demo::Demo);
+
+/// What keeps demo mode alive: the emulator, or nothing in a build without the `demo` feature.
+#[cfg(feature = "demo")]
+pub type DemoHandle = Option<demo::Demo>;
+#[cfg(not(feature = "demo"))]
+pub type DemoHandle = Option<std::convert::Infallible>;
 
 /// Builds everything the app runs on: the demo emulator (in demo mode), the clipboard, the
 /// stores. Called from the setup hook, so a second launch that single-instance forwards to the
 /// running app exits before any of it (threads included) exists.
 fn assemble_state() -> Result<Startup, String> {
+    #[cfg_attr(not(feature = "demo"), allow(unused_mut))]
     let mut options = StartOptions {
         overrides: drivly_core::profile::store::EnvOverrides::from_env(),
         demo: None,
     };
+    #[cfg(not(feature = "demo"))]
+    if std::env::args().skip(1).any(|a| a == "--demo") {
+        return Err(
+            "this build has no demo mode (build with the `demo` feature: scripts/demo)".into(),
+        );
+    }
+    #[cfg(not(feature = "demo"))]
+    let demo: DemoHandle = None;
+    #[cfg(feature = "demo")]
     let demo = if demo::requested() {
         let home = drivly_core::app_paths::AppPaths::from_env()
             .map(|p| p.data_dir().to_path_buf())

@@ -5,11 +5,18 @@
 //! Every callback goes through the core's strict parser and the pending-login registry: a
 //! forged, replayed or unsolicited link is rejected, changes nothing, and is reported to the UI
 //! as a plain message. Callback URLs are never logged.
+//!
+//! Cold start (issue #17): a deep-link sign-in is also kept in the keyring
+//! ([`drivly_core::login::PendingSignInStore`]), so an app the redirect launches after the
+//! user quit the one that started it adopts it and finishes. The keyring copy goes on
+//! completion, cancel, replacement and expiry.
 
 use std::time::Duration;
 
 use drivly_core::browser;
-use drivly_core::login::{LOGIN_TTL, LoopbackListener, RedirectTarget, parse_callback};
+use drivly_core::login::{
+    CallbackError, LOGIN_TTL, LoopbackListener, PendingSignInStore, RedirectTarget, parse_callback,
+};
 use drivly_core::profile::Profile;
 use drivly_core::usecases::sign_in::complete_sign_in;
 use tauri::{AppHandle, Manager, Runtime};
@@ -37,13 +44,20 @@ pub async fn start<R: Runtime>(
 ) -> IpcResult<()> {
     let state = app.state::<AppState>();
     state.sessions().await?;
-    // One sign-in at a time: a new one replaces any earlier attempt.
-    cancel(&state);
+    // One sign-in at a time: a new one replaces any earlier attempt (a deep-link one also
+    // replaces the keyring copy, so it is not cleared here, where that would race the save).
+    match choice {
+        RedirectChoice::DeepLink => cancel_in_memory(&state),
+        RedirectChoice::Loopback => cancel(&state),
+    }
     let started = match choice {
         RedirectChoice::DeepLink => {
-            state
-                .logins
-                .start(profile, permissions, state.deep_link_redirect.clone())
+            let started =
+                state
+                    .logins
+                    .start(profile, permissions, state.deep_link_redirect.clone());
+            keep_for_cold_start(&state, &started.state).await;
+            started
         }
         RedirectChoice::Loopback => {
             let (listener, target) = LoopbackListener::bind().await.map_err(IpcError::from)?;
@@ -68,8 +82,61 @@ pub async fn start<R: Runtime>(
     Ok(())
 }
 
+/// The keyring slot of the pending deep-link sign-in, once secure storage is open.
+async fn pending_slot(state: &AppState) -> Option<PendingSignInStore> {
+    let vault = state.vault().await.ok()?;
+    Some(PendingSignInStore::new(
+        vault.store().clone(),
+        state.clock.clone(),
+    ))
+}
+
+/// Keeps the deep-link sign-in with `sign_in_state` in the keyring, for a cold start by its
+/// redirect. Not fatal: without it the sign-in only completes while this app runs.
+async fn keep_for_cold_start(state: &AppState, sign_in_state: &str) {
+    let (Some(slot), Some(record)) = (
+        pending_slot(state).await,
+        state.logins.persistable(sign_in_state),
+    ) else {
+        return;
+    };
+    if let Err(error) = crate::blocking::run(move || slot.save(&record)).await {
+        tracing::warn!(
+            code = error.code,
+            "the sign-in could not be kept for a restart"
+        );
+    }
+}
+
+/// Adopts a sign-in an earlier run kept in the keyring (consumed from there). Returns its
+/// state, so it can be put back if this callback turns out not to be its own.
+async fn adopt_kept_sign_in(state: &AppState) -> Option<String> {
+    let slot = pending_slot(state).await?;
+    let record = crate::blocking::run(move || slot.take()).await.ok()??;
+    let kept_state = record.state.clone();
+    state.logins.adopt(record).then_some(kept_state)
+}
+
+/// Removes the keyring copy of a deep-link sign-in (completed, cancelled or replaced).
+fn forget_kept_sign_in(state: &AppState) {
+    let Some(vault) = state.storage_if_open() else {
+        return;
+    };
+    let slot = PendingSignInStore::new(vault.store().clone(), state.clock.clone());
+    // Best effort: an entry left over expires on its own after ten minutes.
+    std::thread::spawn(move || {
+        let _ = slot.clear();
+    });
+}
+
 /// Abandons any sign-in in progress.
 pub fn cancel(state: &AppState) {
+    forget_kept_sign_in(state);
+    cancel_in_memory(state);
+}
+
+/// Abandons the sign-ins this run knows of and stops a loopback listener.
+fn cancel_in_memory(state: &AppState) {
     state.logins.cancel_all();
     if let Some(task) = state
         .sign_in_task
@@ -100,7 +167,26 @@ async fn complete<R: Runtime>(
 ) -> IpcResult<String> {
     let state = app.state::<AppState>();
     let payload = parse_callback(url, expected)?;
-    let completed = state.logins.complete(payload)?;
+    let adopted = if matches!(expected, RedirectTarget::PrivateUse { .. }) {
+        adopt_kept_sign_in(&state).await
+    } else {
+        None
+    };
+    let completed = match state.logins.complete(payload) {
+        Ok(completed) => {
+            forget_kept_sign_in(&state);
+            completed
+        }
+        Err(error) => {
+            // A stray or forged link must not cost the real sign-in its restart copy.
+            if let Some(kept) = adopted
+                && matches!(error, CallbackError::StateMismatch)
+            {
+                keep_for_cold_start(&state, &kept).await;
+            }
+            return Err(error.into());
+        }
+    };
     let profile = state.profiles.get(&completed.profile_id)?;
     let hub = state.sessions().await?;
     complete_sign_in(completed, &profile, hub.running()).await?;

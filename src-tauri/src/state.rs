@@ -228,6 +228,11 @@ impl AppState {
         self.storage().await.vault.clone()
     }
 
+    /// The vault when secure storage has already opened (never waits, never opens it).
+    pub fn storage_if_open(&self) -> Option<Arc<Vault>> {
+        self.storage.get()?.vault.clone().ok()
+    }
+
     /// The session hub, or why sessions are unavailable.
     pub async fn sessions(&self) -> IpcResult<&SessionHub> {
         let storage = self.storage().await;

@@ -16,6 +16,7 @@ pub mod durable_file;
 pub mod error_code;
 pub mod jwt;
 pub mod key_input;
+pub mod link_handler;
 pub mod login;
 pub mod permissions;
 pub mod profile;

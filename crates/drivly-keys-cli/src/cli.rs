@@ -136,6 +136,11 @@ Examples:
   drivly-keys completions bash > ~/.local/share/bash-completion/completions/drivly-keys
   drivly-keys completions zsh > \"${fpath[1]}/_drivly-keys\"")]
     Completions(CompletionsArgs),
+    /// Show which desktop entry opens sign-in links, and remove this account's own entry.
+    LinkHandler(LinkHandlerArgs),
+    /// Write the man pages (drivly-keys.1 and one per command) into a folder (for packaging).
+    #[command(hide = true)]
+    Manpage(ManpageArgs),
 }
 
 /// `profiles …`.
@@ -321,6 +326,22 @@ pub struct CompletionsArgs {
     /// The shell.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `link-handler`.
+#[derive(Debug, Args)]
+pub struct LinkHandlerArgs {
+    /// Remove the handler entry the app wrote into this account's data folder.
+    #[arg(long)]
+    pub remove_user_entry: bool,
+}
+
+/// `manpage` (hidden).
+#[derive(Debug, Args)]
+pub struct ManpageArgs {
+    /// The folder to write the pages into.
+    #[arg(long, value_name = "DIR")]
+    pub out: std::path::PathBuf,
 }
 
 #[cfg(test)]

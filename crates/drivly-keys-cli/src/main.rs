@@ -69,6 +69,13 @@ fn run(cli: Cli, out: Out) -> Result<u8, CliError> {
         );
         return Ok(EXIT_OK);
     }
+    match &cli.command {
+        Command::LinkHandler(args) => {
+            return commands::link_handler::run(out, args).map(|()| EXIT_OK);
+        }
+        Command::Manpage(args) => return commands::manpage::run(&args.out).map(|()| EXIT_OK),
+        _ => {}
+    }
     let ctx = Ctx::open(out, cli.global.profile)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -85,7 +92,7 @@ fn run(cli: Cli, out: Out) -> Result<u8, CliError> {
             Command::Logout => commands::logout::run(&ctx).await.map(|()| EXIT_OK),
             Command::Decode(a) => commands::decode::run(&ctx, a).map(|()| EXIT_OK),
             Command::Exec(a) => commands::exec::run(&ctx, a).await,
-            Command::Completions(_) => Ok(EXIT_OK),
+            Command::Completions(_) | Command::LinkHandler(_) | Command::Manpage(_) => Ok(EXIT_OK),
         }
     })
 }

@@ -10,6 +10,7 @@
 mod callback;
 mod error;
 pub mod loopback;
+mod pending_store;
 pub mod pkce;
 mod redirect;
 mod registry;
@@ -17,6 +18,7 @@ mod registry;
 pub use callback::{CallbackPayload, MAX_CALLBACK_URL, MAX_DESCRIPTION_CHARS, parse_callback};
 pub use error::CallbackError;
 pub use loopback::{LoopbackError, LoopbackListener};
+pub use pending_store::{PendingSignInStore, PersistedSignIn};
 pub use redirect::{
     DEBUG_SCHEME, InvalidScheme, LOOPBACK_CALLBACK_PATH, RELEASE_SCHEME, RedirectTarget,
     SCHEME_CALLBACK_PATH,

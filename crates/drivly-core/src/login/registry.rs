@@ -18,6 +18,7 @@ use url::Url;
 
 use super::callback::CallbackPayload;
 use super::error::CallbackError;
+use super::pending_store::PersistedSignIn;
 use super::pkce::{CHALLENGE_METHOD, challenge_s256, new_state, new_verifier};
 use super::redirect::RedirectTarget;
 use crate::ErrorCode;
@@ -326,6 +327,61 @@ impl LoginRegistry {
             permissions: pending.permissions,
             outcome,
         })
+    }
+
+    /// The waiting deep-link sign-in with this state, as kept across a restart
+    /// ([`super::PendingSignInStore`]); `None` for loopback sign-ins and unknown states.
+    pub fn persistable(&self, state: &str) -> Option<PersistedSignIn> {
+        let inner = self.lock();
+        let p = &inner.pending[inner.pending_index(state)?];
+        let RedirectTarget::PrivateUse { scheme } = &p.redirect else {
+            return None;
+        };
+        Some(PersistedSignIn {
+            state: p.state.clone(),
+            verifier: PkceVerifier::new(p.verifier.expose_secret()),
+            scheme: scheme.clone(),
+            permissions: p.permissions.clone(),
+            profile_id: p.profile_id.clone(),
+            issuer: p.issuer.clone(),
+            form: p.form,
+            created: p.created,
+            expires: p.expires,
+        })
+    }
+
+    /// Adopts a sign-in an earlier run of the app started (a cold start by the redirect), so
+    /// its callback can complete here. False (and nothing changes) when it has expired, its
+    /// scheme is invalid or its state is already known.
+    pub fn adopt(&self, record: PersistedSignIn) -> bool {
+        let now = self.clock.now();
+        let Ok(redirect) = RedirectTarget::private_use(&record.scheme) else {
+            return false;
+        };
+        let mut inner = self.lock();
+        inner.sweep(now);
+        if now >= record.expires
+            || inner.pending_index(&record.state).is_some()
+            || inner.finished_as(&record.state).is_some()
+        {
+            return false;
+        }
+        if inner.pending.len() >= MAX_PENDING {
+            let oldest = inner.pending.remove(0);
+            inner.finish(oldest.state, Finished::Cancelled, now);
+        }
+        inner.pending.push(PendingLogin {
+            state: record.state,
+            verifier: record.verifier,
+            redirect,
+            permissions: record.permissions,
+            profile_id: record.profile_id,
+            issuer: record.issuer,
+            form: record.form,
+            created: record.created,
+            expires: record.expires,
+        });
+        true
     }
 
     /// Cancels the sign-in with this state; true when one was waiting.

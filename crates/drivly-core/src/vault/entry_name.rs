@@ -16,6 +16,8 @@ pub enum EntryKind {
     SessionSecret,
     /// The short-lived value written by [`super::SecretStore::probe`].
     Probe,
+    /// A sign-in waiting for its redirect (state and PKCE verifier), kept across an app quit.
+    PendingSignIn,
 }
 
 impl EntryKind {
@@ -26,6 +28,7 @@ impl EntryKind {
             Self::RefreshToken => "refresh-token",
             Self::SessionSecret => "session-secret",
             Self::Probe => "probe",
+            Self::PendingSignIn => "pending-sign-in",
         }
     }
 
@@ -35,6 +38,7 @@ impl EntryKind {
             "refresh-token" => Some(Self::RefreshToken),
             "session-secret" => Some(Self::SessionSecret),
             "probe" => Some(Self::Probe),
+            "pending-sign-in" => Some(Self::PendingSignIn),
             _ => None,
         }
     }

@@ -316,6 +316,8 @@ fn report_orphans(
         let owned = match name.kind {
             EntryKind::ApiKey => keys.contains(&name.id),
             EntryKind::RefreshToken | EntryKind::SessionSecret => sessions.contains(&name.id),
+            // Expires on its own (login::pending_store); never an orphan.
+            EntryKind::PendingSignIn => true,
             EntryKind::Probe => {
                 // A probe value left by a process killed mid-probe: ours, holds nothing.
                 let _ = store.delete(name);

@@ -279,3 +279,60 @@ fn pending_logins_do_not_leak_through_debug() {
     let text = format!("{registry:?}");
     assert!(!text.contains(&started.state));
 }
+
+/// Cold start (issue #17): a sign-in kept through the keyring slot by one run is adopted by a
+/// fresh registry (the app the redirect launched) and completes there, once.
+#[test]
+fn a_kept_sign_in_completes_in_a_new_registry_once() {
+    use drivly_core::login::PendingSignInStore;
+    use drivly_core::vault::MemoryStore;
+
+    let (clock, first, profile) = setup();
+    let started = first.start(&profile, &perms(), target());
+    let slot = PendingSignInStore::new(Arc::new(MemoryStore::new()), Arc::new(clock.clone()));
+    slot.save(
+        &first
+            .persistable(&started.state)
+            .expect("a deep-link sign-in"),
+    )
+    .unwrap();
+    drop(first); // the user quit the app
+
+    let second = LoginRegistry::new(Arc::new(clock.clone()));
+    assert!(second.adopt(slot.take().unwrap().expect("kept")));
+    assert!(
+        slot.take().unwrap().is_none(),
+        "the keyring copy is consumed"
+    );
+    let done = complete(&second, &callback(&started, "")).unwrap();
+    match done.outcome {
+        LoginOutcome::Code { verifier, .. } => {
+            assert_eq!(
+                pkce::challenge_s256(&verifier),
+                started
+                    .authorize_url
+                    .query_pairs()
+                    .find(|(k, _)| k == "code_challenge")
+                    .unwrap()
+                    .1
+            );
+        }
+        other => panic!("unexpected outcome {other:?}"),
+    }
+    assert!(matches!(
+        complete(&second, &callback(&started, "")),
+        Err(CallbackError::StateReused)
+    ));
+}
+
+#[test]
+fn an_expired_or_loopback_sign_in_is_not_kept_or_adopted() {
+    let (clock, registry, profile) = setup();
+    let looped = registry.start(&profile, &perms(), RedirectTarget::loopback(4567));
+    assert!(registry.persistable(&looped.state).is_none());
+    let started = registry.start(&profile, &perms(), target());
+    let kept = registry.persistable(&started.state).unwrap();
+    clock.advance(Duration::minutes(10));
+    let fresh = LoginRegistry::new(Arc::new(clock.clone()));
+    assert!(!fresh.adopt(kept));
+}

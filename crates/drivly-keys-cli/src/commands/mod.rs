@@ -4,8 +4,10 @@
 pub mod decode;
 pub mod exec;
 pub mod keys;
+pub mod link_handler;
 pub mod login;
 pub mod logout;
+pub mod manpage;
 pub mod mint;
 pub mod profiles;
 pub mod status;
