@@ -250,6 +250,10 @@ export interface SignOutResult {
 
 export type BackendEvent =
   | { type: 'sessionsChanged' }
+  /** One session changed (a refresh, a sign-in): its view, as `listSessions` shows it. */
+  | { type: 'sessionChanged'; session: SessionView }
+  /** One session was signed out and removed. */
+  | { type: 'sessionRemoved'; sessionId: string }
   | { type: 'keysChanged' }
   | { type: 'profilesChanged' }
   | { type: 'settingsChanged' }

@@ -33,6 +33,23 @@ describe('Sessions', () => {
     expect(backend.calls['listSessions']).toHaveLength(listCalls + 1);
   });
 
+  it('patches one row from sessionChanged and drops one on sessionRemoved, with no re-fetch', async () => {
+    const { backend } = await renderScreen(SessionsScreen);
+    await screen.findByRole('article', { name: 'demo@drivly.test' });
+    const listCalls = backend.calls['listSessions']?.length ?? 0;
+    const changed = {
+      ...backend.state.sessions[0]!,
+      state: 'retrying' as const,
+      lastError: { code: 'network', message: 'The server did not answer.' },
+    };
+    backend.emit({ type: 'sessionChanged', session: changed });
+    expect(await within(card('demo@drivly.test')).findByText('Retrying')).toBeTruthy();
+    backend.emit({ type: 'sessionRemoved', sessionId: changed.id });
+    await waitFor(() => expect(screen.queryByRole('article', { name: 'demo@drivly.test' })).toBeNull());
+    expect(screen.getByRole('article', { name: 'ana@example.com' })).toBeTruthy();
+    expect(backend.calls['listSessions'] ?? []).toHaveLength(listCalls);
+  });
+
   it('retries a failed refresh now', async () => {
     const { user, backend } = await renderScreen(SessionsScreen);
     await screen.findByRole('article', { name: 'demo@drivly.test' });

@@ -349,12 +349,14 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
         lastError: null,
         nextAttempt: null,
       });
-      emit({ type: 'sessionsChanged' });
+      // Like Rust: a refresher's change carries that session's view.
+      emit({ type: 'sessionChanged', session: { ...s } });
       return { ...s };
     },
     async signOut(sid) {
       session(sid);
       state.sessions = state.sessions.filter((s) => s.id !== sid);
+      emit({ type: 'sessionRemoved', sessionId: sid });
       emit({ type: 'sessionsChanged' });
       return { revokedOnServer: true, message: 'Signed out; the server revoked the refresh token.' };
     },
