@@ -43,6 +43,9 @@ pub struct TokenHandle {
     pub token_ref: String,
     /// Its inspection.
     pub inspection: InspectionView,
+    /// What the user should know about how it was made (a mint whose history entry could not
+    /// be written); `None` when all went well.
+    pub warning: Option<String>,
 }
 
 /// Where a token comes from: held in Rust, or pasted (zeroized when dropped).

@@ -73,15 +73,17 @@ pub async fn mint_token(
         label: input.label,
     };
     let minted = mint(&state.stores().await?, request).await?;
-    // A history failure never costs the token: it is handed over, and the failure logged by
-    // code (the contract has no warning field yet; see the core's `Minted::warning`).
+    // A history failure never costs the token: it is handed over with a warning the UI shows,
+    // and the failure is logged by code.
     if let HistoryWrite::NotRecorded { code, .. } = &minted.history {
         tracing::warn!(code, "the minted token is not in the mint history");
     }
+    let warning = minted.warning();
     let inspection = InspectionView::of(&state, minted.jwt.expose_secret())?;
     Ok(TokenHandle {
         token_ref: state.tokens.hold(minted.jwt),
         inspection,
+        warning,
     })
 }
 

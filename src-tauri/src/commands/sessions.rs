@@ -140,6 +140,7 @@ pub async fn session_token(
     Ok(TokenHandle {
         token_ref: state.tokens.hold(jwt),
         inspection,
+        warning: None,
     })
 }
 

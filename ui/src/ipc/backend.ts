@@ -167,6 +167,8 @@ export interface Inspection {
 export interface TokenHandle {
   tokenRef: string;
   inspection: Inspection;
+  /** Something the user should know about how the token was made (e.g. not in the history). */
+  warning: string | null;
 }
 
 export type KeyMaterial =

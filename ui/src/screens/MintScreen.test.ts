@@ -6,6 +6,19 @@ import { resourceMessages } from '../lib/permissions';
 import { expiryMessages } from '../lib/expiry';
 
 describe('Mint', () => {
+  it('hands over a token whose history entry could not be written, and says so', async () => {
+    const { user, backend } = await renderScreen(MintScreen);
+    backend.state.historyWarning =
+      'the token was minted but is not in the mint history (the history file could not be written)';
+    await user.click(await screen.findByLabelText('invoices.read'));
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    const result = await screen.findByRole('region', { name: /^Token minted/ });
+    expect(within(result).getByRole('status').textContent).toMatch(
+      /^Minted, but it is not in the mint history .*Copy it now/,
+    );
+    expect(within(result).getByRole('button', { name: 'Copy token' })).toBeTruthy();
+  });
+
   it('mints a least-privilege token and shows what it can call', async () => {
     const { user, backend } = await renderScreen(MintScreen);
     await user.click(await screen.findByLabelText('invoices.read'));

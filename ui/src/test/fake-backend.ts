@@ -39,6 +39,8 @@ export type FakeBackend = Backend & {
     secrets: Map<string, string>;
     sessions: SessionView[];
     history: MintRecord[];
+    /** What Rust says when the history entry of a mint could not be written; null: it was. */
+    historyWarning: string | null;
     profiles: ProfileView[];
     settings: Settings;
     tokens: Map<string, string>;
@@ -89,6 +91,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     secrets: new Map(),
     sessions: [],
     history: [],
+    historyWarning: null,
     profiles: builtIns(),
     settings: { clipboardClearSeconds: 30, launchMinimised: false, theme: 'system' },
     tokens: new Map(),
@@ -272,7 +275,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       const exp = input.expires ? Date.parse(input.expires) : now() + 365 * DAY;
       const token = mintJwt(input.permissions, exp, { sub: k.id, label: input.label ?? undefined });
       const tokenRef = storeToken(token);
-      state.history.unshift({
+      if (!state.historyWarning) state.history.unshift({
         id: id('mint'),
         label: input.label,
         keyId: k.id,
@@ -281,7 +284,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
         expires: new Date(exp).toISOString(),
         mintedAt: iso(0),
       });
-      return { tokenRef, inspection: inspectJwt(token, now()) };
+      return { tokenRef, inspection: inspectJwt(token, now()), warning: state.historyWarning };
     },
     async mintHistory() {
       return structuredClone(state.history);
@@ -337,7 +340,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       const s = session(sid);
       if (!s.jwtExpires) throw err('needs_sign_in', 'This session has no current JWT. Sign in again.');
       const token = mintJwt(s.permissions, Date.parse(s.jwtExpires), { sub: s.subject, kind: 'session' });
-      return { tokenRef: storeToken(token), inspection: inspectJwt(token, now()) };
+      return { tokenRef: storeToken(token), inspection: inspectJwt(token, now()), warning: null };
     },
     async refreshNow(sid) {
       const s = session(sid);
