@@ -26,7 +26,7 @@ use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
 /// Where the redirect should come back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum RedirectChoice {
     /// The app's private-use scheme.
@@ -102,7 +102,7 @@ async fn keep_for_cold_start(state: &AppState, sign_in_state: &str) {
     };
     if let Err(error) = crate::blocking::run(move || slot.save(&record)).await {
         tracing::warn!(
-            code = error.code,
+            code = error.code.as_str(),
             "the sign-in could not be kept for a restart"
         );
     }
@@ -205,11 +205,14 @@ fn report<R: Runtime>(app: &AppHandle<R>, result: IpcResult<String>) {
             }
         }
         Err(error) => {
-            tracing::warn!(code = error.code, "a sign-in callback was not accepted");
+            tracing::warn!(
+                code = error.code.as_str(),
+                "a sign-in callback was not accepted"
+            );
             BackendEvent::LoginFinished {
                 ok: false,
                 message: error.message,
-                code: Some(error.code.to_owned()),
+                code: Some(error.code),
             }
         }
     };

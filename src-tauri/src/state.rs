@@ -5,6 +5,7 @@
 //! and every command that needs a secret answers with that error. There is never a plaintext
 //! fallback.
 
+use drivly_core::Code;
 use std::sync::Arc;
 
 use drivly_core::app_paths::AppPaths;
@@ -176,7 +177,7 @@ impl AppState {
                         .await
                         .unwrap_or_else(|_| {
                             Err(IpcError::new(
-                                "internal",
+                                Code::Internal,
                                 "secure storage could not be opened; restart the app",
                             ))
                         });
@@ -239,7 +240,7 @@ impl AppState {
         match (&storage.sessions, &storage.vault) {
             (Some(hub), _) => Ok(hub),
             (None, Err(error)) => Err(error.clone()),
-            (None, Ok(_)) => Err(IpcError::new("internal", "sessions are not running")),
+            (None, Ok(_)) => Err(IpcError::new(Code::Internal, "sessions are not running")),
         }
     }
 

@@ -8,6 +8,7 @@
 //!   `ly.driv.keys` are used (`~/.config/drivly-keys` and `~/.local/share/drivly-keys` on Linux).
 //! - Nothing secret is ever stored under these folders: secrets live in the OS keyring only.
 
+use crate::Code;
 use std::path::{Path, PathBuf};
 
 use crate::ErrorCode;
@@ -48,10 +49,10 @@ pub enum AppPathsError {
 }
 
 impl ErrorCode for AppPathsError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::NoHome => "no_home_folder",
-            Self::CreateDir { .. } => "folder_not_writable",
+            Self::NoHome => Code::NoHomeFolder,
+            Self::CreateDir { .. } => Code::FolderNotWritable,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! whichever layer failed. No variant carries a secret: core errors are already scrubbed, and
 //! the CLI's own variants hold labels, profile names and OS messages only.
 
+use drivly_core::Code;
 use drivly_core::ErrorCode;
 use drivly_core::session::SessionError;
 use drivly_core::usecases::UseCaseError;
@@ -48,7 +49,7 @@ pub enum CliError {
     #[error("{message}")]
     Core {
         /// The core error's stable code.
-        code: &'static str,
+        code: Code,
         /// Its message (never a secret).
         message: String,
     },
@@ -56,7 +57,7 @@ pub enum CliError {
     #[error("{message}")]
     Usage {
         /// Stable code, such as `invalid_expires`.
-        code: &'static str,
+        code: Code,
         /// What was wrong and how to write it instead.
         message: String,
     },
@@ -98,16 +99,16 @@ pub enum CliError {
 }
 
 impl ErrorCode for CliError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Core { code, .. } | Self::Usage { code, .. } => code,
-            Self::NotSignedIn(_) => "not_signed_in",
-            Self::KeyNotFound { .. } => "api_key_not_found",
-            Self::LoginDenied(_) => "login_denied",
-            Self::Input(_) => "input_unreadable",
-            Self::Spawn { .. } => "spawn_failed",
-            Self::Clipboard(_) => "clipboard_unavailable",
-            Self::Output(_) => "output_failed",
+            Self::Core { code, .. } | Self::Usage { code, .. } => *code,
+            Self::NotSignedIn(_) => Code::NotSignedIn,
+            Self::KeyNotFound { .. } => Code::ApiKeyNotFound,
+            Self::LoginDenied(_) => Code::LoginDenied,
+            Self::Input(_) => Code::InputUnreadable,
+            Self::Spawn { .. } => Code::SpawnFailed,
+            Self::Clipboard(_) => Code::ClipboardUnavailable,
+            Self::Output(_) => Code::OutputFailed,
         }
     }
 }
@@ -126,7 +127,7 @@ impl CliError {
     pub fn session(error: SessionError) -> Self {
         match &error {
             SessionError::RefreshFailed { code, .. } => Self::Core {
-                code,
+                code: *code,
                 message: error.to_string(),
             },
             _ => Self::core(error),
@@ -155,7 +156,7 @@ impl CliError {
     }
 
     /// A usage error with a code.
-    pub fn usage(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn usage(code: Code, message: impl Into<String>) -> Self {
         Self::Usage {
             code,
             message: message.into(),
@@ -166,7 +167,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage { .. } => EXIT_USAGE,
-            _ => exit_code_for(self.code()),
+            _ => exit_code_for(self.code().as_str()),
         }
     }
 }

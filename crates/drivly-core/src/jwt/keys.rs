@@ -9,6 +9,7 @@
 //! - key material lives in `jsonwebtoken::DecodingKey`, which zeroizes on drop; `Debug` shows
 //!   only the id, family and algorithms.
 
+use crate::Code;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -463,23 +464,23 @@ pub enum KeyError {
 }
 
 impl ErrorCode for KeyError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::PrivateKey => "key_private",
-            Self::PemUnreadable => "key_pem_unreadable",
-            Self::NotJson => "key_not_json",
-            Self::NotJwks => "key_not_jwks",
-            Self::MissingField { .. } => "key_missing_field",
-            Self::InvalidField { .. } => "key_invalid_field",
-            Self::UnsupportedType { .. } => "key_unsupported_type",
-            Self::UnsupportedCurve { .. } => "key_unsupported_curve",
-            Self::NotForSignatures => "key_not_for_signatures",
-            Self::AlgorithmNotForKey { .. } => "key_alg_mismatch",
-            Self::UnknownAlgorithm { .. } => "key_unknown_alg",
-            Self::EmptySecret => "key_empty_secret",
-            Self::NoUsableKeys { .. } => "key_jwks_no_usable_keys",
-            Self::UnrecognisedFormat => "key_format_unrecognised",
-            Self::TooLarge { .. } => "key_too_large",
+            Self::PrivateKey => Code::KeyPrivate,
+            Self::PemUnreadable => Code::KeyPemUnreadable,
+            Self::NotJson => Code::KeyNotJson,
+            Self::NotJwks => Code::KeyNotJwks,
+            Self::MissingField { .. } => Code::KeyMissingField,
+            Self::InvalidField { .. } => Code::KeyInvalidField,
+            Self::UnsupportedType { .. } => Code::KeyUnsupportedType,
+            Self::UnsupportedCurve { .. } => Code::KeyUnsupportedCurve,
+            Self::NotForSignatures => Code::KeyNotForSignatures,
+            Self::AlgorithmNotForKey { .. } => Code::KeyAlgMismatch,
+            Self::UnknownAlgorithm { .. } => Code::KeyUnknownAlg,
+            Self::EmptySecret => Code::KeyEmptySecret,
+            Self::NoUsableKeys { .. } => Code::KeyJwksNoUsableKeys,
+            Self::UnrecognisedFormat => Code::KeyFormatUnrecognised,
+            Self::TooLarge { .. } => Code::KeyTooLarge,
         }
     }
 }

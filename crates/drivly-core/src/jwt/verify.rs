@@ -20,7 +20,7 @@ use super::keys::{KeySet, VerificationKey};
 pub const MAX_KEYS_TRIED: usize = 16;
 
 /// The outcome of a signature check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(
     tag = "status",
     rename_all = "camelCase",

@@ -135,7 +135,7 @@ pub fn parse_callback(
     expected: &RedirectTarget,
 ) -> Result<CallbackPayload, CallbackError> {
     parse(url, expected).inspect_err(|e| {
-        warn!(code = e.code(), "sign-in callback rejected");
+        warn!(code = e.code().as_str(), "sign-in callback rejected");
     })
 }
 

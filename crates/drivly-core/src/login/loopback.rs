@@ -9,6 +9,7 @@
 //! connections are served concurrently so an idle browser pre-connection cannot hold up the
 //! real request. Plain tokio: no web framework in the core.
 
+use crate::Code;
 use std::time::Duration;
 
 use subtle::ConstantTimeEq;
@@ -48,11 +49,11 @@ pub enum LoopbackError {
 }
 
 impl ErrorCode for LoopbackError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Bind(_) => "loopback_bind_failed",
-            Self::Accept(_) => "loopback_accept_failed",
-            Self::TimedOut => "loopback_timed_out",
+            Self::Bind(_) => Code::LoopbackBindFailed,
+            Self::Accept(_) => Code::LoopbackAcceptFailed,
+            Self::TimedOut => Code::LoopbackTimedOut,
         }
     }
 }

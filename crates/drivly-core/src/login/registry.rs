@@ -274,7 +274,7 @@ impl LoginRegistry {
     /// has travelled somewhere unexpected. Each rejection is logged with its code only.
     pub fn complete(&self, payload: CallbackPayload) -> Result<CompletedLogin, CallbackError> {
         self.complete_inner(payload).inspect_err(|e| {
-            warn!(code = e.code(), "sign-in callback rejected");
+            warn!(code = e.code().as_str(), "sign-in callback rejected");
         })
     }
 

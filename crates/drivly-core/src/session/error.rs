@@ -4,6 +4,7 @@
 //! and holds no secret (token values never reach an error: only codes and server messages,
 //! which the HTTP client scrubs).
 
+use crate::Code;
 use chrono::{DateTime, Utc};
 
 use super::lock::LockError;
@@ -28,7 +29,7 @@ pub enum SessionError {
     )]
     RefreshFailed {
         /// The underlying error's code.
-        code: &'static str,
+        code: Code,
         /// The underlying error's message.
         message: String,
         /// When the refresher tries again.
@@ -56,15 +57,15 @@ pub enum SessionError {
 }
 
 impl ErrorCode for SessionError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::SignedOut => "session_signed_out",
-            Self::NeedsSignIn { .. } => "sign_in_needed",
-            Self::RefreshFailed { .. } => "refresh_failed",
-            Self::LifetimeTooShort { .. } => "token_lifetime_too_short",
+            Self::SignedOut => Code::SessionSignedOut,
+            Self::NeedsSignIn { .. } => Code::SignInNeeded,
+            Self::RefreshFailed { .. } => Code::RefreshFailed,
+            Self::LifetimeTooShort { .. } => Code::TokenLifetimeTooShort,
             Self::Lock(e) => e.code(),
             Self::Store(e) => e.code(),
-            Self::Stopped => "refresher_stopped",
+            Self::Stopped => Code::RefresherStopped,
         }
     }
 }

@@ -91,7 +91,7 @@ impl SessionMeta {
 
 /// The last failure of a refresh, as shown to people: a stable code and a message that says
 /// what to do next. Never holds a secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LastError {
     /// Stable `snake_case` code, for example `service_unavailable`.
@@ -102,7 +102,7 @@ pub struct LastError {
 
 /// Where a session stands. Serialized with a `status` tag in `snake_case` (`active`,
 /// `refreshing`, `retrying`, `needs_sign_in`, `signed_out`) and camelCase fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(
     tag = "status",
     rename_all = "snake_case",

@@ -9,6 +9,7 @@
 //! the refresher calls them off the async threads. Errors carry a stable code and a message
 //! without secrets.
 
+use crate::Code;
 use std::fmt;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -47,7 +48,7 @@ pub enum IssueError {
     #[error("{message}")]
     Transient {
         /// Stable code, such as `service_unavailable`.
-        code: &'static str,
+        code: Code,
         /// Explanation.
         message: String,
         /// The server's `Retry-After`.
@@ -58,17 +59,17 @@ pub enum IssueError {
     #[error("{message}")]
     Failed {
         /// Stable code.
-        code: &'static str,
+        code: Code,
         /// Explanation.
         message: String,
     },
 }
 
 impl ErrorCode for IssueError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::SignInNeeded { .. } => "sign_in_needed",
-            Self::Transient { code, .. } | Self::Failed { code, .. } => code,
+            Self::SignInNeeded { .. } => Code::SignInNeeded,
+            Self::Transient { code, .. } | Self::Failed { code, .. } => *code,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! Invariants: the vault keys sessions by UUID, so a [`SessionId`] that is not a UUID is refused
 //! rather than mapped; a missing keyring item is `Ok(None)`; every vault error keeps its code.
 
+use crate::Code;
 use uuid::Uuid;
 
 use super::model::{SessionId, SessionMeta};
@@ -15,7 +16,7 @@ use crate::vault::{self, SessionRecord, Vault, VaultError};
 
 fn uuid(id: &SessionId) -> Result<Uuid, StoreError> {
     Uuid::parse_str(id.as_str()).map_err(|_| StoreError::Index {
-        code: "session_not_found",
+        code: Code::SessionNotFound,
         detail: "the session id is not a UUID, so the vault cannot hold it".into(),
     })
 }

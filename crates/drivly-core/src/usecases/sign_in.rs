@@ -18,6 +18,7 @@
 //! [`LoginRegistry::complete`]: crate::login::LoginRegistry::complete
 //! [`session::establish`]: crate::session::establish
 
+use crate::Code;
 use chrono::{DateTime, Utc};
 
 use super::error::UseCaseError;
@@ -69,13 +70,13 @@ fn describe_denial(error: &str, description: Option<&str>) -> String {
 }
 
 impl ErrorCode for SignInError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Denied { .. } => "sign_in_denied",
+            Self::Denied { .. } => Code::SignInDenied,
             Self::Exchange(e) => e.code(),
-            Self::NoRefreshToken => "no_refresh_token",
+            Self::NoRefreshToken => Code::NoRefreshToken,
             Self::Session(e) => e.code(),
-            Self::WrongProfile => "profile_mismatch",
+            Self::WrongProfile => Code::ProfileMismatch,
             Self::Start(e) => e.code(),
         }
     }

@@ -223,7 +223,7 @@ async fn the_two_minute_rule_refreshes_before_handing_out() {
 #[tokio::test]
 async fn retry_after_is_respected_without_a_call_per_caller() {
     let busy = IssueError::Transient {
-        code: "service_unavailable",
+        code: drivly_core::Code::ServiceUnavailable,
         message: "the server is temporarily unavailable".into(),
         retry_after: Some(TimeDelta::seconds(30)),
     };

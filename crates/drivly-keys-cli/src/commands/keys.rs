@@ -3,6 +3,7 @@
 //! secret is read from standard input or a hidden prompt only.
 
 use chrono::{DateTime, Utc};
+use drivly_core::Code;
 use drivly_core::profile::Profile;
 use drivly_core::usecases::Stores;
 use drivly_core::usecases::keys::{self, KeyStatus, NewKey};
@@ -175,11 +176,11 @@ async fn verify(
     match check.status {
         KeyStatus::Valid => Ok(()),
         KeyStatus::Rejected => Err(CliError::Core {
-            code: "unauthorized",
+            code: Code::Unauthorized,
             message: check.message,
         }),
         KeyStatus::Unknown => Err(CliError::Core {
-            code: "network_error",
+            code: Code::NetworkError,
             message: check.message,
         }),
     }

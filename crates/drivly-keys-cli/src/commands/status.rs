@@ -134,7 +134,7 @@ pub async fn run(ctx: &Ctx) -> Result<(), CliError> {
         Err(e) => {
             let line = KeyringLine {
                 ok: false,
-                code: Some(e.code().to_owned()),
+                code: Some(e.code().as_str().to_owned()),
                 message: Some(e.to_string()),
             };
             (line, KeyCounts::default(), Vec::new(), Some(e))

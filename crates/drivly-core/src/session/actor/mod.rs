@@ -14,6 +14,7 @@
 //! Order on success: rotated refresh token to the store first, then the shared JWT, then the
 //! metadata, then the view and events.
 
+use crate::Code;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -318,7 +319,7 @@ impl Actor {
         {
             // Backing off: no network call per caller. Another process may have refreshed.
             let failure = SessionError::RefreshFailed {
-                code: "refresh_failed",
+                code: Code::RefreshFailed,
                 message: last_error.message.clone(),
                 next_attempt: *next_attempt,
             };
@@ -384,7 +385,7 @@ impl Actor {
     /// Records a failed attempt: `retrying` with a backoff. `long` uses the expired cap.
     fn fail(
         &mut self,
-        code: &'static str,
+        code: Code,
         message: String,
         retry_after: Option<TimeDelta>,
         long: bool,
@@ -405,11 +406,11 @@ impl Actor {
         self.failures = self.failures.saturating_add(1);
         let next_attempt = now + delay;
         self.meta.next_refresh = Some(next_attempt);
-        tracing::info!(session = %self.meta.id, code, delay_ms = delay.num_milliseconds(), "refresh failed; retrying later");
+        tracing::info!(session = %self.meta.id, code = code.as_str(), delay_ms = delay.num_milliseconds(), "refresh failed; retrying later");
         self.set_state(SessionState::Retrying {
             next_attempt,
             last_error: LastError {
-                code: code.to_owned(),
+                code: code.as_str().to_owned(),
                 message: message.clone(),
             },
         });
@@ -517,7 +518,7 @@ impl Actor {
             biased;
             () = self.cancel.cancelled() => return Err(SessionError::Stopped),
             outcome = call => outcome.unwrap_or_else(|_| Err(IssueError::Transient {
-                code: "timeout",
+                code: Code::Timeout,
                 message: "the server did not answer the refresh in time".into(),
                 retry_after: None,
             })),

@@ -59,10 +59,10 @@ impl Actor {
         if let Some(rotated) = refresh_token
             && let Err(e) = self.write_refresh_token(&rotated).await
         {
-            tracing::warn!(session = %self.meta.id, code = e.code(), "could not store the rotated refresh token");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not store the rotated refresh token");
             self.deps.events.emit(SessionEvent::StoreFailed {
                 session_id: self.meta.id.clone(),
-                code: e.code().to_owned(),
+                code: e.code().as_str().to_owned(),
                 message: e.to_string(),
             });
             self.unsaved_refresh_token = Some(rotated);
@@ -76,7 +76,7 @@ impl Actor {
         let (id, to_share) = (self.meta.id.clone(), shared.clone());
         if let Err(e) = blocking(&self.deps.store, move |s| s.put_shared_jwt(&id, &to_share)).await
         {
-            tracing::warn!(session = %self.meta.id, code = e.code(), "could not share the JWT with other processes");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not share the JWT with other processes");
         }
         if let Some(difference_secs) =
             crate::session::policy::expiry_skew_secs(expires, token_exp, SKEW_TOLERANCE_SECS)
@@ -101,7 +101,7 @@ impl Actor {
     pub(super) async fn save_and_publish(&mut self) {
         let meta = self.meta.clone();
         if let Err(e) = blocking(&self.deps.store, move |s| s.save_record(&meta)).await {
-            tracing::warn!(session = %self.meta.id, code = e.code(), "could not save the session record");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not save the session record");
         }
         self.publish();
     }
@@ -110,7 +110,7 @@ impl Actor {
         // The refresh token is dead: drop it, and the JWT with it (the server ended the session).
         let id = self.meta.id.clone();
         if let Err(e) = blocking(&self.deps.store, move |s| s.delete_secrets(&id)).await {
-            tracing::warn!(session = %self.meta.id, code = e.code(), "could not delete the dead refresh token");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not delete the dead refresh token");
         }
         self.current = None;
         self.unsaved_refresh_token = None;
@@ -157,7 +157,7 @@ impl Actor {
         .await;
         if let Err(e) = &lock {
             // Signing out must not be blocked by a stuck refresh elsewhere.
-            tracing::warn!(session = %self.meta.id, code = e.code(), "signing out without the session lock");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "signing out without the session lock");
         }
         let id = self.meta.id.clone();
         let stored = blocking(&self.deps.store, move |s| s.refresh_token(&id))
