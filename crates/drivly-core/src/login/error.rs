@@ -66,6 +66,12 @@ pub enum CallbackError {
         "the sign-in answer came from a different server than the one asked; start the sign-in again"
     )]
     WrongIssuer,
+    /// The callback came through another redirect than the one its sign-in started with (a
+    /// loopback sign-in's state through the app link, or the reverse).
+    #[error(
+        "the sign-in answer came back a different way than the sign-in expected; start the sign-in again"
+    )]
+    WrongRedirect,
     /// A result form the profile did not ask for (a token form when a code was requested).
     #[error(
         "the sign-in answer has a different form than the one requested; check the profile's redirect form"
@@ -93,6 +99,7 @@ impl ErrorCode for CallbackError {
             Self::Cancelled => "login_cancelled",
             Self::StateMismatch => "login_state_mismatch",
             Self::WrongIssuer => "login_wrong_issuer",
+            Self::WrongRedirect => "login_wrong_redirect",
             Self::UnexpectedForm => "login_unexpected_form",
         }
     }

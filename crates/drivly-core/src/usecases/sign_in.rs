@@ -12,6 +12,9 @@
 //! "expired now", so the refresher refreshes at its first chance and learns the real expiry
 //! from that answer (never an error: the refresh token is what matters).
 //!
+//! Binding: the callback was matched to its sign-in through the redirect it started with
+//! (`LoginRegistry::complete`), and the code is exchanged at the profile as it was at start.
+//!
 //! Order matters: the refresh token is written before anything is announced
 //! ([`session::establish`]), so a crash right after sign-in loses nothing the user would see.
 //!
@@ -55,6 +58,10 @@ pub enum SignInError {
     /// The login was started on another profile than the one given.
     #[error("this sign-in was started for another profile; start it again")]
     WrongProfile,
+    /// The profile's server address changed while the user was in the browser: the new
+    /// session would be refreshed at another server than the one that issued it.
+    #[error("the profile's server address changed during the sign-in; start the sign-in again")]
+    ProfileChanged,
     /// The stored session could not be started.
     #[error(transparent)]
     Start(Box<UseCaseError>),
@@ -76,6 +83,7 @@ impl ErrorCode for SignInError {
             Self::NoRefreshToken => "no_refresh_token",
             Self::Session(e) => e.code(),
             Self::WrongProfile => "profile_mismatch",
+            Self::ProfileChanged => "profile_changed_during_sign_in",
             Self::Start(e) => e.code(),
         }
     }
@@ -92,19 +100,26 @@ pub struct SignedIn {
 /// Exchanges the code (or takes the delivered tokens), stores the new session and hands it
 /// to `running`.
 ///
-/// `profile` must be the one the login was started on.
+/// `profile` is the profile as it is now; it must be the one the login was started on, and
+/// still point at the same server. The code exchange itself uses the profile as it was when
+/// the sign-in started ([`CompletedLogin::profile`]): a path changed meanwhile never redirects
+/// the code and verifier elsewhere.
 ///
 /// # Errors
 /// [`SignInError::Denied`] when the user declined; [`SignInError::Exchange`] when the server
 /// refused the code (expired, reused, wrong verifier) or could not be reached;
-/// [`SignInError::NoRefreshToken`]; [`SignInError::Session`] when the keyring refused a write.
+/// [`SignInError::NoRefreshToken`]; [`SignInError::Session`] when the keyring refused a write;
+/// [`SignInError::WrongProfile`], [`SignInError::ProfileChanged`] (nothing is sent).
 pub async fn complete_sign_in(
     completed: CompletedLogin,
     profile: &Profile,
     running: &RunningSessions,
 ) -> Result<SignedIn, SignInError> {
-    if completed.profile_id != profile.id {
+    if completed.profile_id != profile.id || completed.profile.id != profile.id {
         return Err(SignInError::WrongProfile);
+    }
+    if completed.profile.base_url != profile.base_url {
+        return Err(SignInError::ProfileChanged);
     }
     let clock = running.clock();
     let requested_at = clock.now();
@@ -113,7 +128,8 @@ pub async fn complete_sign_in(
             return Err(SignInError::Denied { error, description });
         }
         LoginOutcome::Code { code, verifier } => {
-            let client = DrivlyClient::new(profile)?;
+            // The profile as captured at start (`CompletedLogin::profile`).
+            let client = DrivlyClient::new(&completed.profile)?;
             let set = client
                 .exchange_code(&code, &verifier, &completed.redirect_uri)
                 .await?;
