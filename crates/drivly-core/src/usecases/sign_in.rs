@@ -8,9 +8,11 @@
 //! [`complete_sign_in`], so both store sessions the same way and either can refresh what the
 //! other signed in.
 //!
-//! Unknown expiry, one rule for both: the response's expiry, else the token's `exp`, else
-//! "expired now", so the refresher refreshes at its first chance and learns the real expiry
-//! from that answer (never an error: the refresh token is what matters).
+//! Expiry: the lifetime the server stated relative to its own clock (`client/lifetime.rs`),
+//! counted from the sending of the request; a stated lifetime of zero or less is refused
+//! (`token_already_expired`). An unknown expiry (a token form without one) means "expired
+//! now", so the refresher refreshes at its first chance and learns the real expiry from that
+//! answer (never an error: the refresh token is what matters).
 //!
 //! Binding: the callback was matched to its sign-in through the redirect it started with
 //! (`LoginRegistry::complete`), and the code is exchanged at the profile as it was at start.
@@ -21,16 +23,18 @@
 //! [`LoginRegistry::complete`]: crate::login::LoginRegistry::complete
 //! [`session::establish`]: crate::session::establish
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::error::UseCaseError;
 use super::running::RunningSessions;
-use crate::client::{ClientError, DrivlyClient};
+use crate::client::{ClientError, DrivlyClient, jwt_exp, jwt_iat};
 use crate::login::{CompletedLogin, LoginOutcome};
 use crate::profile::Profile;
 use crate::secret::{Jwt, RefreshToken};
 use crate::session::ports::SharedJwt;
-use crate::session::{SessionError, SessionId, SessionMeta, SessionView, establish};
+use crate::session::{
+    SKEW_SHOWN_SECS, SessionError, SessionId, SessionMeta, SessionView, establish,
+};
 use crate::{ErrorCode, jwt};
 
 /// Why a sign-in could not finish.
@@ -123,7 +127,9 @@ pub async fn complete_sign_in(
     }
     let clock = running.clock();
     let requested_at = clock.now();
-    let (access, refresh_token, expires) = match completed.outcome {
+    // The lifetime as the server stated it, relative to its own clock (`client/lifetime.rs`),
+    // and the clock difference its answer showed.
+    let (access, refresh_token, stated_lifetime, skew) = match completed.outcome {
         LoginOutcome::Denied { error, description } => {
             return Err(SignInError::Denied { error, description });
         }
@@ -133,20 +139,35 @@ pub async fn complete_sign_in(
             let set = client
                 .exchange_code(&code, &verifier, &completed.redirect_uri)
                 .await?;
-            (set.jwt, set.refresh_token, Some(set.expires))
+            let lifetime = set.lifetime();
+            (
+                set.jwt,
+                set.refresh_token,
+                Some(lifetime),
+                set.server_skew_secs,
+            )
         }
         LoginOutcome::Tokens {
             jwt,
             refresh_token,
             expires,
-        } => (jwt, refresh_token, expires),
+        } => {
+            let lifetime = token_form_lifetime(&jwt, expires, clock.now());
+            (jwt, refresh_token, lifetime, None)
+        }
     };
     let refresh_token: RefreshToken = refresh_token.ok_or(SignInError::NoRefreshToken)?;
+    if let Some(lifetime) = stated_lifetime
+        && lifetime <= TimeDelta::zero()
+    {
+        return Err(SignInError::Session(SessionError::TokenAlreadyExpired {
+            lifetime_secs: lifetime.num_seconds(),
+        }));
+    }
     let now = clock.now();
-    let (subject, granted, token_exp) = describe(&access, now);
-    // The response's expiry is authoritative (RFC 9068 §6); the token's `exp` is the fallback
-    // for the token form; unknown means "refresh at once" (module docs).
-    let expires = expires.or(token_exp).unwrap_or(now);
+    let (subject, granted, _) = describe(&access, now);
+    // Unknown lifetime means "refresh at once" (module docs).
+    let expires = requested_at + stated_lifetime.unwrap_or_else(TimeDelta::zero);
     let permissions = if granted.is_empty() {
         completed.permissions
     } else {
@@ -162,6 +183,7 @@ pub async fn complete_sign_in(
     );
     meta.last_refresh = Some(requested_at);
     meta.jwt_expires = Some(expires);
+    meta.server_clock_skew_secs = skew.filter(|s| s.abs() > SKEW_SHOWN_SECS);
     let shared = SharedJwt {
         jwt: access,
         requested_at,
@@ -174,6 +196,21 @@ pub async fn complete_sign_in(
         .await
         .map_err(|e| SignInError::Start(Box::new(e)))?;
     Ok(SignedIn { view })
+}
+
+/// The lifetime of a token-form sign-in: the redirect has no `Date`, so the token's `iat` is
+/// the server's clock (the URL's expiry, else `exp`, minus it); without `iat`, the expiry
+/// against the local clock. `None` when nothing states an expiry.
+fn token_form_lifetime(
+    token: &Jwt,
+    expires: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<TimeDelta> {
+    let expires = expires.or_else(|| jwt_exp(token.expose_secret()))?;
+    Some(match jwt_iat(token.expose_secret()) {
+        Some(iat) => expires - iat,
+        None => expires - now,
+    })
 }
 
 /// The subject, the granted permissions and the `exp` of a session JWT, for the record.
