@@ -34,7 +34,7 @@ macro_rules! codes {
             pub const ALL: &'static [Code] = &[$(Code::$variant),*];
 
             /// The code as it travels: `snake_case`.
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self {
                     $(Code::$variant => $text,)*
                 }
@@ -110,6 +110,7 @@ codes! {
     KeyPemUnreadable = "key_pem_unreadable",
     KeyPrivate = "key_private",
     KeySeveralLines = "key_several_lines",
+    KeySymmetricInJwks = "key_symmetric_in_jwks",
     KeyTooLarge = "key_too_large",
     KeyTooLong = "key_too_long",
     KeyUnknownAlg = "key_unknown_alg",
@@ -131,6 +132,7 @@ codes! {
     LoginStateReused = "login_state_reused",
     LoginUnexpectedForm = "login_unexpected_form",
     LoginWrongIssuer = "login_wrong_issuer",
+    LoginWrongRedirect = "login_wrong_redirect",
     LoopbackAcceptFailed = "loopback_accept_failed",
     LoopbackBindFailed = "loopback_bind_failed",
     LoopbackTimedOut = "loopback_timed_out",
@@ -155,11 +157,13 @@ codes! {
     PermissionTooManyDots = "permission_too_many_dots",
     PermissionUnknownAccess = "permission_unknown_access",
     ProfileBuiltIn = "profile_built_in",
+    ProfileChangedDuringSignIn = "profile_changed_during_sign_in",
     ProfileExists = "profile_exists",
     ProfileMismatch = "profile_mismatch",
     ProfileNotFound = "profile_not_found",
     RateLimited = "rate_limited",
     RefreshFailed = "refresh_failed",
+    RefreshTokenNotSaved = "refresh_token_not_saved",
     RefresherStopped = "refresher_stopped",
     SecretCorrupt = "secret_corrupt",
     SecretMissing = "secret_missing",
@@ -175,6 +179,7 @@ codes! {
     SpawnFailed = "spawn_failed",
     StoreWatchFailed = "store_watch_failed",
     Timeout = "timeout",
+    TokenAlreadyExpired = "token_already_expired",
     TokenGone = "token_gone",
     TokenLifetimeTooShort = "token_lifetime_too_short",
     Unauthorized = "unauthorized",

@@ -195,13 +195,16 @@ pub fn exit_code_for(code: &str) -> u8 {
         | "key_is_jwt" => EXIT_USAGE,
         c if c.starts_with("permission_") => EXIT_USAGE,
         c if c.starts_with("jwt_") => EXIT_USAGE,
-        "not_signed_in" | "sign_in_needed" | "session_signed_out" => EXIT_SIGN_IN,
+        "not_signed_in" | "sign_in_needed" | "session_signed_out" | "refresh_token_not_saved" => {
+            EXIT_SIGN_IN
+        }
         "network_error"
         | "timeout"
         | "service_unavailable"
         | "rate_limited"
         | "server_error"
-        | "refresh_failed" => EXIT_NETWORK,
+        | "refresh_failed"
+        | "token_already_expired" => EXIT_NETWORK,
         c if c.starts_with("keyring_") => EXIT_KEYRING,
         "profile_not_found" | "api_key_not_found" | "key_not_found" | "session_not_found"
         | "secret_missing" | "not_found" => EXIT_NOT_FOUND,
@@ -220,6 +223,8 @@ mod tests {
             ("permission_unknown_access", EXIT_USAGE),
             ("invalid_expires", EXIT_USAGE),
             ("sign_in_needed", EXIT_SIGN_IN),
+            ("refresh_token_not_saved", EXIT_SIGN_IN),
+            ("token_already_expired", EXIT_NETWORK),
             ("not_signed_in", EXIT_SIGN_IN),
             ("network_error", EXIT_NETWORK),
             ("service_unavailable", EXIT_NETWORK),

@@ -34,6 +34,9 @@ pub struct SessionItem {
     jwt_expires: Option<DateTime<Utc>>,
     next_attempt: Option<DateTime<Utc>>,
     last_error: Option<LastError>,
+    /// How far the server's clock is from this machine's (seconds, positive: server ahead),
+    /// when over 30 s; the refresher schedules from the server's own times either way.
+    server_clock_skew_secs: Option<i64>,
 }
 
 impl From<SessionView> for SessionItem {
@@ -67,6 +70,7 @@ impl From<SessionView> for SessionItem {
             jwt_expires: meta.jwt_expires,
             next_attempt,
             last_error,
+            server_clock_skew_secs: meta.server_clock_skew_secs,
         }
     }
 }

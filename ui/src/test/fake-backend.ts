@@ -353,6 +353,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
         nextRefresh: iso(7 * MIN + 30_000),
         jwtExpires: iso(10 * MIN),
         lastError: null,
+        serverClockSkewSecs: null,
         nextAttempt: null,
       });
       // Like Rust: a refresher's change carries that session's view.

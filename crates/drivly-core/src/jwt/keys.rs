@@ -278,6 +278,11 @@ impl KeySet {
     /// unsupported types) are skipped and listed in [`KeySet::skipped`], so one odd key does not
     /// hide the rest.
     ///
+    /// A JWKS is public (anyone can fetch it), so a symmetric `oct` key in it is skipped too:
+    /// whoever reads the document could sign HS256 tokens with it, and such a token must never
+    /// show as verified. An HMAC key only ever comes from the user
+    /// ([`VerificationKey::hs_secret`], or a single pasted JWK).
+    ///
     /// # Errors
     /// [`KeyError::NotJson`], [`KeyError::NotJwks`] when there is no `keys` array,
     /// [`KeyError::NoUsableKeys`] when every key was skipped.
@@ -307,6 +312,11 @@ impl KeySet {
                 continue;
             }
             match key_from_jwk(item, KeySource::Jwks) {
+                Ok(key) if key.family == KeyFamily::Hmac => set.skipped.push(SkippedKey {
+                    index,
+                    kid,
+                    reason: KeyError::SymmetricInJwks.to_string(),
+                }),
                 Ok(key) => set.keys.push(key),
                 Err(e) => set.skipped.push(SkippedKey {
                     index,
@@ -448,6 +458,11 @@ pub enum KeyError {
         /// How many were skipped.
         skipped: usize,
     },
+    /// A symmetric (`oct`) key in a JWKS document, which is public: anyone could sign with it.
+    #[error(
+        "This JWKS key is symmetric (\"kty\": \"oct\"); a published key set is public, so anyone could sign with it. It is never used; enter an HMAC secret yourself if the issuer uses one."
+    )]
+    SymmetricInJwks,
     /// The pasted text is no key format.
     #[error(
         "This is not a PEM public key, a JWK or a JWKS document. For an HMAC secret, use the secret field."
@@ -479,6 +494,7 @@ impl ErrorCode for KeyError {
             Self::UnknownAlgorithm { .. } => Code::KeyUnknownAlg,
             Self::EmptySecret => Code::KeyEmptySecret,
             Self::NoUsableKeys { .. } => Code::KeyJwksNoUsableKeys,
+            Self::SymmetricInJwks => Code::KeySymmetricInJwks,
             Self::UnrecognisedFormat => Code::KeyFormatUnrecognised,
             Self::TooLarge { .. } => Code::KeyTooLarge,
         }

@@ -67,6 +67,12 @@ pub enum CallbackError {
         "the sign-in answer came from a different server than the one asked; start the sign-in again"
     )]
     WrongIssuer,
+    /// The callback came through another redirect than the one its sign-in started with (a
+    /// loopback sign-in's state through the app link, or the reverse).
+    #[error(
+        "the sign-in answer came back a different way than the sign-in expected; start the sign-in again"
+    )]
+    WrongRedirect,
     /// A result form the profile did not ask for (a token form when a code was requested).
     #[error(
         "the sign-in answer has a different form than the one requested; check the profile's redirect form"
@@ -94,6 +100,7 @@ impl ErrorCode for CallbackError {
             Self::Cancelled => Code::LoginCancelled,
             Self::StateMismatch => Code::LoginStateMismatch,
             Self::WrongIssuer => Code::LoginWrongIssuer,
+            Self::WrongRedirect => Code::LoginWrongRedirect,
             Self::UnexpectedForm => Code::LoginUnexpectedForm,
         }
     }

@@ -11,6 +11,11 @@ use super::lock::LockError;
 use super::ports::StoreError;
 use crate::ErrorCode;
 
+/// The code of [`SessionError::RefreshTokenNotSaved`] (also a `needs_sign_in` reason code).
+pub const REFRESH_TOKEN_NOT_SAVED: &str = Code::RefreshTokenNotSaved.as_str();
+/// The code of [`SessionError::TokenAlreadyExpired`] (also a `retrying` error code).
+pub const TOKEN_ALREADY_EXPIRED: &str = Code::TokenAlreadyExpired.as_str();
+
 /// Why a session operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -22,6 +27,21 @@ pub enum SessionError {
     NeedsSignIn {
         /// The server's explanation.
         message: String,
+    },
+    /// The server rotated the refresh token and the new one could not be saved, so the stored
+    /// one is dead; it is never sent (a replay would make the server end the session).
+    #[error(
+        "this session's newest refresh token could not be saved to the keyring, so the stored one is no longer valid; sign in again"
+    )]
+    RefreshTokenNotSaved,
+    /// The server issued a token that is already expired (a lifetime of zero or less, as the
+    /// server itself stated it). Not retried at once: the server or its clock needs fixing.
+    #[error(
+        "the server issued a token that is already expired (lifetime {lifetime_secs} s); check the server's settings or clock, then try again"
+    )]
+    TokenAlreadyExpired {
+        /// The lifetime the server stated, in seconds.
+        lifetime_secs: i64,
     },
     /// No usable token: the last refresh failed and the next attempt is scheduled.
     #[error(
@@ -61,6 +81,8 @@ impl ErrorCode for SessionError {
         match self {
             Self::SignedOut => Code::SessionSignedOut,
             Self::NeedsSignIn { .. } => Code::SignInNeeded,
+            Self::RefreshTokenNotSaved => Code::RefreshTokenNotSaved,
+            Self::TokenAlreadyExpired { .. } => Code::TokenAlreadyExpired,
             Self::RefreshFailed { .. } => Code::RefreshFailed,
             Self::LifetimeTooShort { .. } => Code::TokenLifetimeTooShort,
             Self::Lock(e) => e.code(),

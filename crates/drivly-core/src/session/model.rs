@@ -65,7 +65,20 @@ pub struct SessionMeta {
     pub next_refresh: Option<DateTime<Utc>>,
     /// When the current JWT expires.
     pub jwt_expires: Option<DateTime<Utc>>,
+    /// The server's clock minus this computer's, in seconds, from the `Date` of the last
+    /// token answer; kept only when it is over [`SKEW_SHOWN_SECS`] (positive: the server is
+    /// ahead). Token lifetimes never depend on it; it is shown so people can fix a clock.
+    #[serde(default)]
+    pub server_clock_skew_secs: Option<i64>,
+    /// True when the server rotated the refresh token and the new one could not be saved: the
+    /// stored one is dead, and every process refuses to send it ("sign in again") so the
+    /// server never sees a replay. Cleared when the new one is saved.
+    #[serde(default)]
+    pub refresh_token_unusable: bool,
 }
+
+/// A clock difference with the server above this many seconds is recorded and shown.
+pub const SKEW_SHOWN_SECS: i64 = 30;
 
 impl SessionMeta {
     /// Metadata for a session created now, with no refresh yet.
@@ -85,6 +98,8 @@ impl SessionMeta {
             last_refresh: None,
             next_refresh: None,
             jwt_expires: None,
+            server_clock_skew_secs: None,
+            refresh_token_unusable: false,
         }
     }
 }

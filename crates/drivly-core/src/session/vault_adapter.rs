@@ -81,6 +81,8 @@ impl SessionStore for Vault {
             last_refresh: meta.last_refresh,
             next_refresh: meta.next_refresh,
             jwt_expires: meta.jwt_expires,
+            server_clock_skew_secs: meta.server_clock_skew_secs,
+            refresh_token_unusable: meta.refresh_token_unusable,
             extra,
             state: vault::JournalState::Active,
         };
@@ -127,6 +129,8 @@ pub fn meta_from_record(record: &SessionRecord) -> SessionMeta {
         last_refresh: record.last_refresh,
         next_refresh: record.next_refresh,
         jwt_expires: record.jwt_expires,
+        server_clock_skew_secs: record.server_clock_skew_secs,
+        refresh_token_unusable: record.refresh_token_unusable,
     }
 }
 

@@ -53,6 +53,8 @@ impl TokenIssuer for Scripted {
                 expires: now + TimeDelta::seconds(600),
                 requested_at: now,
                 token_exp: Some(now + TimeDelta::seconds(600)),
+                sent: None,
+                server_clock_skew_secs: None,
             })
         }
         .boxed()

@@ -439,6 +439,8 @@ fn sessions_and_mint_history() {
         last_refresh: None,
         next_refresh: None,
         jwt_expires: None,
+        server_clock_skew_secs: None,
+        refresh_token_unusable: false,
         extra,
         state: JournalState::Pending,
     };
