@@ -97,13 +97,16 @@ test('cold start: the app the sign-in link launches finishes a sign-in started b
     assert.match(log(), /handed the link to xdg-open/);
 
     // ---- The app the link started finishes the sign-in: the command line sees the session.
+    const appSaid = () => (existsSync(appLog) ? readFileSync(appLog, 'utf8') : '');
     const status = await until(
       () => {
+        // A refusal is final: say so at once rather than after the wait.
+        if (/callback was not accepted/.test(appSaid())) throw new Error(`the cold-started app refused the link:\n${appSaid()}`);
         const parsed = JSON.parse(cli('status', '--json'));
         return parsed.sessions.some((s) => s.state === 'active') ? parsed : null;
       },
       () =>
-        `no active session after the cold start (DISPLAY=${process.env.DISPLAY}, X: ${displayAnswers() ? 'answers' : 'does not answer'}); the app said:\n${existsSync(appLog) ? readFileSync(appLog, 'utf8') : '(nothing)'}`,
+        `no active session after the cold start (DISPLAY=${process.env.DISPLAY}, X: ${displayAnswers() ? 'answers' : 'does not answer'}); the app said:\n${appSaid() || '(nothing)'}`,
     );
     assert.equal(status.sessions.length, 1, 'exactly one session');
     assert.equal(status.sessions[0].profileId, 'emulator');
