@@ -16,6 +16,7 @@ mod jwt_verify;
 mod keyring_gnome;
 mod keyring_locked;
 mod keyring_mock;
+mod keyring_vault;
 mod login_callback;
 mod login_loopback;
 mod login_registry;
