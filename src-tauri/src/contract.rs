@@ -34,6 +34,16 @@ use crate::ipc_error::IpcError;
 #[allow(unused_imports, reason = "the command table names these types")]
 use drivly_core::{jwt::SignatureStatus, settings::Settings};
 
+/// The names of the table's commands (tests check each has an IPC test).
+pub fn command_names() -> Vec<&'static str> {
+    macro_rules! names {
+        ($($module:ident :: $name:ident ($($arg:ident : $ty:ty),*) -> $out:ty;)*) => {
+            vec![$(stringify!($name)),*]
+        };
+    }
+    app_commands!(names)
+}
+
 /// Where the bindings live, relative to the workspace root.
 pub const BINDINGS_PATH: &str = "ui/src/ipc/generated/contract.ts";
 

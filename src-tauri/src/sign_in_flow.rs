@@ -13,7 +13,6 @@
 
 use std::time::Duration;
 
-use drivly_core::browser;
 use drivly_core::login::{
     CallbackError, LOGIN_TTL, LoopbackListener, PendingSignInStore, RedirectTarget, parse_callback,
 };
@@ -75,7 +74,7 @@ pub async fn start<R: Runtime>(
             started
         }
     };
-    if let Err(error) = browser::open(started.authorize_url.as_str()) {
+    if let Err(error) = (state.browser)(started.authorize_url.as_str()) {
         cancel(&state);
         return Err(error.into());
     }

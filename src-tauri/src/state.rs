@@ -93,7 +93,14 @@ pub struct AppState {
     profile_notices: Vec<String>,
     /// The loopback listener's task of the sign-in in progress, if any.
     pub sign_in_task: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// Opens the system browser for a sign-in ([`drivly_core::browser::open`]); the IPC tests
+    /// put a recorder here, as a person's browser would only be told the URL.
+    pub browser: BrowserOpener,
 }
+
+/// Opens a URL in the system browser; returns the program that took it.
+pub type BrowserOpener =
+    Arc<dyn Fn(&str) -> Result<String, drivly_core::browser::BrowserError> + Send + Sync>;
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -155,6 +162,7 @@ impl AppState {
             demo: options.demo,
             profile_notices,
             sign_in_task: std::sync::Mutex::default(),
+            browser: Arc::new(drivly_core::browser::open),
         };
         Ok((
             state,
