@@ -46,6 +46,8 @@ macro_rules! app_commands {
             sessions::session_token(session_id: String) -> TokenHandle;
             sessions::refresh_now(session_id: String) -> SessionItem;
             sessions::sign_out(session_id: String) -> SignOutResult;
+            link_handler::link_handler_status() -> LinkHandlerStatus;
+            link_handler::remove_link_handler_entry() -> LinkHandlerStatus;
         }
     };
 }

@@ -32,7 +32,7 @@ use crate::commands::{
 use crate::events::{BackendEvent, EVENT_CHANNEL};
 use crate::ipc_error::IpcError;
 #[allow(unused_imports, reason = "the command table names these types")]
-use drivly_core::{jwt::SignatureStatus, settings::Settings};
+use drivly_core::{jwt::SignatureStatus, link_handler::LinkHandlerStatus, settings::Settings};
 
 /// The names of the table's commands (tests check each has an IPC test).
 pub fn command_names() -> Vec<&'static str> {

@@ -55,6 +55,8 @@ const TESTED: &[&str] = &[
     "session_token",
     "refresh_now",
     "sign_out",
+    "link_handler_status",
+    "remove_link_handler_entry",
 ];
 
 #[test]
@@ -692,5 +694,41 @@ fn sign_out() {
     assert_eq!(
         h.code_of("sign_out", json!({"sessionId": id})),
         "session_not_found"
+    );
+}
+
+// ---------- Sign-in links ----------
+
+#[test]
+fn link_handler_status() {
+    let h = harness();
+    let status = h.invoke("link_handler_status", json!({})).expect("ok");
+    assert_eq!(
+        status["scheme"], "ly.driv.keys.dev",
+        "a debug build's own scheme"
+    );
+    assert!(status["userEntries"].is_array());
+    assert!(
+        h.invoke_from("link_handler_status", json!({}), "https://evil.example")
+            .is_err()
+    );
+}
+
+#[test]
+fn remove_link_handler_entry() {
+    let h = harness();
+    // Removes a dev-scheme entry a build-folder run wrote for this account, if any (the next
+    // build-folder run writes it again at start); then reports.
+    let status = h
+        .invoke("remove_link_handler_entry", json!({}))
+        .expect("ok");
+    assert_eq!(status["scheme"], "ly.driv.keys.dev");
+    assert!(
+        h.invoke_from(
+            "remove_link_handler_entry",
+            json!({}),
+            "https://evil.example"
+        )
+        .is_err()
     );
 }

@@ -221,6 +221,42 @@ pub fn default_handler(scheme: &str) -> Option<String> {
     (output.status.success() && !name.is_empty()).then_some(name)
 }
 
+/// Who opens the app's sign-in links on this account: what `drivly-keys link-handler` prints
+/// and Settings → "Sign-in links" shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkHandlerStatus {
+    /// The URL scheme, e.g. `ly.driv.keys`.
+    pub scheme: String,
+    /// The desktop entry the desktop opens it with (`xdg-mime query default`), if it answers.
+    pub default_entry: Option<String>,
+    /// System entries (an installed package's) that declare the scheme.
+    #[ts(as = "Vec<String>")]
+    pub system_entries: Vec<PathBuf>,
+    /// Per-user entries a build-folder run of the app wrote (removable).
+    #[ts(as = "Vec<String>")]
+    pub user_entries: Vec<PathBuf>,
+}
+
+/// Reads [`LinkHandlerStatus`] for `scheme` from the XDG folders and `xdg-mime`.
+pub fn status(scheme: &str) -> LinkHandlerStatus {
+    LinkHandlerStatus {
+        scheme: scheme.to_owned(),
+        default_entry: default_handler(scheme),
+        system_entries: system_data_dirs()
+            .iter()
+            .flat_map(|d| entries_handling(d, scheme))
+            .map(|e| e.path)
+            .collect(),
+        user_entries: user_data_dir()
+            .map(|d| user_handler_entries(&d, scheme))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.path)
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 pub mod app_info;
 pub mod inspect;
 pub mod keys;
+pub mod link_handler;
 pub mod mint;
 pub mod profiles;
 pub mod sessions;

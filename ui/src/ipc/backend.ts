@@ -26,6 +26,7 @@ export type {
   Inspection,
   KeyMaterial,
   LastError,
+  LinkHandlerStatus,
   MintInput,
   MintRecord,
   PermissionCatalog,
@@ -62,6 +63,7 @@ import type {
   CopyResult,
   Inspection,
   KeyMaterial,
+  LinkHandlerStatus,
   MintInput,
   MintRecord,
   PermissionCatalog,
@@ -129,6 +131,11 @@ export interface Backend {
   sessionToken(sessionId: string): Promise<TokenHandle>;
   refreshNow(sessionId: string): Promise<SessionView>;
   signOut(sessionId: string): Promise<SignOutResult>;
+
+  /** Which desktop entry opens the app's sign-in links. */
+  linkHandlerStatus(): Promise<LinkHandlerStatus>;
+  /** Removes the per-user link entry a build-folder run wrote; the status after. */
+  removeLinkHandlerEntry(): Promise<LinkHandlerStatus>;
 
   /** Subscribes to backend events; returns the unsubscribe function. */
   subscribe(listener: (event: BackendEvent) => void): Promise<() => void>;

@@ -55,5 +55,8 @@ export const tauriBackend: Backend = {
   refreshNow: (sessionId) => call('refresh_now', { sessionId }),
   signOut: (sessionId) => call('sign_out', { sessionId }),
 
+  linkHandlerStatus: () => call('link_handler_status', {}),
+  removeLinkHandlerEntry: () => call('remove_link_handler_entry', {}),
+
   subscribe: async (listener) => listen<BackendEvent>(EVENT_CHANNEL, (event) => listener(event.payload)),
 };

@@ -77,4 +77,24 @@ describe('Settings', () => {
     await screen.findByRole('heading', { name: 'Profiles' });
     expect(screen.queryByRole('region', { name: 'Demo' })).toBeNull();
   });
+
+  it('says which entry opens sign-in links and removes the per-user one', async () => {
+    const { user, backend } = await renderScreen(SettingsScreen);
+    const panel = await screen.findByRole('region', { name: 'Sign-in links' });
+    // Opened by the per-user entry, which is listed as such.
+    expect(await within(panel).findAllByText('drivly-keys-app-handler.desktop', { selector: 'dd > code' })).toHaveLength(2);
+    await user.click(within(panel).getByRole('button', { name: 'Remove per-user entry' }));
+    await waitFor(() => expect(backend.state.linkHandler.userEntries).toEqual([]));
+    expect(within(panel).queryByRole('button', { name: 'Remove per-user entry' })).toBeNull();
+    expect(within(panel).getByText('no entry (sign in with the loopback redirect)')).toBeTruthy();
+  });
+
+  it('explains a failed link check instead of hiding the panel', async () => {
+    const { fakeBackend } = await import('../test/fake-backend');
+    const backend = fakeBackend();
+    backend.failNext('linkHandlerStatus', { code: 'internal', message: 'The link check failed.' });
+    await renderScreen(SettingsScreen, { backend });
+    const panel = await screen.findByRole('region', { name: 'Sign-in links' });
+    expect((await within(panel).findByRole('alert')).textContent).toBe('The link check failed.');
+  });
 });

@@ -9,6 +9,7 @@ import type {
   BackendError,
   BackendEvent,
   Code,
+  LinkHandlerStatus,
   MintRecord,
   ProfileView,
   SessionView,
@@ -46,6 +47,7 @@ export type FakeBackend = Backend & {
     settings: Settings;
     tokens: Map<string, string>;
     activeProfileId: string;
+    linkHandler: LinkHandlerStatus;
   };
 };
 
@@ -97,6 +99,13 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     settings: { clipboardClearSeconds: 30, launchMinimised: false, theme: 'system' },
     tokens: new Map(),
     activeProfileId: 'emulator',
+    // A build-folder run: its own per-user entry opens the links.
+    linkHandler: {
+      scheme: 'ly.driv.keys',
+      defaultEntry: 'drivly-keys-app-handler.desktop',
+      systemEntries: [],
+      userEntries: ['/home/dev/.local/share/applications/drivly-keys-app-handler.desktop'],
+    },
   };
 
   if (seeded) seed(state, iso);
@@ -366,6 +375,14 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       emit({ type: 'sessionRemoved', sessionId: sid });
       emit({ type: 'sessionsChanged' });
       return { revokedOnServer: true, message: 'Signed out; the server revoked the refresh token.' };
+    },
+
+    async linkHandlerStatus() {
+      return structuredClone(state.linkHandler);
+    },
+    async removeLinkHandlerEntry() {
+      state.linkHandler = { ...state.linkHandler, defaultEntry: null, userEntries: [] };
+      return structuredClone(state.linkHandler);
     },
 
     async subscribe(listener) {

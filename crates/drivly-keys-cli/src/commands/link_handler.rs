@@ -6,8 +6,7 @@ use drivly_core::Code;
 use std::path::PathBuf;
 
 use drivly_core::link_handler::{
-    default_handler, remove_user_handler_entries, system_data_dirs, user_data_dir,
-    user_handler_entries, user_mimeapps_list,
+    LinkHandlerStatus, remove_user_handler_entries, status, user_data_dir, user_mimeapps_list,
 };
 use drivly_core::login::RELEASE_SCHEME;
 use serde::Serialize;
@@ -19,10 +18,8 @@ use crate::output::Out;
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Report {
-    scheme: &'static str,
-    default_entry: Option<String>,
-    system_entries: Vec<PathBuf>,
-    user_entries: Vec<PathBuf>,
+    #[serde(flatten)]
+    status: LinkHandlerStatus,
     removed: Vec<PathBuf>,
 }
 
@@ -43,20 +40,7 @@ pub fn run(out: Out, args: &LinkHandlerArgs) -> Result<(), CliError> {
         _ => Vec::new(),
     };
     let report = Report {
-        scheme: RELEASE_SCHEME,
-        default_entry: default_handler(RELEASE_SCHEME),
-        system_entries: system_data_dirs()
-            .iter()
-            .flat_map(|d| drivly_core::link_handler::entries_handling(d, RELEASE_SCHEME))
-            .map(|e| e.path)
-            .collect(),
-        user_entries: user
-            .as_deref()
-            .map(|d| user_handler_entries(d, RELEASE_SCHEME))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|e| e.path)
-            .collect(),
+        status: status(RELEASE_SCHEME),
         removed,
     };
     if out.json() {
@@ -65,13 +49,13 @@ pub fn run(out: Out, args: &LinkHandlerArgs) -> Result<(), CliError> {
     let none = "none".to_owned();
     out.stdout_line(&format!(
         "{} links open with: {}",
-        report.scheme,
-        report.default_entry.as_ref().unwrap_or(&none)
+        report.status.scheme,
+        report.status.default_entry.as_ref().unwrap_or(&none)
     ))?;
-    for path in &report.system_entries {
+    for path in &report.status.system_entries {
         out.stdout_line(&format!("system entry: {}", path.display()))?;
     }
-    for path in &report.user_entries {
+    for path in &report.status.user_entries {
         out.stdout_line(&format!("user entry: {}", path.display()))?;
     }
     for path in &report.removed {
