@@ -23,6 +23,7 @@ pub mod desktop_entry;
 pub mod events;
 pub mod held_tokens;
 pub mod ipc_error;
+pub mod launch_links;
 pub mod live_sync;
 pub mod notices;
 pub mod sessions_hub;
@@ -204,7 +205,6 @@ fn setup<R: Runtime>(
     receivers: EventReceivers,
     register_link_handler: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use tauri_plugin_deep_link::DeepLinkExt;
     let handle = app.handle().clone();
     if register_link_handler {
         // Registering the link handler runs two helper programs; the window need not wait.
@@ -215,22 +215,30 @@ fn setup<R: Runtime>(
     // Changes made by the CLI or a second app process reach this one (ARCHITECTURE.md).
     live_sync::start(&handle);
 
-    // Sign-in redirects: forwarded second launches, and the URL of a cold start.
-    let on_link = handle.clone();
-    app.deep_link().on_open_url(move |event| {
-        for url in event.urls() {
-            let app = on_link.clone();
-            tauri::async_runtime::spawn(async move {
-                sign_in_flow::handle_deep_link(&app, url.as_str()).await
-            });
-        }
-    });
-    if let Ok(Some(urls)) = app.deep_link().get_current() {
-        for url in urls {
-            let app = handle.clone();
-            tauri::async_runtime::spawn(async move {
-                sign_in_flow::handle_deep_link(&app, url.as_str()).await
-            });
+    // Sign-in redirects of a cold start. On Linux they come as arguments, read in Rust only
+    // (`launch_links`: the deep-link plugin would broadcast them to the page); elsewhere the
+    // plugin delivers them (macOS sends them as Apple events).
+    #[cfg(target_os = "linux")]
+    launch_links::on_cold_start(&handle);
+    #[cfg(not(target_os = "linux"))]
+    {
+        use tauri_plugin_deep_link::DeepLinkExt;
+        let on_link = handle.clone();
+        app.deep_link().on_open_url(move |event| {
+            for url in event.urls() {
+                let app = on_link.clone();
+                tauri::async_runtime::spawn(async move {
+                    sign_in_flow::handle_deep_link(&app, url.as_str()).await
+                });
+            }
+        });
+        if let Ok(Some(urls)) = app.deep_link().get_current() {
+            for url in urls {
+                let app = handle.clone();
+                tauri::async_runtime::spawn(async move {
+                    sign_in_flow::handle_deep_link(&app, url.as_str()).await
+                });
+            }
         }
     }
 
@@ -328,8 +336,12 @@ pub fn run() {
 
     let builder =
         tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            // The `deep-link` feature hands a forwarded URL to the deep-link plugin; here the
-            // running window only comes forward. Never log argv: it may hold a code.
+            // A second launch: on Linux its link (if any) goes to the sign-in flow in Rust
+            // (`launch_links`); elsewhere the `deep-link` feature hands it to the deep-link
+            // plugin. Never log argv: it may hold a code.
+            #[cfg(target_os = "linux")]
+            launch_links::on_second_launch(app, &_argv);
+            #[cfg(not(target_os = "linux"))]
             tray::show_window(app);
         }));
     let app = match app_builder(builder, assemble_state)

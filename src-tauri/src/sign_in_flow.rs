@@ -150,7 +150,14 @@ fn cancel_in_memory(state: &AppState) {
 /// Handles a deep link delivered by the OS (forwarded second launch or cold start).
 pub async fn handle_deep_link<R: Runtime>(app: &AppHandle<R>, url: &str) {
     let expected = app.state::<AppState>().deep_link_redirect.clone();
-    finish(app, url, &expected).await;
+    let result = complete(app, url, &expected).await;
+    // Only a link that completes a pending sign-in may raise the window: any program can open a
+    // link, and a forged one must not steal focus (its refusal waits in the window).
+    let completed = result.is_ok();
+    announce(app, result);
+    if completed {
+        crate::tray::show_window(app);
+    }
 }
 
 /// Validates a callback URL, exchanges the code and starts the session; reports to the UI.
@@ -192,7 +199,8 @@ async fn complete<R: Runtime>(
     Ok(format!("Signed in to {}.", profile.name))
 }
 
-fn report<R: Runtime>(app: &AppHandle<R>, result: IpcResult<String>) {
+/// Tells the UI how a sign-in ended (the event carries a message and a code, never the URL).
+fn announce<R: Runtime>(app: &AppHandle<R>, result: IpcResult<String>) {
     let state = app.state::<AppState>();
     let event = match result {
         Ok(message) => {
@@ -216,8 +224,11 @@ fn report<R: Runtime>(app: &AppHandle<R>, result: IpcResult<String>) {
         }
     };
     state.events.send(event);
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+}
+
+/// Announces a loopback sign-in's end and brings the window forward (the listener only
+/// answers the redirect of the sign-in it was opened for).
+fn report<R: Runtime>(app: &AppHandle<R>, result: IpcResult<String>) {
+    announce(app, result);
+    crate::tray::show_window(app);
 }
