@@ -13,15 +13,33 @@ use rand::RngCore;
 /// How many tokens are kept at most.
 const CAPACITY: usize = 64;
 
+/// Where a held token came from, so a copy follows the right freshness rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeldSource {
+    /// Minted from an API key (or otherwise fixed): copied as is while it is live.
+    Minted,
+    /// A session's JWT at the time it was opened: a copy takes the session's fresh JWT instead.
+    Session(String),
+}
+
 /// The held tokens, by reference.
 #[derive(Debug, Default)]
 pub struct HeldTokens {
-    tokens: Mutex<VecDeque<(String, Jwt)>>,
+    tokens: Mutex<VecDeque<(String, Jwt, HeldSource)>>,
 }
 
 impl HeldTokens {
     /// Keeps `jwt` and returns its new reference.
     pub fn hold(&self, jwt: Jwt) -> String {
+        self.hold_from(jwt, HeldSource::Minted)
+    }
+
+    /// Keeps a session's current `jwt`, remembering the session.
+    pub fn hold_session(&self, jwt: Jwt, session_id: &str) -> String {
+        self.hold_from(jwt, HeldSource::Session(session_id.to_owned()))
+    }
+
+    fn hold_from(&self, jwt: Jwt, source: HeldSource) -> String {
         let mut bytes = [0u8; 16];
         rand::rngs::OsRng.fill_bytes(&mut bytes);
         let token_ref: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -29,7 +47,7 @@ impl HeldTokens {
         if tokens.len() >= CAPACITY {
             tokens.pop_front();
         }
-        tokens.push_back((token_ref.clone(), jwt));
+        tokens.push_back((token_ref.clone(), jwt, source));
         token_ref
     }
 
@@ -38,8 +56,17 @@ impl HeldTokens {
         let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
         tokens
             .iter()
-            .find(|(r, _)| r == token_ref)
-            .map(|(_, jwt)| jwt.clone())
+            .find(|(r, _, _)| r == token_ref)
+            .map(|(_, jwt, _)| jwt.clone())
+    }
+
+    /// Where the token behind `token_ref` came from, if still held.
+    pub fn source(&self, token_ref: &str) -> Option<HeldSource> {
+        let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens
+            .iter()
+            .find(|(r, _, _)| r == token_ref)
+            .map(|(_, _, source)| source.clone())
     }
 }
 

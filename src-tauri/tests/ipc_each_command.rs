@@ -575,6 +575,22 @@ fn copy_token() {
 }
 
 #[test]
+fn copy_token_of_a_session_copies_its_fresh_jwt() {
+    let h = harness();
+    let id = h.sign_in();
+    let handle = h
+        .invoke("session_token", json!({"sessionId": id}))
+        .expect("held");
+    h.invoke("sign_out", json!({"sessionId": id}))
+        .expect("signed out");
+    // The held snapshot is still valid, but its session is gone: a copy follows the session.
+    assert_eq!(
+        h.code_of("copy_token", json!({"tokenRef": handle["tokenRef"]})),
+        "session_not_found"
+    );
+}
+
+#[test]
 fn try_it() {
     let h = harness();
     let minted = h.mint();

@@ -11,6 +11,7 @@ use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::commands::CopyResult;
+use crate::held_tokens::HeldSource;
 use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -223,11 +224,32 @@ pub async fn verify_signature(
     Ok(jwt::verify(token.expose_secret(), &keys, state.clock.now()))
 }
 
-/// Copies a held token.
+/// Copies a held token, by the same rule as "Copy fresh JWT": a session's token is replaced by
+/// the session's fresh JWT (refreshed first when under the minimum time left), and a minted
+/// token that has expired is refused rather than copied.
 #[tauri::command]
-pub fn copy_token(state: tauri::State<'_, AppState>, token_ref: String) -> IpcResult<CopyResult> {
+pub async fn copy_token(
+    state: tauri::State<'_, AppState>,
+    token_ref: String,
+) -> IpcResult<CopyResult> {
     let token = held(&state, &token_ref)?;
-    crate::commands::copy_secret(&state, token.expose_secret())
+    match state.tokens.source(&token_ref) {
+        Some(HeldSource::Session(session_id)) => {
+            // `None`: the core policy's minimum (2 min, or half the lifetime for short ones).
+            let fresh = state.sessions().await?.token(&session_id, None).await?;
+            crate::commands::copy_secret(&state, fresh.expose_secret())
+        }
+        _ => {
+            let inspection = jwt::inspect(token.expose_secret(), state.clock.now())?;
+            if inspection.expires_at.at().is_some() && !inspection.is_live(state.clock.now()) {
+                return Err(IpcError::new(
+                    Code::TokenAlreadyExpired,
+                    "this token has expired, so a copy would be refused by the server; mint a new one",
+                ));
+            }
+            crate::commands::copy_secret(&state, token.expose_secret())
+        }
+    }
 }
 
 /// Sends one request to a resource with the token and reports what the server said.

@@ -167,7 +167,7 @@ pub async fn session_token(
         .await?;
     let inspection = InspectionView::of(&state, jwt.expose_secret())?;
     Ok(TokenHandle {
-        token_ref: state.tokens.hold(jwt),
+        token_ref: state.tokens.hold_session(jwt, &session_id),
         inspection,
         warning: None,
     })
