@@ -9,6 +9,8 @@ const DEV_CONFIG_PATCH: &str = r#"{"identifier":"ly.driv.keys.dev","productName"
 
 fn main() {
     println!("cargo:rerun-if-changed=../tauri.conf.json");
+    println!("cargo:rerun-if-changed=src/command_list.rs");
+    check_capability(drivly_commands());
     if std::env::var("PROFILE").as_deref() == Ok("debug") {
         println!("cargo:rustc-env=TAURI_CONFIG={DEV_CONFIG_PATCH}");
     }
@@ -20,39 +22,40 @@ fn main() {
     }
 }
 
+// The command table (`src/command_list.rs`), shared with the app so the list exists once.
+include!("src/command_list.rs");
+
+/// The names of the table's commands.
+macro_rules! command_names {
+    ($($module:ident :: $name:ident ($($arg:ident : $ty:ty),*) -> $out:ty;)*) => {
+        &[$(stringify!($name)),*]
+    };
+}
+
 /// The IPC commands the UI may call. `AppManifest::commands` makes every other command
 /// unreachable from the webview, and the capability file grants exactly these.
 fn drivly_commands() -> &'static [&'static str] {
-    &[
-        "app_info",
-        "list_profiles",
-        "add_profile",
-        "update_profile",
-        "remove_profile",
-        "set_active_profile",
-        "get_settings",
-        "update_settings",
-        "list_api_keys",
-        "add_api_key",
-        "verify_api_key",
-        "reveal_api_key",
-        "copy_api_key",
-        "rename_api_key",
-        "remove_api_key",
-        "permission_catalog",
-        "mint_token",
-        "mint_history",
-        "inspect_token",
-        "inspect_ref",
-        "verify_signature",
-        "copy_token",
-        "try_it",
-        "list_sessions",
-        "sign_in",
-        "cancel_sign_in",
-        "copy_session_jwt",
-        "session_token",
-        "refresh_now",
-        "sign_out",
-    ]
+    app_commands!(command_names)
+}
+
+/// Fails the build when `permissions/app-commands.toml` does not grant exactly the table's
+/// commands: a command missing there would be refused at run time, an extra one is a grant
+/// nobody meant.
+fn check_capability(commands: &[&str]) {
+    const PERMISSIONS: &str = "permissions/app-commands.toml";
+    println!("cargo:rerun-if-changed={PERMISSIONS}");
+    let text = std::fs::read_to_string(PERMISSIONS)
+        .unwrap_or_else(|error| panic!("cannot read {PERMISSIONS}: {error}"));
+    let granted: std::collections::BTreeSet<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter_map(|line| line.strip_prefix('"')?.strip_suffix("\","))
+        .collect();
+    let listed: std::collections::BTreeSet<&str> = commands.iter().copied().collect();
+    let missing: Vec<_> = listed.difference(&granted).collect();
+    let extra: Vec<_> = granted.difference(&listed).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{PERMISSIONS} must allow exactly the commands of src/command_list.rs; missing: {missing:?}, not in the table: {extra:?}"
+    );
 }

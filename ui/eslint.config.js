@@ -21,5 +21,5 @@ export default ts.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  { ignores: ['dist/', 'node_modules/', 'src/ipc/bindings/'] },
+  { ignores: ['dist/', 'node_modules/', 'src/ipc/generated/'] },
 );

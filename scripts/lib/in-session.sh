@@ -45,6 +45,17 @@ log "End-to-end tests (the built app under Xvfb through tauri-driver)"
 mkdir -p "$ROOT/target/screenshots"
 export DRIVLY_KEYS_APP_BIN="$CARGO_TARGET_DIR/debug/drivly-keys-app"
 export DRIVLY_KEYS_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/drivly-emulator"
+export DRIVLY_KEYS_CLI_BIN="$CARGO_TARGET_DIR/debug/drivly-keys"
 export DRIVLY_KEYS_SCREENSHOTS="$ROOT/target/screenshots"
+
+log "End-to-end, locked keyring: the app starts and explains itself (its own session bus)"
+# A keyring that is never unlocked, in a D-Bus session of its own (same display and driver
+# port); ui/e2e/locked-keyring.mjs checks that it really refuses writes before it starts the app.
+mkdir -p "$T/locked-e2e/data" "$T/locked-e2e/run"
+chmod 700 "$T/locked-e2e/run"
+XDG_DATA_HOME="$T/locked-e2e/data" XDG_RUNTIME_DIR="$T/locked-e2e/run" dbus-run-session -- bash -c \
+  'gnome-keyring-daemon --start --components=secrets >/dev/null; cd ui && node --test --test-reporter=spec e2e/locked-keyring.mjs'
+
+log "End-to-end tests, unlocked keyring"
 # Last, so the output ends with the test runner's summary. Screenshots: target/screenshots/.
 (cd ui && node --test --test-concurrency=1 --test-reporter=spec e2e/)

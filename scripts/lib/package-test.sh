@@ -8,7 +8,9 @@
 # from PATH; the man page and completions in the system folders; `xdg-mime query default` names
 # the package's entry in a clean HOME; the installed app maps its window under Xvfb; a forged
 # sign-in link opened with `gio open` leaves exactly one instance, which refused it (logged by
-# code); the app wrote no per-user handler entry; `apt remove` removes every file it installed.
+# code); the app wrote no per-user handler entry; a sign-in started in the installed app, quit
+# before the browser finished, is completed by the app the link's xdg-open starts (cold start);
+# `apt remove` removes every file it installed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -57,7 +59,13 @@ unset XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME DRIVLY_KEYS_HOME DRIVLY_KEYS_
 default="$(xdg-mime query default x-scheme-handler/ly.driv.keys)"
 [ "$default" = "$(basename "$ENTRY")" ] || fail "xdg-mime names '$default', not $(basename "$ENTRY")"
 
-log "Package: the installed app under Xvfb (window, forged link, no user entry)"
+log "Package: the installed app under Xvfb (window, forged link, no user entry, cold-start sign-in)"
+# The cold-start sign-in runs against the emulator the test build made (scripts/test builds it
+# before this stage), through tauri-driver like the end-to-end tests.
+choose_target_dir
+export DRIVLY_KEYS_EMULATOR_BIN="${DRIVLY_KEYS_EMULATOR_BIN:-$CARGO_TARGET_DIR/debug/drivly-emulator}"
+[ -x "$DRIVLY_KEYS_EMULATOR_BIN" ] || fail "no emulator at $DRIVLY_KEYS_EMULATOR_BIN (build it: cargo build -p drivly-emulator)"
+export DRIVLY_KEYS_SCREENSHOTS="$ROOT/target/screenshots"
 export APP_BIN ENTRY
 dbus-run-session -- bash -euo pipefail -c '
   source scripts/lib/setup.sh
@@ -95,6 +103,14 @@ dbus-run-session -- bash -euo pipefail -c '
   kill -0 "$app" || { echo "package test: the app exited" >&2; exit 1; }
   ! ls "$HOME"/.local/share/applications/*.desktop 2>/dev/null || { echo "package test: a user entry was written" >&2; exit 1; }
   drivly-keys link-handler | grep -q "system entry: $ENTRY" || { echo "package test: link-handler does not see the entry" >&2; exit 1; }
+
+  # Cold start: a sign-in started in the installed app, the app quit, the browser finishing
+  # later and xdg-open starting the app with the link (ui/e2e/cold-start.mjs). The app above
+  # must be gone first, or single-instance would hand it the link.
+  kill "$app"; wait "$app" 2>/dev/null || true
+  DRIVLY_KEYS_DRIVER_PORT="$(node -e "const s=require(\"net\").createServer().listen(0,\"127.0.0.1\",()=>{console.log(s.address().port);s.close()})")"
+  export DRIVLY_KEYS_DRIVER_PORT DRIVLY_KEYS_APP_BIN="$APP_BIN"
+  (cd ui && node --test --test-reporter=spec e2e/cold-start.mjs) || { echo "package test: the cold-start sign-in failed" >&2; exit 1; }
 '
 
 log "Package: apt remove leaves nothing behind"

@@ -10,6 +10,7 @@
 //! clipboard still hashes to our value, so something the user copied meanwhile survives. On quit
 //! the same check runs once more.
 
+use drivly_core::Code;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -35,8 +36,8 @@ pub enum ClipboardError {
 }
 
 impl drivly_core::ErrorCode for ClipboardError {
-    fn code(&self) -> &'static str {
-        "clipboard_unavailable"
+    fn code(&self) -> Code {
+        Code::ClipboardUnavailable
     }
 }
 

@@ -3,16 +3,18 @@
 //! so the UI patches one row; the coarse events say *that* something changed and the UI asks
 //! again through commands. No event carries a secret.
 
+use drivly_core::Code;
 use serde::Serialize;
 use tokio::sync::mpsc;
+use ts_rs::TS;
 
 use crate::commands::sessions::SessionItem;
 
 /// The channel name the UI listens on (`ui/src/ipc/tauri-backend.ts`).
 pub const EVENT_CHANNEL: &str = "drivly://event";
 
-/// One event; mirrors `BackendEvent` in `ui/src/ipc/backend.ts`.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// One event, exported to the UI as the `BackendEvent` union (`ui/src/ipc/generated/`).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
 #[serde(
     tag = "type",
     rename_all = "camelCase",
@@ -45,7 +47,7 @@ pub enum BackendEvent {
         /// What happened, for people.
         message: String,
         /// The error code when not ok.
-        code: Option<String>,
+        code: Option<Code>,
     },
 }
 

@@ -5,20 +5,23 @@
 //! shows `message`. Messages never contain secrets (the core guarantees it for its errors; the
 //! shell's own errors are written with the same rule).
 
+use drivly_core::Code;
 use serde::Serialize;
+use ts_rs::TS;
 
 /// An error as the UI receives it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[ts(rename = "BackendError")]
 pub struct IpcError {
-    /// Stable machine-readable code, for example `keyring_locked`.
-    pub code: &'static str,
+    /// Stable machine-readable code, for example `keyring_locked`: one of [`Code`].
+    pub code: Code,
     /// What happened and what to do next, for people.
     pub message: String,
 }
 
 impl IpcError {
     /// An error with a code of the shell's own.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),

@@ -9,9 +9,14 @@
 //! runtime; the shell tests hand it Tauri's mock runtime (`tauri::test::mock_builder`), so they
 //! run the same wiring.
 
+// First: the command table is a macro the modules below use.
+#[macro_use]
+mod command_list;
+
 pub mod blocking;
 pub mod clipboard;
 pub mod commands;
+pub mod contract;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod desktop_entry;
@@ -38,39 +43,13 @@ pub fn build_app<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tau
 
 /// Registers every IPC command on `builder` (`run` manages the state later, in its setup hook).
 pub fn register_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    use commands::{app_info, inspect, keys, mint, profiles, sessions};
-    builder.invoke_handler(tauri::generate_handler![
-        app_info::app_info,
-        profiles::list_profiles,
-        profiles::add_profile,
-        profiles::update_profile,
-        profiles::remove_profile,
-        profiles::set_active_profile,
-        profiles::get_settings,
-        profiles::update_settings,
-        keys::list_api_keys,
-        keys::add_api_key,
-        keys::verify_api_key,
-        keys::reveal_api_key,
-        keys::copy_api_key,
-        keys::rename_api_key,
-        keys::remove_api_key,
-        mint::permission_catalog,
-        mint::mint_token,
-        mint::mint_history,
-        inspect::inspect_token,
-        inspect::inspect_ref,
-        inspect::verify_signature,
-        inspect::copy_token,
-        inspect::try_it,
-        sessions::list_sessions,
-        sessions::sign_in,
-        sessions::cancel_sign_in,
-        sessions::copy_session_jwt,
-        sessions::session_token,
-        sessions::refresh_now,
-        sessions::sign_out,
-    ])
+    /// The handlers of the command table (`command_list.rs`).
+    macro_rules! handlers {
+        ($($module:ident :: $name:ident ($($arg:ident : $ty:ty),*) -> $out:ty;)*) => {
+            tauri::generate_handler![$(commands::$module::$name),*]
+        };
+    }
+    builder.invoke_handler(app_commands!(handlers))
 }
 
 /// Clears the clipboard if it still holds our secret, then exits.

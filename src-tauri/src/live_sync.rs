@@ -43,7 +43,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) {
         match watch {
             Ok(Ok(watch)) => run(&state, watch).await,
             Ok(Err(error)) => {
-                tracing::warn!(code = error.code(), %error, "live sync is off");
+                tracing::warn!(code = error.code().as_str(), %error, "live sync is off");
             }
             Err(_) => tracing::warn!("live sync could not start"),
         }
@@ -106,7 +106,7 @@ async fn sync_sessions(state: &AppState, was_running: &mut BTreeSet<String>) -> 
                 Ok(_) => changed = true,
                 Err(error) => {
                     tracing::warn!(
-                        code = error.code(),
+                        code = error.code().as_str(),
                         "a session signed in elsewhere could not start"
                     );
                 }

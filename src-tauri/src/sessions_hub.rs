@@ -55,7 +55,10 @@ impl SessionHub {
     pub async fn start_stored(&self) -> usize {
         self.running.start_stored().await.unwrap_or_else(|error| {
             let error = IpcError::from(error);
-            tracing::warn!(code = error.code, "the stored sessions could not be listed");
+            tracing::warn!(
+                code = error.code.as_str(),
+                "the stored sessions could not be listed"
+            );
             0
         })
     }

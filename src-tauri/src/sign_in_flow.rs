@@ -13,7 +13,6 @@
 
 use std::time::Duration;
 
-use drivly_core::browser;
 use drivly_core::login::{
     CallbackError, LOGIN_TTL, LoopbackListener, PendingSignInStore, RedirectTarget, parse_callback,
 };
@@ -26,7 +25,7 @@ use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
 /// Where the redirect should come back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum RedirectChoice {
     /// The app's private-use scheme.
@@ -75,7 +74,7 @@ pub async fn start<R: Runtime>(
             started
         }
     };
-    if let Err(error) = browser::open(started.authorize_url.as_str()) {
+    if let Err(error) = (state.browser)(started.authorize_url.as_str()) {
         cancel(&state);
         return Err(error.into());
     }
@@ -102,7 +101,7 @@ async fn keep_for_cold_start(state: &AppState, sign_in_state: &str) {
     };
     if let Err(error) = crate::blocking::run(move || slot.save(&record)).await {
         tracing::warn!(
-            code = error.code,
+            code = error.code.as_str(),
             "the sign-in could not be kept for a restart"
         );
     }
@@ -205,11 +204,14 @@ fn report<R: Runtime>(app: &AppHandle<R>, result: IpcResult<String>) {
             }
         }
         Err(error) => {
-            tracing::warn!(code = error.code, "a sign-in callback was not accepted");
+            tracing::warn!(
+                code = error.code.as_str(),
+                "a sign-in callback was not accepted"
+            );
             BackendEvent::LoginFinished {
                 ok: false,
                 message: error.message,
-                code: Some(error.code.to_owned()),
+                code: Some(error.code),
             }
         }
     };

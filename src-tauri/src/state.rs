@@ -5,6 +5,7 @@
 //! and every command that needs a secret answers with that error. There is never a plaintext
 //! fallback.
 
+use drivly_core::Code;
 use std::sync::Arc;
 
 use drivly_core::app_paths::AppPaths;
@@ -92,7 +93,14 @@ pub struct AppState {
     profile_notices: Vec<String>,
     /// The loopback listener's task of the sign-in in progress, if any.
     pub sign_in_task: std::sync::Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// Opens the system browser for a sign-in ([`drivly_core::browser::open`]); the IPC tests
+    /// put a recorder here, as a person's browser would only be told the URL.
+    pub browser: BrowserOpener,
 }
+
+/// Opens a URL in the system browser; returns the program that took it.
+pub type BrowserOpener =
+    Arc<dyn Fn(&str) -> Result<String, drivly_core::browser::BrowserError> + Send + Sync>;
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -154,6 +162,7 @@ impl AppState {
             demo: options.demo,
             profile_notices,
             sign_in_task: std::sync::Mutex::default(),
+            browser: Arc::new(drivly_core::browser::open),
         };
         Ok((
             state,
@@ -176,7 +185,7 @@ impl AppState {
                         .await
                         .unwrap_or_else(|_| {
                             Err(IpcError::new(
-                                "internal",
+                                Code::Internal,
                                 "secure storage could not be opened; restart the app",
                             ))
                         });
@@ -239,7 +248,7 @@ impl AppState {
         match (&storage.sessions, &storage.vault) {
             (Some(hub), _) => Ok(hub),
             (None, Err(error)) => Err(error.clone()),
-            (None, Ok(_)) => Err(IpcError::new("internal", "sessions are not running")),
+            (None, Ok(_)) => Err(IpcError::new(Code::Internal, "sessions are not running")),
         }
     }
 

@@ -12,8 +12,14 @@
 //
 // Progress goes to FAKE_BROWSER_LOG (a file) when set: the app discards a browser's output.
 // The URLs carry one-time codes, so only their scheme and path are logged.
+//
+// The cold-start test (scripts/lib/package-test.sh) plays a user who signs in later, after
+// quitting the app: FAKE_BROWSER_SAVE_URL=<file> only keeps the sign-in page's address (public:
+// state and the PKCE challenge, no secret) for the test to open later; FAKE_BROWSER_OPENER=
+// xdg-open hands the app link to the desktop, as a real browser does, instead of launching the
+// app binary: with the app not running, the desktop entry starts it with the link.
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, openSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const SCHEMES = ['ly.driv.keys.dev:', 'ly.driv.keys:'];
@@ -36,6 +42,7 @@ const redact = (u) => {
 
 /** Launches the app binary with `link` and waits for that second instance to hand it over and exit. */
 function deliver(link) {
+  if (process.env.FAKE_BROWSER_OPENER === 'xdg-open') return handToDesktop(link);
   const bin = process.env.DRIVLY_KEYS_APP_BIN;
   if (!bin) throw new Error('DRIVLY_KEYS_APP_BIN is not set');
   return new Promise((resolve, reject) => {
@@ -56,7 +63,28 @@ function deliver(link) {
   });
 }
 
+/** Opens `link` with xdg-open, detached: when it starts the app (a cold start), xdg-open
+ *  waits for that app to exit, and a browser never waits for its handler either. */
+function handToDesktop(link) {
+  return new Promise((resolve, reject) => {
+    // The started app's output (its log names error codes, never the link) for the test.
+    const out = process.env.FAKE_BROWSER_OPENER_LOG ? openSync(process.env.FAKE_BROWSER_OPENER_LOG, 'a') : 'ignore';
+    const child = spawn('xdg-open', [link], { env: process.env, stdio: ['ignore', out, out], detached: true });
+    child.on('error', reject);
+    child.on('spawn', () => {
+      child.unref();
+      log('handed the link to xdg-open');
+      resolve();
+    });
+  });
+}
+
 async function main() {
+  if (process.env.FAKE_BROWSER_SAVE_URL) {
+    writeFileSync(process.env.FAKE_BROWSER_SAVE_URL, url, { mode: 0o600 });
+    log(`kept ${redact(url)} to sign in later`);
+    return;
+  }
   log(`opening ${redact(url)}`);
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -1,30 +1,44 @@
-// The window opens with its frame, every screen is reachable, and each is photographed in the
-// light and dark themes.
+// The window opens with its frame, every screen is reachable and titled with its name, and each
+// is photographed in the light and dark themes, chosen in Settings as a user would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { openApp } from './harness.mjs';
+import { go, waitFor } from './support.mjs';
 
-const screens = ['keys', 'sessions', 'mint', 'inspect', 'settings'];
+// The sidebar's label for each screen, which is also the heading the screen shows.
+const screens = { keys: 'Keys', sessions: 'Sessions', mint: 'Mint', inspect: 'Inspect', settings: 'Settings' };
 
 test('the window opens with its frame and every screen is reachable', async () => {
-  const app = await openApp();
+  // Its own home: the theme chosen here is saved, and must not leak into other tests.
+  const home = mkdtempSync(join(tmpdir(), 'drivly-e2e-frame-'));
+  const app = await openApp({ env: { DRIVLY_KEYS_HOME: home } });
   try {
     const { browser } = app;
     assert.equal(await browser.getTitle(), 'Drivly Keys');
     const profile = await browser.$('[data-testid="active-profile"]');
     assert.ok((await profile.getText()).length > 0, 'the header shows the active profile');
     for (const theme of ['light', 'dark']) {
-      await browser.execute((t) => document.documentElement.setAttribute('data-theme', t), theme);
-      for (const id of screens) {
-        await browser.$(`button[data-screen="${id}"]`).click();
-        const current = await browser.$(`button[data-screen="${id}"]`).getAttribute('aria-current');
-        assert.equal(current, 'page', `${id} is the current screen`);
-        const heading = await browser.$('main h1').getText();
-        assert.ok(heading.length > 0, `${id} has a heading`);
+      await go(browser, 'settings');
+      await browser.$(`input[name="theme"][value="${theme}"]`).click();
+      await waitFor(
+        browser,
+        () => browser.execute((t) => document.documentElement.dataset.theme === t, theme),
+        `choosing ${theme} in Settings did not apply it`,
+      );
+      for (const [id, name] of Object.entries(screens)) {
+        await go(browser, id);
+        const nav = await browser.$(`button[data-screen="${id}"]`);
+        assert.equal((await nav.getText()).trim(), name, `the sidebar names ${id} “${name}”`);
+        assert.equal((await browser.$('main h1').getText()).trim(), name, `${id}'s heading is its name`);
+        assert.equal(await browser.execute(() => document.documentElement.dataset.theme), theme, `${id} is shown ${theme}`);
         await app.screenshot(`frame-${id}-${theme}`);
       }
     }
   } finally {
     await app.close();
+    rmSync(home, { recursive: true, force: true });
   }
 });

@@ -2,7 +2,7 @@
 // app) and opens a WebDriver session on the real window. One session at a time: always call
 // `close()` in a `finally`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -89,6 +89,7 @@ export async function openApp({ env = {}, port = Number(process.env.DRIVLY_KEYS_
         await sleep(250);
       }
     }
+    clickOnlyWhatIsOnTop(browser);
     await browser.waitUntil(() => browser.execute(() => document.body.dataset.ready === 'true'), {
       timeout: 20000,
       timeoutMsg: 'the UI never signalled ready',
@@ -99,6 +100,17 @@ export async function openApp({ env = {}, port = Number(process.env.DRIVLY_KEYS_
   }
   return {
     browser,
+    /** The app's process id (not tauri-driver's or WebKitWebDriver's; null once it is gone). */
+    appPid() {
+      const bin = realpathSync(required('DRIVLY_KEYS_APP_BIN'));
+      return processesMarked(runMarker).find((pid) => {
+        try {
+          return readlinkSync(`/proc/${pid}/exe`) === bin;
+        } catch {
+          return false;
+        }
+      }) ?? null;
+    },
     async screenshot(name) {
       const dir = required('DRIVLY_KEYS_SCREENSHOTS');
       mkdirSync(dir, { recursive: true });
@@ -148,4 +160,43 @@ async function endProcessesMarked(marker) {
     }
   }
   for (let i = 0; i < 30 && processesMarked(marker).length > 0; i++) await sleep(100);
+}
+
+/** Makes every element click fail when something else (a toast, a dialog's backdrop) would take
+ *  it, as it would take a user's click. WebdriverIO's own `click` retries an intercepted click
+ *  after scrolling the element to the centre, which hid controls covered by toasts. Checked
+ *  twice: once scrolled into view as the driver would, the element must be the topmost at its
+ *  centre, and the driver's own "element click intercepted" error
+ *  fails the test instead of being retried. */
+function clickOnlyWhatIsOnTop(browser) {
+  browser.overwriteCommand(
+    'click',
+    async function (_wdioClick, options) {
+      if (options !== undefined) throw new Error('end-to-end clicks are plain clicks (no options)');
+      const cover = await browser.execute((el) => {
+        const describe = (node) =>
+          `<${node.tagName.toLowerCase()}${node.className ? ` class="${node.className}"` : ''}> “${(node.textContent ?? '').trim().slice(0, 60)}”`;
+        // As the driver does before a click (WebDriver's "scroll into view"): the element may
+        // be scrolled out of its scroller, where whatever lies below the scroller is on top.
+        el.scrollIntoView({ block: 'end', inline: 'nearest', behavior: 'instant' });
+        const r = el.getBoundingClientRect();
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        if (x < 0 || y < 0 || x >= window.innerWidth || y >= window.innerHeight) return null;
+        const top = document.elementFromPoint(x, y);
+        if (!top || top === el || el.contains(top)) return null;
+        return `${describe(top)} covers ${describe(el)}`;
+      }, this);
+      if (cover) throw new Error(`click intercepted: ${cover}`);
+      try {
+        return await this.elementClick(this.elementId);
+      } catch (error) {
+        if (String(error?.message ?? error).includes('element click intercepted')) {
+          throw new Error(`click intercepted (reported by the driver): ${error.message}`);
+        }
+        throw error;
+      }
+    },
+    true,
+  );
 }

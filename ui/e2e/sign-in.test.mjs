@@ -3,7 +3,7 @@
 // loopback; a forged link is refused; the session refreshes itself; sign out.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openApp, startEmulator } from './harness.mjs';
@@ -21,6 +21,19 @@ async function setJwtLifetime(baseUrl, seconds) {
   });
   assert.equal(response.status, 204, 'the emulator took the new JWT lifetime');
 }
+
+/** Every request the emulator served so far (outside its test controls), oldest first. */
+async function requestLog(baseUrl) {
+  const response = await fetch(new URL('/__emulator/request-log', baseUrl));
+  assert.equal(response.status, 200, 'the emulator returned its request log');
+  return response.json();
+}
+
+const required = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the end-to-end tests through scripts/test`);
+  return value;
+};
 
 /** Launches the app with the fake browser as $BROWSER; `runsFinished(n)` waits for its n-th run. */
 function signInEnv(baseUrl, name) {
@@ -84,7 +97,7 @@ test('sign-in: app link, forged link refused, loopback, self-refresh, sign out',
     await browser.$('#signin-title').waitForExist({ timeout: 10000, timeoutMsg: 'no sign-in form on an empty Sessions screen' });
     await app.screenshot('signin-empty');
     assert.equal(await browser.$('input[name="redirect"][value="deepLink"]').isSelected(), true);
-    // Explicit permissions: leaving them empty fails (see the todo test below).
+    // Explicit permissions (the second test covers signing in with none picked).
     await browser.$('form.signin input[aria-label="invoices.read"]').click();
     await clickButton(browser, submit);
     await browser.$('.waiting').waitForExist({ timeout: 10000 }).catch(() => {}); // may already be gone
@@ -123,6 +136,18 @@ test('sign-in: app link, forged link refused, loopback, self-refresh, sign out',
     const invoices = await fetch(`${emulator.baseUrl}/invoices`, { headers: { authorization: `Bearer ${jwt}` } });
     assert.equal(invoices.status, 200, 'the copied session JWT works against the emulator');
     await app.screenshot('signin-copied');
+
+    // ---- The command line shares the app's store: `drivly-keys token` prints the same JWT,
+    // with no call to the server at all (no refresh, no token exchange), and it works.
+    const logBefore = await requestLog(emulator.baseUrl);
+    const cli = spawnSync(required('DRIVLY_KEYS_CLI_BIN'), ['token'], { env: { ...process.env, ...env }, timeout: 30000 });
+    assert.equal(cli.status, 0, `drivly-keys token failed: ${cli.stderr}`);
+    const cliJwt = cli.stdout.toString().trim();
+    assert.equal(cliJwt, jwt, 'the command line printed the JWT the app holds');
+    const during = (await requestLog(emulator.baseUrl)).slice(logBefore.length);
+    assert.deepEqual(during.map((r) => `${r.method} ${r.path}`), [], 'drivly-keys token made no request');
+    const cliCall = await fetch(`${emulator.baseUrl}/invoices`, { headers: { authorization: `Bearer ${cliJwt}` } });
+    assert.equal(cliCall.status, 200, 'the emulator accepts the JWT the command line printed');
 
     // ---- A forged link: refused with a clear message, no new session.
     const before = (await backendSessions(browser)).map((s) => s.id);
@@ -242,15 +267,31 @@ test('sign-in with no permission picked, and Copy fresh JWT with short-lived tok
       await runsFinished(browser, 2);
     }
     await waitFor(browser, async () => (await sessionCards(browser)).some((c) => c.state === 'Active'), 'no active session', 30000);
+    const clickedAt = Date.now();
     await clickButton(browser, 'Copy fresh JWT');
     let toasts = [];
     const copied = await waitFor(browser, async () => {
       toasts = await browser.execute(() => [...document.querySelectorAll('.toast .msg')].map((e) => e.textContent));
-      if (JWT_SHAPE.test(clipboardText())) return 'jwt';
-      return toasts.find((t) => t !== 'Signed in to Local emulator.') ?? null;
+      const text = clipboardText();
+      if (JWT_SHAPE.test(text)) return { jwt: text };
+      const message = toasts.find((t) => t !== 'Signed in to Local emulator.');
+      return message ? { message } : null;
     }, 'neither a JWT nor a message after “Copy fresh JWT”', 20000);
     await app.screenshot('signin-copy-short-lived');
-    if (copied !== 'jwt') problems.push(`Copy fresh JWT with 5 s tokens: ${copied}`);
+    if (copied.jwt) {
+      // The promise: never a token with less than the minimum left, which for tokens living
+      // under 4 minutes is half their lifetime. It was handed out after the click, so its
+      // expiry must be at least that far past the click (an expired or nearly expired JWT,
+      // which is what this test exists to catch, is JWT-shaped too).
+      const claims = JSON.parse(Buffer.from(copied.jwt.split('.')[1], 'base64url').toString());
+      assert.equal(claims.kind, 'session');
+      assert.equal(claims.exp - claims.iat, SHORT_LIFETIME, 'the emulator issued a short-lived token');
+      const minimumMs = (SHORT_LIFETIME / 2) * 1000;
+      const leftMs = claims.exp * 1000 - clickedAt;
+      if (leftMs < minimumMs) problems.push(`Copy fresh JWT with 5 s tokens: ${leftMs} ms left after the click, under the promised ${minimumMs} ms`);
+    } else {
+      problems.push(`Copy fresh JWT with 5 s tokens: ${copied.message}`);
+    }
   } finally {
     if (app) await app.close();
     emulator.stop();

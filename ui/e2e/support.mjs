@@ -64,35 +64,45 @@ export async function waitFor(browser, fn, message, timeout = 20000) {
       { timeout, interval: 200 },
     );
   } catch (error) {
-    const text = typeof message === 'function' ? message() : message;
+    const text = typeof message === 'function' ? await message() : message;
     throw new Error(`${text} (after ${timeout} ms: ${error.message})`);
   }
   return value;
 }
 
-/** The X clipboard's text ('' when it holds none). */
-export function clipboardText() {
+/** Reads the clipboard as `target` with xclip. An empty or ownerless clipboard (xclip's
+ *  "target … not available") reads as null; any other failure (no display, no xclip, a
+ *  timeout) throws, so a broken xclip can never pass for a cleared clipboard. */
+function readClipboard(target) {
+  const args = ['-o', '-selection', 'clipboard', ...(target ? ['-t', target] : [])];
   try {
-    return execFileSync('xclip', ['-o', '-selection', 'clipboard'], { timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
-  } catch {
-    return '';
+    return execFileSync('xclip', args, { timeout: 5000, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  } catch (error) {
+    const stderr = error.stderr?.toString() ?? '';
+    if (error.status === 1 && /^Error: target \S+ not available\s*$/.test(stderr)) return null;
+    throw new Error(`xclip ${args.join(' ')} failed (status ${error.status}, signal ${error.signal}): ${stderr || error.message}`);
   }
 }
 
-/** The targets (formats) the clipboard's owner offers. */
+/** The X clipboard's text ('' when it holds none). Throws when xclip itself fails. */
+export function clipboardText() {
+  return readClipboard() ?? '';
+}
+
+/** The targets (formats) the clipboard's owner offers ([] when it has no owner). */
 export function clipboardTargets() {
-  try {
-    return execFileSync('xclip', ['-o', '-selection', 'clipboard', '-t', 'TARGETS'], {
-      timeout: 5000,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-      .toString()
-      .split('\n')
-      .map((t) => t.trim())
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
+  return (readClipboard('TARGETS') ?? '')
+    .split('\n')
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
+/** The value the clipboard's owner gives for the password-manager hint (KDE's convention,
+ *  also read by GNOME's and wlroots' clipboard histories): 'secret' asks them not to keep it.
+ *  null when the owner does not offer the hint. */
+export function passwordManagerHint() {
+  if (!clipboardTargets().includes('x-kde-passwordManagerHint')) return null;
+  return readClipboard('x-kde-passwordManagerHint');
 }
 
 /** Puts `text` on the clipboard the way another program would: xclip owning the selection in

@@ -17,6 +17,7 @@
 //!   are ours are touched, so a `DRIVLY_KEYS_HOME` shared with other files keeps their modes.
 //! - Nothing secret is ever stored under these folders: secrets live in the OS keyring only.
 
+use crate::Code;
 use std::path::{Path, PathBuf};
 
 use crate::ErrorCode;
@@ -78,10 +79,10 @@ pub enum AppPathsError {
 }
 
 impl ErrorCode for AppPathsError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::NoHome => "no_home_folder",
-            Self::CreateDir { .. } | Self::Migrate { .. } => "folder_not_writable",
+            Self::NoHome => Code::NoHomeFolder,
+            Self::CreateDir { .. } | Self::Migrate { .. } => Code::FolderNotWritable,
         }
     }
 }

@@ -7,6 +7,7 @@
 //! `explorer`). The URL is passed as one argument, never through a shell. It carries no secret
 //! (state and the PKCE challenge are public), but it is still never logged.
 
+use crate::Code;
 use std::process::{Child, Command, Stdio};
 
 use crate::ErrorCode;
@@ -20,8 +21,8 @@ pub struct BrowserError {
 }
 
 impl ErrorCode for BrowserError {
-    fn code(&self) -> &'static str {
-        "browser_unavailable"
+    fn code(&self) -> Code {
+        Code::BrowserUnavailable
     }
 }
 

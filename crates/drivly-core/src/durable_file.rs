@@ -14,6 +14,7 @@
 //! - read-modify-write cycles hold an exclusive advisory lock on `<name>.lock` (fs4), taken with a
 //!   bounded wait so a stuck process gives an error, not a hang.
 
+use crate::Code;
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -69,11 +70,11 @@ pub enum DurableFileError {
 }
 
 impl ErrorCode for DurableFileError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Io { .. } => "file_io",
-            Self::Locked { .. } => "file_locked",
-            Self::Encode { .. } => "file_encode",
+            Self::Io { .. } => Code::FileIo,
+            Self::Locked { .. } => Code::FileLocked,
+            Self::Encode { .. } => Code::FileEncode,
         }
     }
 }

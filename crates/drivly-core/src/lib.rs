@@ -28,4 +28,4 @@ pub mod store_watch;
 pub mod usecases;
 pub mod vault;
 
-pub use error_code::ErrorCode;
+pub use error_code::{Code, ErrorCode};

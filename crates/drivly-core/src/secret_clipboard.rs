@@ -16,7 +16,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::ErrorCode;
+use crate::{Code, ErrorCode};
 
 /// What the platform clipboard must do for us: arboard for real, memory in tests.
 pub trait ClipboardBackend: Send + 'static {
@@ -43,8 +43,8 @@ pub enum ClipboardError {
 }
 
 impl ErrorCode for ClipboardError {
-    fn code(&self) -> &'static str {
-        "clipboard_unavailable"
+    fn code(&self) -> Code {
+        Code::ClipboardUnavailable
     }
 }
 

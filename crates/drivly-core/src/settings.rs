@@ -4,6 +4,7 @@
 //! Unknown fields are ignored and missing ones take their defaults, so a config written by an
 //! older build still loads; the config's `schemaVersion` guards incompatible changes.
 
+use crate::Code;
 use serde::{Deserialize, Serialize};
 
 use crate::ErrorCode;
@@ -12,7 +13,7 @@ use crate::ErrorCode;
 pub const MAX_CLIPBOARD_CLEAR_SECONDS: u32 = 86_400;
 
 /// The app's colour theme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Theme {
     /// Follow the operating system.
@@ -37,7 +38,7 @@ impl Theme {
 }
 
 /// User settings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     /// Seconds after which a copied secret is cleared from the clipboard (if unchanged);
@@ -82,9 +83,9 @@ pub enum SettingsError {
 }
 
 impl ErrorCode for SettingsError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::ClipboardDelayTooLong(_) => "invalid_setting",
+            Self::ClipboardDelayTooLong(_) => Code::InvalidSetting,
         }
     }
 }

@@ -20,6 +20,7 @@
 //! skipped until the next change (writers replace files atomically, so this only happens with
 //! a hand edit). Nothing secret is in these files, and nothing read is logged.
 
+use crate::Code;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -101,10 +102,10 @@ pub enum StoreWatchError {
 }
 
 impl ErrorCode for StoreWatchError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
             Self::Paths(e) => e.code(),
-            Self::Watch { .. } => "store_watch_failed",
+            Self::Watch { .. } => Code::StoreWatchFailed,
         }
     }
 }

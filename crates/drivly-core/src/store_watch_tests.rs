@@ -72,6 +72,8 @@ fn session_record() -> SessionRecord {
         last_refresh: None,
         next_refresh: None,
         jwt_expires: None,
+        server_clock_skew_secs: None,
+        refresh_token_unusable: false,
         extra: serde_json::Map::new(),
         state: JournalState::Active,
     }

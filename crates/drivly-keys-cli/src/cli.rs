@@ -102,7 +102,8 @@ Examples:
 
 --json fields: activeProfile, profiles[{id,name,baseUrl,environment,active}], keyring{ok,code,
 message}, keys{total,byProfile}, sessions[{id,profileId,subject,permissions,created,lastRefresh,
-jwtExpires,secondsLeft,state}]")]
+jwtExpires,secondsLeft,state,serverClockSkewSecs}]; serverClockSkewSecs is the server's clock
+minus this computer's when over 30 s (else null)")]
     Status,
     /// Sign out: revoke the profile's sessions on the server and delete them here.
     #[command(after_help = "\

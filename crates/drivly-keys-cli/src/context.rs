@@ -9,6 +9,7 @@
 
 use std::sync::Arc;
 
+use drivly_core::Code;
 use drivly_core::app_paths::AppPaths;
 use drivly_core::clock::SystemClock;
 use drivly_core::profile::store::ProfileStore;
@@ -130,12 +131,14 @@ impl Ctx {
 }
 
 /// The static code for a reported keyring error (reports carry owned strings).
-fn keyring_code(code: &str) -> &'static str {
-    match code {
-        "keyring_locked" => "keyring_locked",
-        "keyring_timeout" => "keyring_timeout",
-        "keyring_unavailable" => "keyring_unavailable",
-        "keyring_not_platform" => "keyring_not_platform",
-        _ => "keyring_error",
+fn keyring_code(code: &str) -> Code {
+    match code.parse::<Code>() {
+        Ok(
+            code @ (Code::KeyringLocked
+            | Code::KeyringTimeout
+            | Code::KeyringUnavailable
+            | Code::KeyringNotPlatform),
+        ) => code,
+        _ => Code::KeyringError,
     }
 }

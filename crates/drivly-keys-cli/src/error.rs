@@ -6,6 +6,7 @@
 //! whichever layer failed. No variant carries a secret: core errors are already scrubbed, and
 //! the CLI's own variants hold labels, profile names and OS messages only.
 
+use drivly_core::Code;
 use drivly_core::ErrorCode;
 use drivly_core::session::SessionError;
 use drivly_core::usecases::UseCaseError;
@@ -51,7 +52,7 @@ pub enum CliError {
     #[error("{message}")]
     Core {
         /// The core error's stable code.
-        code: &'static str,
+        code: Code,
         /// Its message (never a secret).
         message: String,
     },
@@ -59,7 +60,7 @@ pub enum CliError {
     #[error("{message}")]
     Usage {
         /// Stable code, such as `invalid_expires`.
-        code: &'static str,
+        code: Code,
         /// What was wrong and how to write it instead.
         message: String,
     },
@@ -101,16 +102,16 @@ pub enum CliError {
 }
 
 impl ErrorCode for CliError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Core { code, .. } | Self::Usage { code, .. } => code,
-            Self::NotSignedIn(_) => "not_signed_in",
-            Self::KeyNotFound { .. } => "api_key_not_found",
-            Self::LoginDenied(_) => "login_denied",
-            Self::Input(_) => "input_unreadable",
-            Self::Spawn { .. } => "spawn_failed",
-            Self::Clipboard(_) => "clipboard_unavailable",
-            Self::Output(_) => "output_failed",
+            Self::Core { code, .. } | Self::Usage { code, .. } => *code,
+            Self::NotSignedIn(_) => Code::NotSignedIn,
+            Self::KeyNotFound { .. } => Code::ApiKeyNotFound,
+            Self::LoginDenied(_) => Code::LoginDenied,
+            Self::Input(_) => Code::InputUnreadable,
+            Self::Spawn { .. } => Code::SpawnFailed,
+            Self::Clipboard(_) => Code::ClipboardUnavailable,
+            Self::Output(_) => Code::OutputFailed,
         }
     }
 }
@@ -129,7 +130,7 @@ impl CliError {
     pub fn session(error: SessionError) -> Self {
         match &error {
             SessionError::RefreshFailed { code, .. } => Self::Core {
-                code,
+                code: *code,
                 message: error.to_string(),
             },
             _ => Self::core(error),
@@ -158,7 +159,7 @@ impl CliError {
     }
 
     /// A usage error with a code.
-    pub fn usage(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn usage(code: Code, message: impl Into<String>) -> Self {
         Self::Usage {
             code,
             message: message.into(),
@@ -169,7 +170,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::Usage { .. } => EXIT_USAGE,
-            _ => exit_code_for(self.code()),
+            _ => exit_code_for(self.code().as_str()),
         }
     }
 }
@@ -197,13 +198,16 @@ pub fn exit_code_for(code: &str) -> u8 {
         | "key_is_jwt" => EXIT_USAGE,
         c if c.starts_with("permission_") => EXIT_USAGE,
         c if c.starts_with("jwt_") => EXIT_USAGE,
-        "not_signed_in" | "sign_in_needed" | "session_signed_out" => EXIT_SIGN_IN,
+        "not_signed_in" | "sign_in_needed" | "session_signed_out" | "refresh_token_not_saved" => {
+            EXIT_SIGN_IN
+        }
         "network_error"
         | "timeout"
         | "service_unavailable"
         | "rate_limited"
         | "server_error"
-        | "refresh_failed" => EXIT_NETWORK,
+        | "refresh_failed"
+        | "token_already_expired" => EXIT_NETWORK,
         c if c.starts_with("keyring_") => EXIT_KEYRING,
         "profile_not_found" | "api_key_not_found" | "key_not_found" | "session_not_found"
         | "secret_missing" | "not_found" => EXIT_NOT_FOUND,
@@ -223,6 +227,8 @@ mod tests {
             ("permission_unknown_access", EXIT_USAGE),
             ("invalid_expires", EXIT_USAGE),
             ("sign_in_needed", EXIT_SIGN_IN),
+            ("refresh_token_not_saved", EXIT_SIGN_IN),
+            ("token_already_expired", EXIT_NETWORK),
             ("not_signed_in", EXIT_SIGN_IN),
             ("network_error", EXIT_NETWORK),
             ("service_unavailable", EXIT_NETWORK),

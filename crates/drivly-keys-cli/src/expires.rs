@@ -4,6 +4,7 @@
 //! Strict on purpose: `1 hour`, `1H` or `-1d` are refused with an example, rather than guessed.
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use drivly_core::Code;
 
 use crate::error::CliError;
 
@@ -17,7 +18,7 @@ pub fn parse_expires(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, C
     let text = input.trim();
     let invalid = || {
         CliError::usage(
-            "invalid_expires",
+            Code::InvalidExpires,
             format!("'{}' is not a valid --expires: {HINT}", shorten(text)),
         )
     };
@@ -33,7 +34,7 @@ pub fn parse_expires(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, C
     };
     if at <= now {
         return Err(CliError::usage(
-            "invalid_expires",
+            Code::InvalidExpires,
             format!("--expires {} is not in the future; {HINT}", shorten(text)),
         ));
     }
@@ -117,7 +118,7 @@ mod tests {
                 matches!(
                     err,
                     Some(CliError::Usage {
-                        code: "invalid_expires",
+                        code: Code::InvalidExpires,
                         ..
                     })
                 ),

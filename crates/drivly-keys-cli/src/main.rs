@@ -40,7 +40,7 @@ fn main() -> ExitCode {
     match run(cli, out) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            out.error(e.code(), &e.to_string());
+            out.error(e.code().as_str(), &e.to_string());
             ExitCode::from(e.exit_code())
         }
     }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use drivly_core::profile::Profile;
 use drivly_core::secret::Jwt;
-use drivly_core::session::{RefreshPolicy, SessionStore, meta_from_record};
+use drivly_core::session::{RefreshPolicy, SessionError, SessionStore, meta_from_record};
 use drivly_core::vault::{JournalState, SessionRecord, Vault};
 
 use crate::context::Ctx;
@@ -82,6 +82,11 @@ pub async fn fresh_token(
         .into_iter()
         .next()
         .ok_or_else(|| CliError::NotSignedIn(profile.id.to_string()))?;
+    if record.refresh_token_unusable {
+        // The stored refresh token is dead (a rotation could not be saved): never replay it,
+        // and do not serve the session as if it were fine.
+        return Err(CliError::session(SessionError::RefreshTokenNotSaved));
+    }
     let meta = meta_from_record(&record);
     let shared = SessionStore::shared_jwt(vault.as_ref(), &meta.id).map_err(CliError::core)?;
     if let Some(shared) = shared {

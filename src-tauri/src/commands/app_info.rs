@@ -2,6 +2,7 @@
 //! notices found at start).
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::commands::profiles::ProfileSummary;
 use crate::ipc_error::IpcResult;
@@ -9,7 +10,7 @@ use crate::state::AppState;
 
 /// The embedded emulator's demo credentials (throwaway values of a local server, shown on
 /// purpose so a newcomer can try everything).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DemoInfo {
     /// The demo user's email.
@@ -23,7 +24,7 @@ pub struct DemoInfo {
 }
 
 /// What the frame shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     /// App version.

@@ -1,11 +1,13 @@
 //! Inspecting, verifying, copying and trying tokens. A pasted token comes in from the UI; a
 //! held token (`tokenRef`) never leaves Rust.
 
+use drivly_core::Code;
 use drivly_core::client::{DrivlyClient, Method};
 use drivly_core::jwt::{self, Inspection, KeySet, SignatureStatus, VerificationKey};
 use drivly_core::profile::ProfileId;
 use drivly_core::secret::{Jwt, SecretString};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::commands::CopyResult;
@@ -13,8 +15,9 @@ use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
 /// An inspection plus the signature status, as the UI's `Inspection` type.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "Inspection")]
 pub struct InspectionView {
     #[serde(flatten)]
     inspection: Inspection,
@@ -36,7 +39,7 @@ impl InspectionView {
 }
 
 /// A token held in Rust, with what the UI may know of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenHandle {
     /// The opaque reference.
@@ -49,7 +52,7 @@ pub struct TokenHandle {
 }
 
 /// Where a token comes from: held in Rust, or pasted (zeroized when dropped).
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(untagged)]
 pub enum TokenSource {
     /// A held token.
@@ -61,6 +64,7 @@ pub enum TokenSource {
     /// A pasted token.
     Pasted {
         /// The token.
+        #[ts(type = "string")]
         token: Zeroizing<String>,
     },
 }
@@ -83,7 +87,7 @@ impl TokenSource {
 }
 
 /// Key material to verify with.
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum KeyMaterial {
     /// The profile's published keys.
@@ -110,6 +114,7 @@ pub enum KeyMaterial {
     /// An HMAC secret (zeroized when dropped).
     HsSecret {
         /// The secret.
+        #[ts(type = "string")]
         value: Zeroizing<String>,
     },
 }
@@ -121,18 +126,36 @@ impl std::fmt::Debug for KeyMaterial {
 }
 
 /// What "Try it" sends.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TryItInput {
     source: TokenSource,
     profile_id: String,
+    /// Text rather than [`HttpMethod`], so a wrong method is a `{code, message}` error too.
+    #[ts(as = "HttpMethod")]
     method: String,
+    /// A resource path relative to the profile's base URL, e.g. `invoices`.
     resource: String,
 }
 
+/// The methods "Try it" offers: the four a Drivly permission grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, TS)]
+#[ts(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    /// Granted by `<resource>.read`.
+    Get,
+    /// Granted by `<resource>.write`.
+    Post,
+    /// Granted by `<resource>.write`.
+    Put,
+    /// Granted by `<resource>.write`.
+    Delete,
+}
+
 /// What "Try it" got back.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "TryItResult")]
 pub struct TryItView {
     status: u16,
     elapsed_ms: u64,
@@ -142,7 +165,7 @@ pub struct TryItView {
 fn held(state: &AppState, token_ref: &str) -> IpcResult<Jwt> {
     state.tokens.get(token_ref).ok_or_else(|| {
         IpcError::new(
-            "token_gone",
+            Code::TokenGone,
             "that token is no longer held by the app; mint or open it again",
         )
     })
@@ -218,7 +241,7 @@ pub async fn try_it(state: tauri::State<'_, AppState>, input: TryItInput) -> Ipc
         "DELETE" => Method::DELETE,
         _ => {
             return Err(IpcError::new(
-                "invalid_method",
+                Code::InvalidMethod,
                 "choose GET, POST, PUT or DELETE",
             ));
         }

@@ -2,11 +2,13 @@
 //! explicit "reveal"; copying happens in Rust.
 
 use chrono::{DateTime, Utc};
+use drivly_core::Code;
 use drivly_core::profile::ProfileId;
 use drivly_core::session::Revocation;
 use drivly_core::usecases::keys::{self, KeyStatus, NewKey};
 use drivly_core::vault::ApiKeyMeta;
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
@@ -17,9 +19,11 @@ use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
 /// A stored key as the UI lists it: metadata only.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "ApiKeyMeta")]
 pub struct ApiKeyView {
+    #[ts(type = "string")]
     id: Uuid,
     label: String,
     profile_id: String,
@@ -46,11 +50,13 @@ impl From<&ApiKeyMeta> for ApiKeyView {
 }
 
 /// What the UI sends to store a key. The secret is zeroized when this is dropped.
-#[derive(Deserialize)]
+#[derive(Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AddApiKeyInput {
     label: String,
     profile_id: String,
+    /// Sent inbound once; trimmed and validated in Rust.
+    #[ts(type = "string")]
     secret: Zeroizing<String>,
     note: Option<String>,
 }
@@ -64,25 +70,51 @@ impl std::fmt::Debug for AddApiKeyInput {
 }
 
 /// The server's verdict on a key.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct VerifyResult {
-    status: &'static str,
+    status: VerifyStatus,
     message: String,
 }
 
+/// The server's verdict, as the UI shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum VerifyStatus {
+    /// The server accepted the key.
+    Valid,
+    /// The server refused it.
+    Rejected,
+    /// The server could not say (unreachable, or an unexpected answer).
+    Unknown,
+}
+
 /// What removing a key did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RemoveKeyResult {
-    server: &'static str,
+    server: ServerRemoval,
     message: String,
+}
+
+/// What the server did when a key was removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ServerRemoval {
+    /// The server revoked it (or already considered it invalid).
+    Revoked,
+    /// The user chose to keep it on the server.
+    NotRequested,
+    /// This server cannot revoke keys (Drivly keys are revoked in its dashboard).
+    NotSupported,
+    /// Removed here; the server call failed.
+    Failed,
 }
 
 fn parse_id(id: &str) -> IpcResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| {
         IpcError::new(
-            "key_not_found",
+            Code::KeyNotFound,
             "that key no longer exists; refresh the list",
         )
     })
@@ -123,9 +155,9 @@ pub async fn verify_api_key(
     state.events.send(BackendEvent::KeysChanged);
     Ok(VerifyResult {
         status: match check.status {
-            KeyStatus::Valid => "valid",
-            KeyStatus::Rejected => "rejected",
-            KeyStatus::Unknown => "unknown",
+            KeyStatus::Valid => VerifyStatus::Valid,
+            KeyStatus::Rejected => VerifyStatus::Rejected,
+            KeyStatus::Unknown => VerifyStatus::Unknown,
         },
         message: check.message,
     })
@@ -174,10 +206,10 @@ pub async fn remove_api_key(
         keys::remove_key(&state.stores().await?, parse_id(&id)?, revoke_on_server).await?;
     state.events.send(BackendEvent::KeysChanged);
     let server = match removal.revocation {
-        Revocation::Revoked | Revocation::AlreadyInvalid => "revoked",
-        Revocation::NotRequested => "notRequested",
-        Revocation::NotSupported => "notSupported",
-        Revocation::RemovedLocallyOnly { .. } => "failed",
+        Revocation::Revoked | Revocation::AlreadyInvalid => ServerRemoval::Revoked,
+        Revocation::NotRequested => ServerRemoval::NotRequested,
+        Revocation::NotSupported => ServerRemoval::NotSupported,
+        Revocation::RemovedLocallyOnly { .. } => ServerRemoval::Failed,
     };
     Ok(RemoveKeyResult {
         server,

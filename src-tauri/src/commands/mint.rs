@@ -2,11 +2,13 @@
 //! a `tokenRef` and the inspection.
 
 use chrono::{DateTime, Utc};
+use drivly_core::Code;
 use drivly_core::permissions::KNOWN_RESOURCES;
 use drivly_core::usecases::mint::{
     HistoryWrite, MintRequest, mint, mint_history as mint_history_entries,
 };
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::commands::inspect::{InspectionView, TokenHandle};
@@ -14,13 +16,13 @@ use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
 /// Resources the permission grid offers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct PermissionCatalog {
     resources: Vec<&'static str>,
 }
 
 /// What the UI sends to mint.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct MintInput {
     key_id: String,
@@ -30,8 +32,9 @@ pub struct MintInput {
 }
 
 /// A minted token's metadata, as the history lists it. Never the token.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "MintRecord")]
 pub struct MintRecordView {
     id: String,
     label: Option<String>,
@@ -57,12 +60,14 @@ pub async fn mint_token(
     input: MintInput,
 ) -> IpcResult<TokenHandle> {
     let key_id = Uuid::parse_str(&input.key_id)
-        .map_err(|_| IpcError::new("key_not_found", "choose a stored key"))?;
+        .map_err(|_| IpcError::new(Code::KeyNotFound, "choose a stored key"))?;
     let expires = match input.expires.as_deref() {
         None => None,
         Some(text) => Some(
             DateTime::parse_from_rfc3339(text)
-                .map_err(|_| IpcError::new("invalid_expiry", "the expiry is not a date and time"))?
+                .map_err(|_| {
+                    IpcError::new(Code::InvalidExpiry, "the expiry is not a date and time")
+                })?
                 .with_timezone(&Utc),
         ),
     };
@@ -76,7 +81,10 @@ pub async fn mint_token(
     // A history failure never costs the token: it is handed over with a warning the UI shows,
     // and the failure is logged by code.
     if let HistoryWrite::NotRecorded { code, .. } = &minted.history {
-        tracing::warn!(code, "the minted token is not in the mint history");
+        tracing::warn!(
+            code = code.as_str(),
+            "the minted token is not in the mint history"
+        );
     }
     let warning = minted.warning();
     let inspection = InspectionView::of(&state, minted.jwt.expose_secret())?;

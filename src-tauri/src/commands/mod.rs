@@ -1,7 +1,8 @@
 //! IPC commands: thin adapters that take state, call the core, and map errors to [`IpcError`].
 //!
-//! Every command listed here must also be listed in `build.rs` (`AppManifest::commands`) and in
-//! `permissions/app-commands.toml`; nothing returns a secret except the explicit reveal.
+//! A new command goes into the table in `command_list.rs` (which registers it, lets the webview
+//! call it, and exports its types to the UI) and into `permissions/app-commands.toml` (the build
+//! fails until it is); nothing returns a secret except the explicit reveal.
 
 pub mod app_info;
 pub mod inspect;
@@ -11,12 +12,13 @@ pub mod profiles;
 pub mod sessions;
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
 /// What a copy did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CopyResult {
     /// Seconds until the clipboard is cleared; `None` when clearing is off.

@@ -1,24 +1,26 @@
 //! Profiles and settings commands.
 
+use drivly_core::Code;
 use drivly_core::profile::{
     Endpoints, Environment, Profile, ProfileError, ProfileId, RedirectForm,
 };
 use drivly_core::settings::{Settings, SettingsPatch};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
 /// A profile as the header shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileSummary {
     /// Identifier.
     pub id: String,
     /// Display name.
     pub name: String,
-    /// `production`, `sandbox` or `local`.
-    pub environment: &'static str,
+    /// The environment badge.
+    pub environment: Environment,
     /// API base URL.
     pub base_url: String,
 }
@@ -28,14 +30,14 @@ impl From<&Profile> for ProfileSummary {
         Self {
             id: profile.id.to_string(),
             name: profile.name.clone(),
-            environment: profile.environment.as_str(),
+            environment: profile.environment,
             base_url: profile.base_url.to_string(),
         }
     }
 }
 
 /// A profile as Settings shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileView {
     #[serde(flatten)]
@@ -59,7 +61,7 @@ impl From<&Profile> for ProfileView {
 }
 
 /// What the UI sends to add or edit a profile.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileInput {
     id: String,
@@ -72,7 +74,7 @@ fn name_of(input: &ProfileInput) -> IpcResult<String> {
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 60 {
         return Err(IpcError::new(
-            "invalid_profile_name",
+            Code::InvalidProfileName,
             "give the profile a name of 1 to 60 characters",
         ));
     }

@@ -10,6 +10,7 @@ use drivly_core::usecases::sessions::running_sessions;
 use drivly_core::usecases::sign_out::sign_out as sign_out_session;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime};
+use ts_rs::TS;
 
 use crate::commands::CopyResult;
 use crate::commands::inspect::{InspectionView, TokenHandle};
@@ -18,33 +19,43 @@ use crate::sign_in_flow::{self, RedirectChoice};
 use crate::state::AppState;
 
 /// A session as the UI's `SessionView` type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "SessionView")]
 pub struct SessionItem {
     id: String,
     profile_id: String,
     subject: Option<String>,
     permissions: Vec<String>,
-    state: &'static str,
+    state: SessionStatus,
     created: DateTime<Utc>,
     last_refresh: Option<DateTime<Utc>>,
     next_refresh: Option<DateTime<Utc>>,
     jwt_expires: Option<DateTime<Utc>>,
     next_attempt: Option<DateTime<Utc>>,
     last_error: Option<LastError>,
+    /// How far the server's clock is from this machine's (seconds, positive: server ahead),
+    /// when over 30 s; the refresher schedules from the server's own times either way.
+    server_clock_skew_secs: Option<i64>,
 }
 
 impl From<SessionView> for SessionItem {
     fn from(view: SessionView) -> Self {
         let (state, next_attempt, last_error) = match view.state {
-            SessionState::Active => ("active", None, None),
-            SessionState::Refreshing => ("refreshing", None, None),
+            SessionState::Active => (SessionStatus::Active, None, None),
+            SessionState::Refreshing => (SessionStatus::Refreshing, None, None),
             SessionState::Retrying {
                 next_attempt,
                 last_error,
-            } => ("retrying", Some(next_attempt), Some(last_error)),
-            SessionState::NeedsSignIn { reason } => ("needsSignIn", None, Some(reason)),
-            SessionState::SignedOut => ("signedOut", None, None),
+            } => (
+                SessionStatus::Retrying,
+                Some(next_attempt),
+                Some(last_error),
+            ),
+            SessionState::NeedsSignIn { reason } => {
+                (SessionStatus::NeedsSignIn, None, Some(reason))
+            }
+            SessionState::SignedOut => (SessionStatus::SignedOut, None, None),
         };
         let meta = view.meta;
         Self {
@@ -59,12 +70,30 @@ impl From<SessionView> for SessionItem {
             jwt_expires: meta.jwt_expires,
             next_attempt,
             last_error,
+            server_clock_skew_secs: meta.server_clock_skew_secs,
         }
     }
 }
 
+/// Where a session stands, flattened for the list (the details travel beside it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename = "SessionState")]
+pub enum SessionStatus {
+    /// A usable JWT is held and the next refresh is scheduled.
+    Active,
+    /// A refresh is in flight.
+    Refreshing,
+    /// The last refresh failed; `nextAttempt` says when the next one is due.
+    Retrying,
+    /// The refresh token is dead: the user must sign in again (`lastError` says why).
+    NeedsSignIn,
+    /// Signed out; its secrets are deleted.
+    SignedOut,
+}
+
 /// What "Sign in" sends.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInInput {
     profile_id: String,
@@ -73,7 +102,7 @@ pub struct SignInInput {
 }
 
 /// What signing out did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SignOutResult {
     revoked_on_server: bool,

@@ -1,47 +1,59 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { Backend, BackendEvent } from './backend';
+import type { Backend, BackendEvent, Commands } from './backend';
+import { EVENT_CHANNEL } from './backend';
 
-/** The event channel Rust emits on; payloads are `BackendEvent`s and never carry secrets. */
-export const EVENT_CHANNEL = 'drivly://event';
+/**
+ * Calls one IPC command, typed by the generated contract: a wrong command name, argument or
+ * result type is a compile error, not a run-time surprise.
+ */
+function call<K extends keyof Commands>(name: K, args: Commands[K]['args']): Promise<Commands[K]['output']> {
+  return invoke<Commands[K]['output']>(name, args);
+}
 
 /** The real backend: Tauri IPC commands implemented in `src-tauri/src/commands/`. */
 export const tauriBackend: Backend = {
-  appInfo: () => invoke('app_info'),
+  appInfo: () => call('app_info', {}),
 
-  listProfiles: () => invoke('list_profiles'),
-  addProfile: (input) => invoke('add_profile', { input }),
-  updateProfile: (input) => invoke('update_profile', { input }),
-  removeProfile: (id) => invoke('remove_profile', { id }),
-  setActiveProfile: (id) => invoke('set_active_profile', { id }),
-  getSettings: () => invoke('get_settings'),
-  updateSettings: (settings) => invoke('update_settings', { settings }),
+  listProfiles: () => call('list_profiles', {}),
+  addProfile: (input) => call('add_profile', { input }),
+  updateProfile: (input) => call('update_profile', { input }),
+  removeProfile: async (id) => {
+    await call('remove_profile', { id });
+  },
+  setActiveProfile: (id) => call('set_active_profile', { id }),
+  getSettings: () => call('get_settings', {}),
+  updateSettings: (settings) => call('update_settings', { settings }),
 
-  listApiKeys: () => invoke('list_api_keys'),
-  addApiKey: (input) => invoke('add_api_key', { input }),
-  verifyApiKey: (id) => invoke('verify_api_key', { id }),
-  revealApiKey: (id) => invoke('reveal_api_key', { id }),
-  copyApiKey: (id) => invoke('copy_api_key', { id }),
-  renameApiKey: (id, label) => invoke('rename_api_key', { id, label }),
-  removeApiKey: (id, revokeOnServer) => invoke('remove_api_key', { id, revokeOnServer }),
+  listApiKeys: () => call('list_api_keys', {}),
+  addApiKey: (input) => call('add_api_key', { input }),
+  verifyApiKey: (id) => call('verify_api_key', { id }),
+  revealApiKey: (id) => call('reveal_api_key', { id }),
+  copyApiKey: (id) => call('copy_api_key', { id }),
+  renameApiKey: (id, label) => call('rename_api_key', { id, label }),
+  removeApiKey: (id, revokeOnServer) => call('remove_api_key', { id, revokeOnServer }),
 
-  permissionCatalog: () => invoke('permission_catalog'),
-  mintToken: (input) => invoke('mint_token', { input }),
-  mintHistory: () => invoke('mint_history'),
+  permissionCatalog: () => call('permission_catalog', {}),
+  mintToken: (input) => call('mint_token', { input }),
+  mintHistory: () => call('mint_history', {}),
 
-  inspectToken: (token) => invoke('inspect_token', { token }),
-  inspectRef: (tokenRef) => invoke('inspect_ref', { tokenRef }),
-  verifySignature: (source, key) => invoke('verify_signature', { source, key }),
-  copyToken: (tokenRef) => invoke('copy_token', { tokenRef }),
-  tryIt: (input) => invoke('try_it', { input }),
+  inspectToken: (token) => call('inspect_token', { token }),
+  inspectRef: (tokenRef) => call('inspect_ref', { tokenRef }),
+  verifySignature: (source, key) => call('verify_signature', { source, key }),
+  copyToken: (tokenRef) => call('copy_token', { tokenRef }),
+  tryIt: (input) => call('try_it', { input }),
 
-  listSessions: () => invoke('list_sessions'),
-  signIn: (input) => invoke('sign_in', { input }),
-  cancelSignIn: () => invoke('cancel_sign_in'),
-  copySessionJwt: (sessionId) => invoke('copy_session_jwt', { sessionId }),
-  sessionToken: (sessionId) => invoke('session_token', { sessionId }),
-  refreshNow: (sessionId) => invoke('refresh_now', { sessionId }),
-  signOut: (sessionId) => invoke('sign_out', { sessionId }),
+  listSessions: () => call('list_sessions', {}),
+  signIn: async (input) => {
+    await call('sign_in', { input });
+  },
+  cancelSignIn: async () => {
+    await call('cancel_sign_in', {});
+  },
+  copySessionJwt: (sessionId) => call('copy_session_jwt', { sessionId }),
+  sessionToken: (sessionId) => call('session_token', { sessionId }),
+  refreshNow: (sessionId) => call('refresh_now', { sessionId }),
+  signOut: (sessionId) => call('sign_out', { sessionId }),
 
   subscribe: async (listener) => listen<BackendEvent>(EVENT_CHANNEL, (event) => listener(event.payload)),
 };

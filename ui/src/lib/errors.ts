@@ -1,4 +1,4 @@
-import { isBackendError } from '../ipc/backend';
+import { isBackendError, type Code } from '../ipc/backend';
 
 /** The message to show for anything a backend call threw. */
 export function messageOf(error: unknown, fallback = 'Something went wrong. Try again.'): string {
@@ -8,6 +8,32 @@ export function messageOf(error: unknown, fallback = 'Something went wrong. Try 
 }
 
 /** The error's code, when it is a backend error. */
-export function codeOf(error: unknown): string | null {
+export function codeOf(error: unknown): Code | null {
   return isBackendError(error) ? error.code : null;
+}
+
+/** Codes that mean secure storage is closed for now: the user can unlock it and try again. */
+const KEYRING_CLOSED: ReadonlySet<Code> = new Set<Code>(['keyring_locked', 'keyring_timeout', 'keyring_unavailable']);
+
+/** True when unlocking the keyring and retrying can fix `error`. */
+export function keyringClosed(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== null && KEYRING_CLOSED.has(code);
+}
+
+/** The add-key form field an error belongs to, by code; `form` when it is about no one field. */
+export function keyFieldOf(error: unknown): 'label' | 'secret' | 'form' {
+  switch (codeOf(error)) {
+    case 'label_exists':
+    case 'invalid_label':
+      return 'label';
+    case 'key_empty':
+    case 'key_several_lines':
+    case 'key_whitespace':
+    case 'key_too_long':
+    case 'key_is_jwt':
+      return 'secret';
+    default:
+      return 'form';
+  }
 }

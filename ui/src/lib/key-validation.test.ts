@@ -15,8 +15,7 @@ describe('API key checks', () => {
     ['dk\tabc', keyMessages.whitespace],
     ['x'.repeat(4097), keyMessages.tooLong],
     ['eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', keyMessages.jwt],
-    ['eyJhbGciOiJub25lIn0', keyMessages.jwt],
-    ['abc.def.ghi', keyMessages.jwt],
+    ['eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.', keyMessages.jwt],
   ])('rejects %j with a specific message', (input, message) => {
     expect(checkApiKey(input)).toEqual({ ok: false, message });
   });
@@ -26,14 +25,19 @@ describe('API key checks', () => {
   });
 
   it('knows a JWT when it sees one', () => {
-    expect(looksLikeJwt('a.b.c')).toBe(true);
+    // The same rule as crates/drivly-core/src/key_input.rs: a base64url JSON header, then a dot.
+    expect(looksLikeJwt('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln')).toBe(true);
+    expect(looksLikeJwt('eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.')).toBe(true);
+    expect(looksLikeJwt('a.b.c')).toBe(false);
     expect(looksLikeJwt('dk_live_abc')).toBe(false);
+    expect(looksLikeJwt('eyJ_no_dot')).toBe(false);
   });
 
   it('checks labels: empty and duplicates, case-insensitively', () => {
     expect(checkLabel('  ', [])).toEqual({ ok: false, message: labelMessages.empty });
     expect(checkLabel('Billing ', ['billing'])).toEqual({ ok: false, message: labelMessages.duplicate('Billing') });
-    expect(checkLabel('x'.repeat(81), [])).toEqual({ ok: false, message: labelMessages.tooLong });
+    expect(checkLabel('x'.repeat(65), [])).toEqual({ ok: false, message: labelMessages.tooLong });
+    expect(checkLabel('x'.repeat(64), []).ok).toBe(true);
     expect(checkLabel(' CI ', ['billing'])).toEqual({ ok: true, value: 'CI' });
   });
 });

@@ -1,16 +1,18 @@
 // Client-side checks of what people paste as an API key and how they label it. Rust checks
 // again; these exist to say precisely what is wrong before anything crosses IPC.
 
-export const MAX_KEY_LENGTH = 4096;
-export const MAX_LABEL_LENGTH = 80;
+import { LIMITS } from '../ipc/backend';
+
+// The limits and the JWT rule are Rust's (crates/drivly-core: key_input.rs, vault), exported
+// through the generated contract, so the two sides cannot disagree.
+export const MAX_KEY_LENGTH = LIMITS.apiKeyMaxChars;
+export const MAX_LABEL_LENGTH = LIMITS.keyLabelMaxChars;
 
 export type Check = { ok: true; value: string } | { ok: false; message: string };
 
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-
-/** True when the text looks like a JWT: three base64url segments, or a base64 JSON object. */
+/** True when the text is a JWT: its base64url JSON header (`eyJ`) and the dot after it. */
 export function looksLikeJwt(value: string): boolean {
-  return JWT_SHAPE.test(value) || value.startsWith('eyJ');
+  return value.startsWith(LIMITS.jwtPrefix) && value.includes('.');
 }
 
 export const keyMessages = {
@@ -34,11 +36,12 @@ export function checkApiKey(raw: string): Check {
 
 export const labelMessages = {
   empty: 'Give the key a label, such as “billing sandbox”.',
-  tooLong: `Keep the label under ${MAX_LABEL_LENGTH} characters.`,
-  duplicate: (label: string) => `A key called “${label}” already exists. Choose another label.`,
+  tooLong: `Keep the label to ${MAX_LABEL_LENGTH} characters or fewer.`,
+  duplicate: (label: string) => `This profile already has a key called “${label}”. Choose another label.`,
 } as const;
 
-/** Trims and checks a key label against the labels already in use (case-insensitive). */
+/** Trims and checks a key label against the labels already used in the same profile
+ *  (case-insensitive), as the vault does. */
 export function checkLabel(raw: string, taken: readonly string[]): Check {
   const value = raw.trim();
   if (value === '') return { ok: false, message: labelMessages.empty };

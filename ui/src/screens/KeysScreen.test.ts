@@ -18,7 +18,6 @@ describe('Keys: adding', () => {
     ['', keyMessages.empty],
     ['dk live abc', keyMessages.whitespace],
     ['eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', keyMessages.jwt],
-    ['abc.def.ghi', keyMessages.jwt],
     ['x'.repeat(4097), keyMessages.tooLong],
   ])('says precisely what is wrong with the secret %#', async (secret, message) => {
     const { user, backend } = await openForm();
@@ -47,6 +46,17 @@ describe('Keys: adding', () => {
     await user.type(screen.getByLabelText('Label'), 'billing SANDBOX');
     await user.click(screen.getByRole('button', { name: 'Save key' }));
     expect((await screen.findByRole('alert')).textContent).toBe(labelMessages.duplicate('billing SANDBOX'));
+  });
+
+  it('puts the vault’s refusal of a label on the label field, by its code', async () => {
+    const { user, backend } = await openForm();
+    backend.failNext('addApiKey', { code: 'label_exists', message: 'A key with this label already exists.' });
+    await user.type(screen.getByLabelText('Label'), 'New key');
+    await user.type(screen.getByLabelText('Secret'), 'dk_live_ok');
+    await user.click(screen.getByRole('button', { name: 'Save key' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.id).toBe('key-label-error');
+    expect(alert.textContent).toBe('A key with this label already exists.');
   });
 
   it('shows the backend’s own error message', async () => {
@@ -114,15 +124,17 @@ describe('Keys: the list', () => {
 
   it('renames inline, refusing a duplicate label', async () => {
     const { user } = await renderScreen(KeysScreen);
-    const row = (await screen.findByRole('heading', { name: 'Billing sandbox' })).closest('li')!;
+    // Labels are unique per profile, as the vault checks: "Old laptop key" is another
+    // production key; "Billing sandbox" is on the emulator profile, so it is free here.
+    const row = (await screen.findByRole('heading', { name: 'Production read-only' })).closest('li')!;
     await user.click(within(row).getByRole('button', { name: 'Rename' }));
-    const input = screen.getByLabelText('New label for Billing sandbox');
+    const input = screen.getByLabelText('New label for Production read-only');
     await user.clear(input);
-    await user.type(input, 'Production read-only{Enter}');
-    expect((await screen.findByRole('alert')).textContent).toBe(labelMessages.duplicate('Production read-only'));
+    await user.type(input, 'old LAPTOP key{Enter}');
+    expect((await screen.findByRole('alert')).textContent).toBe(labelMessages.duplicate('old LAPTOP key'));
     await user.clear(input);
-    await user.type(input, 'Billing staging{Enter}');
-    expect(await screen.findByRole('heading', { name: 'Billing staging' })).toBeTruthy();
+    await user.type(input, 'Billing sandbox{Enter}');
+    expect(await screen.findAllByRole('heading', { name: 'Billing sandbox' })).toHaveLength(2);
   });
 
   it('verifies a key and shows a rejection', async () => {

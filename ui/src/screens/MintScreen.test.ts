@@ -87,7 +87,7 @@ describe('Mint', () => {
 
   it('shows the server’s error when minting fails', async () => {
     const { user, backend } = await renderScreen(MintScreen);
-    backend.failNext('mintToken', { code: 'key_rejected', message: 'The server rejected this API key (401).' });
+    backend.failNext('mintToken', { code: 'unauthorized', message: 'The server rejected this API key (401).' });
     await user.click(await screen.findByLabelText('invoices.read'));
     await user.click(screen.getByRole('button', { name: 'Mint token' }));
     expect((await screen.findByRole('alert')).textContent).toBe('The server rejected this API key (401).');

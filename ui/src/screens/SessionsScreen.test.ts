@@ -41,6 +41,7 @@ describe('Sessions', () => {
       ...backend.state.sessions[0]!,
       state: 'retrying' as const,
       lastError: { code: 'network', message: 'The server did not answer.' },
+      serverClockSkewSecs: null,
     };
     backend.emit({ type: 'sessionChanged', session: changed });
     expect(await within(card('demo@drivly.test')).findByText('Retrying')).toBeTruthy();

@@ -8,6 +8,7 @@ import type {
   Backend,
   BackendError,
   BackendEvent,
+  Code,
   MintRecord,
   ProfileView,
   SessionView,
@@ -103,7 +104,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
   const profile = (pid: string) => state.profiles.find((p) => p.id === pid);
   const summary = (p: ProfileView) => ({ id: p.id, name: p.name, environment: p.environment, baseUrl: p.baseUrl });
   const emit = (event: BackendEvent) => listeners.forEach((l) => l(event));
-  const err = (code: string, message: string): BackendError => ({ code, message });
+  const err = (code: Code, message: string): BackendError => ({ code, message });
 
   function mintJwt(permissions: string[], expiresMs: number, extra: Record<string, unknown> = {}): string {
     const t = Math.floor(now() / 1000);
@@ -128,7 +129,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
   const sourceToken = (source: TokenSource) => {
     if ('token' in source) return source.token;
     const token = state.tokens.get(source.tokenRef);
-    if (!token) throw err('token_unknown', 'That token is no longer held by the app. Mint or open it again.');
+    if (!token) throw err('token_gone', 'That token is no longer held by the app. Mint or open it again.');
     return token;
   };
   const copied = () => ({
@@ -136,12 +137,12 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
   });
   const session = (sid: string) => {
     const s = state.sessions.find((x) => x.id === sid);
-    if (!s) throw err('session_unknown', 'That session no longer exists.');
+    if (!s) throw err('session_not_found', 'That session no longer exists.');
     return s;
   };
   const key = (kid: string) => {
     const k = state.keys.find((x) => x.id === kid);
-    if (!k) throw err('key_unknown', 'That key no longer exists.');
+    if (!k) throw err('key_not_found', 'That key no longer exists.');
     return k;
   };
 
@@ -181,20 +182,20 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     },
     async updateProfile(input) {
       const p = profile(input.id);
-      if (!p) throw err('profile_unknown', 'That profile no longer exists.');
-      if (p.builtIn) throw err('profile_builtin', 'Built-in profiles cannot be changed.');
+      if (!p) throw err('profile_not_found', 'That profile no longer exists.');
+      if (p.builtIn) throw err('profile_built_in', 'Built-in profiles cannot be changed.');
       Object.assign(p, input);
       return { ...p };
     },
     async removeProfile(pid) {
       const p = profile(pid);
-      if (p?.builtIn) throw err('profile_builtin', 'Built-in profiles cannot be removed.');
+      if (p?.builtIn) throw err('profile_built_in', 'Built-in profiles cannot be removed.');
       state.profiles = state.profiles.filter((x) => x.id !== pid);
       if (state.activeProfileId === pid) state.activeProfileId = 'emulator';
     },
     async setActiveProfile(pid) {
       const p = profile(pid);
-      if (!p) throw err('profile_unknown', 'That profile no longer exists.');
+      if (!p) throw err('profile_not_found', 'That profile no longer exists.');
       state.activeProfileId = pid;
       return summary(p);
     },
@@ -211,8 +212,10 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     },
     async addApiKey(input) {
       const secret = input.secret.trim();
-      if (state.keys.some((k) => k.label.toLowerCase() === input.label.trim().toLowerCase())) {
-        throw err('label_taken', `A key called “${input.label}” already exists.`);
+      // Per profile and case-insensitive, as the vault checks.
+      const lower = input.label.trim().toLowerCase();
+      if (state.keys.some((k) => k.profileId === input.profileId && k.label.toLowerCase() === lower)) {
+        throw err('label_exists', `This profile already has a key called “${input.label.trim()}”.`);
       }
       const meta: ApiKeyMeta = {
         id: id('key'),
@@ -326,19 +329,19 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       return structuredClone(state.sessions);
     },
     async signIn(input) {
-      if (!profile(input.profileId)) throw err('profile_unknown', 'That profile no longer exists.');
+      if (!profile(input.profileId)) throw err('profile_not_found', 'That profile no longer exists.');
     },
     async cancelSignIn() {
-      emit({ type: 'loginFinished', ok: false, message: 'Sign-in cancelled.', code: 'cancelled' });
+      emit({ type: 'loginFinished', ok: false, message: 'Sign-in cancelled.', code: 'login_cancelled' });
     },
     async copySessionJwt(sid) {
       const s = session(sid);
-      if (!s.jwtExpires) throw err('needs_sign_in', 'This session needs a new sign-in before it can copy a JWT.');
+      if (!s.jwtExpires) throw err('sign_in_needed', 'This session needs a new sign-in before it can copy a JWT.');
       return copied();
     },
     async sessionToken(sid) {
       const s = session(sid);
-      if (!s.jwtExpires) throw err('needs_sign_in', 'This session has no current JWT. Sign in again.');
+      if (!s.jwtExpires) throw err('sign_in_needed', 'This session has no current JWT. Sign in again.');
       const token = mintJwt(s.permissions, Date.parse(s.jwtExpires), { sub: s.subject, kind: 'session' });
       return { tokenRef: storeToken(token), inspection: inspectJwt(token, now()), warning: null };
     },
@@ -350,6 +353,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
         nextRefresh: iso(7 * MIN + 30_000),
         jwtExpires: iso(10 * MIN),
         lastError: null,
+        serverClockSkewSecs: null,
         nextAttempt: null,
       });
       // Like Rust: a refresher's change carries that session's view.

@@ -65,6 +65,7 @@ export function seed(state: FakeBackend['state'], iso: (offsetMs: number) => str
       jwtExpires: iso(7 * MIN + 12_000),
       nextAttempt: null,
       lastError: null,
+      serverClockSkewSecs: null,
     },
     {
       id: 'session-2',
@@ -78,6 +79,7 @@ export function seed(state: FakeBackend['state'], iso: (offsetMs: number) => str
       jwtExpires: null,
       nextAttempt: null,
       lastError: { code: 'invalid_grant', message: 'The refresh token was revoked. Sign in again to continue.' },
+      serverClockSkewSecs: null,
     },
   ];
 }

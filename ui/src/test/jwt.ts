@@ -1,7 +1,8 @@
 // Tiny JWT helpers for the fake backend and tests: encode a token, and inspect one the way the
 // Rust inspector does (enough of it for the UI to render every state).
 
-import type { Inspection, PermissionRow, TimeClaim, Warning } from '../ipc/backend';
+import type { BackendError, Inspection, PermissionRow, TimeClaim, Warning } from '../ipc/backend';
+import type { JsonValue, PermissionReport } from '../ipc/generated/contract';
 
 function b64url(text: string): string {
   const bytes = new TextEncoder().encode(text);
@@ -30,7 +31,7 @@ function timeClaim(value: unknown): TimeClaim {
 
 const PERMISSION = /^([a-z][a-z0-9_-]{0,63})\.(read|write)$/;
 
-function permissionTable(list: unknown): { table: PermissionRow[]; unrecognised: string[] } {
+function permissionTable(list: unknown): PermissionReport {
   const entries = Array.isArray(list) ? list : typeof list === 'string' ? list.split(' ') : [];
   const rows = new Map<string, PermissionRow>();
   const unrecognised: string[] = [];
@@ -45,22 +46,27 @@ function permissionTable(list: unknown): { table: PermissionRow[]; unrecognised:
     else row.post = row.put = row.delete = true;
     rows.set(m[1], row);
   }
-  return { table: [...rows.values()].sort((a, b) => a.resource.localeCompare(b.resource)), unrecognised };
+  const table = [...rows.values()].sort((a, b) => a.resource.localeCompare(b.resource));
+  const granted = table.flatMap((r) => [
+    ...(r.get ? [`${r.resource}.read`] : []),
+    ...(r.post ? [`${r.resource}.write`] : []),
+  ]);
+  return { sources: list === undefined ? [] : ['permissions'], granted, unrecognised, dropped: 0, table };
 }
 
 /** Decodes a JWT like the Rust inspector; throws `{code, message}` when it is not one. */
 export function inspectJwt(token: string, now: number): Inspection {
   const parts = token.trim().split('.');
   if (parts.length !== 3) {
-    throw { code: 'token_malformed', message: 'That is not a JWT: it needs three parts separated by dots.' };
+    throw {  code: 'jwt_segment_count', message: 'That is not a JWT: it needs three parts separated by dots.'  } satisfies BackendError;
   }
-  let header: Record<string, unknown>;
-  let claims: Record<string, unknown>;
+  let header: Record<string, JsonValue>;
+  let claims: Record<string, JsonValue>;
   try {
     header = JSON.parse(unb64url(parts[0] ?? ''));
     claims = JSON.parse(unb64url(parts[1] ?? ''));
   } catch {
-    throw { code: 'token_malformed', message: 'The header or claims are not base64url-encoded JSON.' };
+    throw {  code: 'jwt_not_json', message: 'The header or claims are not base64url-encoded JSON.'  } satisfies BackendError;
   }
   const str = (v: unknown) => (typeof v === 'string' ? v : null);
   const expiresAt = timeClaim(claims['exp']);
@@ -96,7 +102,11 @@ export function inspectJwt(token: string, now: number): Inspection {
     issuer: str(claims['iss']),
     subject: str(claims['sub']),
     kind: str(claims['kind']),
+    audience: typeof claims['aud'] === 'string' ? [claims['aud']] : Array.isArray(claims['aud']) ? claims['aud'].map(String) : [],
     expiresAt,
+    secondsRemaining: expiresAt.state === 'valid' ? Math.floor((Date.parse(expiresAt.at) - now) / 1000) : null,
+    signaturePresent: (parts[2] ?? '') !== '',
+    sizeBytes: new TextEncoder().encode(token.trim()).length,
     issuedAt,
     notBefore,
     permissions,

@@ -67,6 +67,8 @@ fn token_set(endpoint: &str, answer: &super::http::Answer) -> Result<TokenSet, C
     let mut set = parse_token_set(endpoint, &answer.body, answer.requested_at)?;
     set.server_date = answer.server_date;
     set.server_skew_secs = answer.skew_secs;
+    set.sent = Some(answer.sent);
+    super::lifetime::settle(&mut set);
     Ok(set)
 }
 

@@ -5,6 +5,7 @@
 //! response body beyond the server's short `message` (scrubbed of the credential that was sent
 //! and bounded), or a URL with its query string; only endpoint paths are named.
 
+use crate::Code;
 use crate::ErrorCode;
 
 /// Why a call to a Drivly-compatible server failed.
@@ -190,25 +191,25 @@ impl ClientError {
 }
 
 impl ErrorCode for ClientError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Network { .. } => "network_error",
-            Self::Timeout { .. } => "timeout",
-            Self::SignInNeeded { .. } => "sign_in_needed",
-            Self::Unauthorized { .. } => "unauthorized",
-            Self::Forbidden { .. } => "forbidden",
-            Self::RateLimited { .. } => "rate_limited",
-            Self::Unavailable { .. } => "service_unavailable",
-            Self::Server { .. } => "server_error",
-            Self::BadRequest { .. } => "bad_request",
-            Self::NotFound { .. } => "not_found",
-            Self::EndpointMissing { .. } => "endpoint_not_found",
-            Self::HtmlAnswer { .. } => "html_answer",
-            Self::NotRevoked { .. } => "not_revoked",
-            Self::MalformedResponse { .. } => "malformed_response",
-            Self::UnexpectedStatus { .. } => "unexpected_status",
-            Self::InvalidRequest(_) => "invalid_request",
-            Self::ClientSetup => "client_setup_failed",
+            Self::Network { .. } => Code::NetworkError,
+            Self::Timeout { .. } => Code::Timeout,
+            Self::SignInNeeded { .. } => Code::SignInNeeded,
+            Self::Unauthorized { .. } => Code::Unauthorized,
+            Self::Forbidden { .. } => Code::Forbidden,
+            Self::RateLimited { .. } => Code::RateLimited,
+            Self::Unavailable { .. } => Code::ServiceUnavailable,
+            Self::Server { .. } => Code::ServerError,
+            Self::BadRequest { .. } => Code::BadRequest,
+            Self::NotFound { .. } => Code::NotFound,
+            Self::EndpointMissing { .. } => Code::EndpointNotFound,
+            Self::HtmlAnswer { .. } => Code::HtmlAnswer,
+            Self::NotRevoked { .. } => Code::NotRevoked,
+            Self::MalformedResponse { .. } => Code::MalformedResponse,
+            Self::UnexpectedStatus { .. } => Code::UnexpectedStatus,
+            Self::InvalidRequest(_) => Code::InvalidRequest,
+            Self::ClientSetup => Code::ClientSetupFailed,
         }
     }
 }

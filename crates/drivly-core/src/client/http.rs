@@ -189,6 +189,8 @@ pub(crate) struct Answer {
     pub retry_after: Option<u64>,
     pub body: Zeroizing<Vec<u8>>,
     pub requested_at: DateTime<Utc>,
+    /// When the request was sent, on the monotonic clock.
+    pub sent: Instant,
     pub elapsed: Duration,
 }
 
@@ -309,6 +311,7 @@ impl DrivlyClient {
             retry_after,
             body,
             requested_at,
+            sent: started,
             elapsed: started.elapsed(),
         })
     }

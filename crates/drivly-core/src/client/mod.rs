@@ -11,6 +11,7 @@
 mod auth;
 mod error;
 mod http;
+mod lifetime;
 mod resources;
 mod tokens;
 mod wire;
@@ -18,7 +19,8 @@ mod wire;
 pub use auth::RevokeOutcome;
 pub use error::ClientError;
 pub use http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DrivlyClient, DrivlyClientBuilder};
+pub use lifetime::{ExpiryBasis, LifetimeSource};
 pub use reqwest::Method;
 pub use resources::{BODY_PREVIEW_CHARS, KeyVerdict, TryItResult};
 pub use tokens::{EXPIRY_SKEW_TOLERANCE_SECS, ExpirySkew, MintedToken, ParseWarning, TokenSet};
-pub use wire::jwt_exp;
+pub use wire::{jwt_exp, jwt_iat};

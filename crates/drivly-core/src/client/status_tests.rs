@@ -13,6 +13,7 @@ fn answer(status: u16, body: &str) -> Answer {
         retry_after: None,
         body: Zeroizing::new(body.as_bytes().to_vec()),
         requested_at: Utc::now(),
+        sent: Instant::now(),
         elapsed: Duration::ZERO,
     }
 }

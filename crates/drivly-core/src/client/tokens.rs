@@ -70,9 +70,12 @@ pub struct TokenSet {
     /// refresh token is dead and this one must be stored before anything else; `None` means
     /// the old one stays valid.
     pub refresh_token: Option<RefreshToken>,
-    /// When the JWT expires.
+    /// When the JWT expires, on the local wall clock: `requested_at` plus the lifetime the
+    /// server stated relative to its own clock (see `client/lifetime.rs`), so a local clock
+    /// minutes off changes nothing. (Before the answer's `Date` is applied, as in pure
+    /// parsing, an absolute expiry is the server's value as is.)
     pub expires: DateTime<Utc>,
-    /// When the request was sent; expiry from `expires_in` is counted from here.
+    /// When the request was sent (local wall clock); the lifetime is counted from here.
     pub requested_at: DateTime<Utc>,
     /// Set when the response's expiry and the token's `exp` differ by more than
     /// [`EXPIRY_SKEW_TOLERANCE_SECS`].
@@ -84,10 +87,19 @@ pub struct TokenSet {
     /// The server's clock minus the local clock, in seconds, measured on this answer (`Date`
     /// has a one-second resolution, so this is good to about ±1 s).
     pub server_skew_secs: Option<i64>,
+    /// How the response stated the expiry.
+    pub expiry_basis: super::lifetime::ExpiryBasis,
+    /// Where the lifetime was read from.
+    pub lifetime_source: super::lifetime::LifetimeSource,
+    /// When the request was sent, on the monotonic clock (`None` for a parsed body without a
+    /// request): this process anchors the lifetime here, immune to wall-clock steps.
+    pub sent: Option<std::time::Instant>,
 }
 
 impl TokenSet {
-    /// The JWT's lifetime as stated by the server, from the sending of the request.
+    /// The JWT's lifetime as stated by the server, from the sending of the request. Zero or
+    /// negative means the server issued an expired token: refuse it (after storing a rotated
+    /// refresh token), never refresh again at once.
     pub fn lifetime(&self) -> chrono::Duration {
         self.expires - self.requested_at
     }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::error::ClientError;
+use super::lifetime::{ExpiryBasis, LifetimeSource};
 use super::tokens::{MintedToken, ParseWarning, TokenSet, decide_expiry};
 use crate::secret::{Jwt, RefreshToken, SecretString};
 
@@ -176,14 +177,28 @@ fn seconds_from(v: &Value) -> Option<f64> {
     (n.is_finite() && (0.0..=MAX_EXPIRES_IN_SECS).contains(&n)).then_some(n)
 }
 
-/// The expiry a response states, if any. A present but unreadable field is not trusted: it
-/// yields `None` with [`ParseWarning::ExpiryUnreadable`], and the caller falls back to the
-/// token's `exp` (or fails when there is none).
+/// The expiry the response states, with its basis. `expires_in` comes first: it is a lifetime
+/// as the server sees it, free of any clock difference (protocol.md D), counted here from the
+/// moment the request was sent. Then an absolute `expires`/`expiresAt` (on the server's clock;
+/// the caller turns it into a lifetime with the answer's `Date`). An unreadable value yields
+/// `None` with [`ParseWarning::ExpiryUnreadable`], and the caller falls back to the token's
+/// `exp` (or fails when there is none).
 fn response_expiry(
     raw: &RawTokens,
     requested_at: DateTime<Utc>,
     warnings: &mut Vec<ParseWarning>,
-) -> Option<DateTime<Utc>> {
+) -> Option<(DateTime<Utc>, ExpiryBasis)> {
+    let relative = [&raw.expires_in, &raw.expires_in_camel];
+    if let Some(v) = relative.into_iter().flatten().find(|v| !v.is_null()) {
+        if let Some(secs) = seconds_from(v) {
+            let millis = (secs * 1000.0) as i64;
+            return Some((
+                requested_at + chrono::Duration::milliseconds(millis),
+                ExpiryBasis::ExpiresIn,
+            ));
+        }
+        warnings.push(ParseWarning::ExpiryUnreadable);
+    }
     let absolute = [&raw.expires, &raw.expires_at_camel, &raw.expires_at];
     if let Some(v) = absolute.into_iter().flatten().find(|v| !v.is_null()) {
         return match instant_from(v) {
@@ -191,22 +206,13 @@ fn response_expiry(
                 if naive {
                     warnings.push(ParseWarning::DateWithoutOffset);
                 }
-                Some(at)
+                Some((at, ExpiryBasis::ServerTime))
             }
             None => {
                 warnings.push(ParseWarning::ExpiryUnreadable);
                 None
             }
         };
-    }
-    let relative = [&raw.expires_in, &raw.expires_in_camel];
-    if let Some(v) = relative.into_iter().flatten().find(|v| !v.is_null()) {
-        let Some(secs) = seconds_from(v) else {
-            warnings.push(ParseWarning::ExpiryUnreadable);
-            return None;
-        };
-        let millis = (secs * 1000.0) as i64;
-        return Some(requested_at + chrono::Duration::milliseconds(millis));
     }
     None
 }
@@ -264,8 +270,13 @@ pub(crate) fn parse_token_set(
     };
     let mut warnings = Vec::new();
     let from_response = response_expiry(&raw, requested_at, &mut warnings);
-    let (expires, expiry_skew_warning) =
-        settle_expiry(endpoint, from_response, &jwt, &mut warnings)?;
+    let expiry_basis = from_response.map_or(ExpiryBasis::TokenExp, |(_, basis)| basis);
+    let (expires, expiry_skew_warning) = settle_expiry(
+        endpoint,
+        from_response.map(|(at, _)| at),
+        &jwt,
+        &mut warnings,
+    )?;
     Ok(TokenSet {
         jwt,
         refresh_token,
@@ -275,6 +286,9 @@ pub(crate) fn parse_token_set(
         warnings,
         server_date: None,
         server_skew_secs: None,
+        expiry_basis,
+        lifetime_source: LifetimeSource::from_basis(expiry_basis),
+        sent: None,
     })
 }
 
@@ -287,14 +301,25 @@ pub(crate) fn parse_minted(
     let mut raw = parse_raw(endpoint, body)?;
     let jwt = access_token(endpoint, &mut raw)?;
     let mut warnings = Vec::new();
-    let from_response = response_expiry(&raw, requested_at, &mut warnings);
+    let from_response = response_expiry(&raw, requested_at, &mut warnings).map(|(at, _)| at);
     let (expires, _) = settle_expiry(endpoint, from_response, &jwt, &mut warnings)?;
     Ok(MintedToken { jwt, expires })
+}
+
+/// The `iat` claim of a JWT (decoded without verification), to read a lifetime as `exp − iat`
+/// on the server's own clock. `None` as for [`jwt_exp`].
+pub fn jwt_iat(token: &str) -> Option<DateTime<Utc>> {
+    jwt_time_claim(token, "iat")
 }
 
 /// The `exp` claim of a JWT, decoded without verification, only to cross-check the response.
 /// `None` for anything that is not a JWT with an integer-valued `exp`.
 pub fn jwt_exp(token: &str) -> Option<DateTime<Utc>> {
+    jwt_time_claim(token, "exp")
+}
+
+/// An integer-valued time claim of a JWT, decoded without verification.
+fn jwt_time_claim(token: &str, name: &str) -> Option<DateTime<Utc>> {
     if token.len() > MAX_TOKEN_LEN {
         return None;
     }
@@ -302,7 +327,7 @@ pub fn jwt_exp(token: &str) -> Option<DateTime<Utc>> {
     let (_header, payload) = (parts.next()?, parts.next()?);
     let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
     let claims: Value = serde_json::from_slice(&bytes).ok()?;
-    let exp = claims.get("exp")?;
+    let exp = claims.get(name)?;
     let secs = exp
         .as_i64()
         .or_else(|| exp.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64))?;

@@ -96,6 +96,17 @@ fn expires_in_counts_from_the_send_time() {
 }
 
 #[test]
+fn expires_in_wins_over_an_absolute_expiry() {
+    // A lifetime is free of clock differences; an absolute date is on the server's clock.
+    let tok = exp_token(600);
+    let body = format!(r#"{{"token":"{tok}","expires_in":300,"expires":"2030-01-01T00:00:00Z"}}"#);
+    let set = parse_token_set("auth/token", body.as_bytes(), at(0));
+    let set = set.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(set.expires, at(300));
+    assert_eq!(set.expiry_basis, crate::client::ExpiryBasis::ExpiresIn);
+}
+
+#[test]
 fn skew_between_response_and_exp_is_reported() {
     let tok = exp_token(3600);
     let body = format!(r#"{{"token":"{tok}","expires_in":600}}"#);

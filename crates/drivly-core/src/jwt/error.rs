@@ -3,6 +3,7 @@
 //! Messages name the part that is wrong and what to do; they never quote the token (a JWT is a
 //! bearer credential) and serde_json's syntax errors, which are included, only give positions.
 
+use crate::Code;
 use std::fmt;
 
 use crate::ErrorCode;
@@ -95,17 +96,17 @@ pub enum JwtError {
 }
 
 impl ErrorCode for JwtError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Empty => "jwt_empty",
-            Self::TooLarge { .. } => "jwt_too_large",
-            Self::Opaque => "jwt_opaque_token",
-            Self::Encrypted => "jwt_encrypted",
-            Self::SegmentCount { .. } => "jwt_segment_count",
-            Self::Base64 { .. } => "jwt_bad_base64",
-            Self::NotUtf8 { .. } => "jwt_not_utf8",
-            Self::NotJson { .. } => "jwt_not_json",
-            Self::NotObject { .. } => "jwt_not_object",
+            Self::Empty => Code::JwtEmpty,
+            Self::TooLarge { .. } => Code::JwtTooLarge,
+            Self::Opaque => Code::JwtOpaqueToken,
+            Self::Encrypted => Code::JwtEncrypted,
+            Self::SegmentCount { .. } => Code::JwtSegmentCount,
+            Self::Base64 { .. } => Code::JwtBadBase64,
+            Self::NotUtf8 { .. } => Code::JwtNotUtf8,
+            Self::NotJson { .. } => Code::JwtNotJson,
+            Self::NotObject { .. } => Code::JwtNotObject,
         }
     }
 }

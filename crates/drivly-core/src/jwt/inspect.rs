@@ -27,8 +27,9 @@ pub const CLOCK_SKEW_SECONDS: i64 = 5 * 60;
 pub const LARGE_TOKEN_BYTES: usize = 8 * 1024;
 
 /// What a token says about itself. See the module docs.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(rename = "TokenInspection")]
 pub struct Inspection {
     /// The decoded JOSE header.
     pub header: Map<String, Value>,

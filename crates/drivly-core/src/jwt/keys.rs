@@ -9,6 +9,7 @@
 //! - key material lives in `jsonwebtoken::DecodingKey`, which zeroizes on drop; `Debug` shows
 //!   only the id, family and algorithms.
 
+use crate::Code;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -277,6 +278,11 @@ impl KeySet {
     /// unsupported types) are skipped and listed in [`KeySet::skipped`], so one odd key does not
     /// hide the rest.
     ///
+    /// A JWKS is public (anyone can fetch it), so a symmetric `oct` key in it is skipped too:
+    /// whoever reads the document could sign HS256 tokens with it, and such a token must never
+    /// show as verified. An HMAC key only ever comes from the user
+    /// ([`VerificationKey::hs_secret`], or a single pasted JWK).
+    ///
     /// # Errors
     /// [`KeyError::NotJson`], [`KeyError::NotJwks`] when there is no `keys` array,
     /// [`KeyError::NoUsableKeys`] when every key was skipped.
@@ -306,6 +312,11 @@ impl KeySet {
                 continue;
             }
             match key_from_jwk(item, KeySource::Jwks) {
+                Ok(key) if key.family == KeyFamily::Hmac => set.skipped.push(SkippedKey {
+                    index,
+                    kid,
+                    reason: KeyError::SymmetricInJwks.to_string(),
+                }),
                 Ok(key) => set.keys.push(key),
                 Err(e) => set.skipped.push(SkippedKey {
                     index,
@@ -447,6 +458,11 @@ pub enum KeyError {
         /// How many were skipped.
         skipped: usize,
     },
+    /// A symmetric (`oct`) key in a JWKS document, which is public: anyone could sign with it.
+    #[error(
+        "This JWKS key is symmetric (\"kty\": \"oct\"); a published key set is public, so anyone could sign with it. It is never used; enter an HMAC secret yourself if the issuer uses one."
+    )]
+    SymmetricInJwks,
     /// The pasted text is no key format.
     #[error(
         "This is not a PEM public key, a JWK or a JWKS document. For an HMAC secret, use the secret field."
@@ -463,23 +479,24 @@ pub enum KeyError {
 }
 
 impl ErrorCode for KeyError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::PrivateKey => "key_private",
-            Self::PemUnreadable => "key_pem_unreadable",
-            Self::NotJson => "key_not_json",
-            Self::NotJwks => "key_not_jwks",
-            Self::MissingField { .. } => "key_missing_field",
-            Self::InvalidField { .. } => "key_invalid_field",
-            Self::UnsupportedType { .. } => "key_unsupported_type",
-            Self::UnsupportedCurve { .. } => "key_unsupported_curve",
-            Self::NotForSignatures => "key_not_for_signatures",
-            Self::AlgorithmNotForKey { .. } => "key_alg_mismatch",
-            Self::UnknownAlgorithm { .. } => "key_unknown_alg",
-            Self::EmptySecret => "key_empty_secret",
-            Self::NoUsableKeys { .. } => "key_jwks_no_usable_keys",
-            Self::UnrecognisedFormat => "key_format_unrecognised",
-            Self::TooLarge { .. } => "key_too_large",
+            Self::PrivateKey => Code::KeyPrivate,
+            Self::PemUnreadable => Code::KeyPemUnreadable,
+            Self::NotJson => Code::KeyNotJson,
+            Self::NotJwks => Code::KeyNotJwks,
+            Self::MissingField { .. } => Code::KeyMissingField,
+            Self::InvalidField { .. } => Code::KeyInvalidField,
+            Self::UnsupportedType { .. } => Code::KeyUnsupportedType,
+            Self::UnsupportedCurve { .. } => Code::KeyUnsupportedCurve,
+            Self::NotForSignatures => Code::KeyNotForSignatures,
+            Self::AlgorithmNotForKey { .. } => Code::KeyAlgMismatch,
+            Self::UnknownAlgorithm { .. } => Code::KeyUnknownAlg,
+            Self::EmptySecret => Code::KeyEmptySecret,
+            Self::NoUsableKeys { .. } => Code::KeyJwksNoUsableKeys,
+            Self::SymmetricInJwks => Code::KeySymmetricInJwks,
+            Self::UnrecognisedFormat => Code::KeyFormatUnrecognised,
+            Self::TooLarge { .. } => Code::KeyTooLarge,
         }
     }
 }

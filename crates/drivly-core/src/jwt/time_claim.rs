@@ -43,7 +43,7 @@ impl TimeClaimKind {
 }
 
 /// A time claim as shown to the user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(
     tag = "state",
     rename_all = "camelCase",

@@ -5,6 +5,7 @@
 //!   business, so an expired token with a good signature is still "verified";
 //! - `alg: none` (any letter case) is never verified;
 //! - a key is tried only for algorithms on its allow-list, so HS/RS confusion cannot verify;
+//! - an HMAC key is only one the user entered: a symmetric key from a JWKS never verifies;
 //! - a token's `kid` only selects among keys we already hold; `jku`/`x5u` are never fetched
 //!   (there is no I/O here at all);
 //! - work is bounded: at most [`MAX_KEYS_TRIED`] signature checks per call.
@@ -14,13 +15,13 @@ use serde::Serialize;
 
 use super::alg::{AlgClass, KeyFamily, classify_alg};
 use super::decode::decode;
-use super::keys::{KeySet, VerificationKey};
+use super::keys::{KeySet, KeySource, VerificationKey};
 
 /// At most this many keys are tried for one token.
 pub const MAX_KEYS_TRIED: usize = 16;
 
 /// The outcome of a signature check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(
     tag = "status",
     rename_all = "camelCase",
@@ -103,8 +104,14 @@ pub fn verify(token: &str, keys: &KeySet, now: DateTime<Utc>) -> SignatureStatus
             ),
         };
     }
-    let applicable: Vec<&VerificationKey> =
-        by_kid.iter().copied().filter(|k| k.allows(alg)).collect();
+    // A symmetric key that came from a (public) JWKS is never trusted, however it got in.
+    let applicable: Vec<&VerificationKey> = by_kid
+        .iter()
+        .copied()
+        .filter(|k| {
+            k.allows(alg) && !(k.family() == KeyFamily::Hmac && k.source == KeySource::Jwks)
+        })
+        .collect();
     if applicable.is_empty() {
         let mut reason = format!("No available key is allowed to verify {alg}.");
         if alg.family() == KeyFamily::Hmac && by_kid.iter().any(|k| k.family() != KeyFamily::Hmac) {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// How loudly the UI should show a warning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum Severity {
     /// Worth knowing.
@@ -16,7 +16,7 @@ pub enum Severity {
 }
 
 /// What a warning is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum WarningCode {
     /// `alg: none`: unsigned, anyone can forge it.
@@ -54,7 +54,7 @@ pub enum WarningCode {
 }
 
 /// One warning about a token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
     /// Stable code.

@@ -40,6 +40,8 @@ pub enum CallbackPayload {
         state: String,
         /// The issuer (RFC 9207), when the server sends one.
         iss: Option<String>,
+        /// The redirect the callback arrived through (the one it was parsed against).
+        via: RedirectTarget,
     },
     /// The token form (compatibility): the tokens themselves.
     Token {
@@ -53,6 +55,8 @@ pub enum CallbackPayload {
         state: String,
         /// The issuer, when sent.
         iss: Option<String>,
+        /// The redirect the callback arrived through (the one it was parsed against).
+        via: RedirectTarget,
     },
     /// The error form: the user declined, or the server refused.
     Denied {
@@ -65,6 +69,8 @@ pub enum CallbackPayload {
         state: String,
         /// The issuer, when sent.
         iss: Option<String>,
+        /// The redirect the callback arrived through (the one it was parsed against).
+        via: RedirectTarget,
     },
 }
 
@@ -75,6 +81,14 @@ impl CallbackPayload {
             Self::Code { state, .. } | Self::Token { state, .. } | Self::Denied { state, .. } => {
                 state
             }
+        }
+    }
+
+    /// The redirect the callback arrived through: a sign-in only completes through the
+    /// redirect it started with (a loopback sign-in's state is refused through the app link).
+    pub fn via(&self) -> &RedirectTarget {
+        match self {
+            Self::Code { via, .. } | Self::Token { via, .. } | Self::Denied { via, .. } => via,
         }
     }
 
@@ -135,7 +149,7 @@ pub fn parse_callback(
     expected: &RedirectTarget,
 ) -> Result<CallbackPayload, CallbackError> {
     parse(url, expected).inspect_err(|e| {
-        warn!(code = e.code(), "sign-in callback rejected");
+        warn!(code = e.code().as_str(), "sign-in callback rejected");
     })
 }
 
@@ -242,6 +256,7 @@ fn parse(url: &str, expected: &RedirectTarget) -> Result<CallbackPayload, Callba
                 code: AuthCode::new(code),
                 state,
                 iss,
+                via: expected.clone(),
             }
         }
         (false, true, false) => {
@@ -267,6 +282,7 @@ fn parse(url: &str, expected: &RedirectTarget) -> Result<CallbackPayload, Callba
                 expires,
                 state,
                 iss,
+                via: expected.clone(),
             }
         }
         (false, false, true) => {
@@ -289,6 +305,7 @@ fn parse(url: &str, expected: &RedirectTarget) -> Result<CallbackPayload, Callba
                 description: description.map(|d| plain_text(&d)),
                 state,
                 iss,
+                via: expected.clone(),
             }
         }
         (false, false, false) => return Err(CallbackError::NoResult),

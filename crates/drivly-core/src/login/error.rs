@@ -4,6 +4,7 @@
 //! app's scheme), so no variant carries any part of the URL: not a parameter value, not a
 //! parameter name. The messages tell the user what to do; the codes let the UI branch.
 
+use crate::Code;
 use crate::ErrorCode;
 
 /// A rejected sign-in callback.
@@ -66,6 +67,12 @@ pub enum CallbackError {
         "the sign-in answer came from a different server than the one asked; start the sign-in again"
     )]
     WrongIssuer,
+    /// The callback came through another redirect than the one its sign-in started with (a
+    /// loopback sign-in's state through the app link, or the reverse).
+    #[error(
+        "the sign-in answer came back a different way than the sign-in expected; start the sign-in again"
+    )]
+    WrongRedirect,
     /// A result form the profile did not ask for (a token form when a code was requested).
     #[error(
         "the sign-in answer has a different form than the one requested; check the profile's redirect form"
@@ -74,26 +81,27 @@ pub enum CallbackError {
 }
 
 impl ErrorCode for CallbackError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::TooLong => "callback_too_long",
-            Self::Unparseable => "callback_unparseable",
-            Self::WrongTarget => "callback_wrong_target",
-            Self::AmbiguousParameters => "callback_ambiguous_parameters",
-            Self::BadEncoding => "callback_bad_encoding",
-            Self::UnknownParameter => "callback_unknown_parameter",
-            Self::DuplicateParameter => "callback_duplicate_parameter",
-            Self::MixedForms => "callback_mixed_forms",
-            Self::NoResult => "callback_no_result",
-            Self::MissingState => "callback_missing_state",
-            Self::InvalidValue(_) => "callback_invalid_value",
-            Self::NoPendingLogin => "no_pending_login",
-            Self::StateReused => "login_state_reused",
-            Self::Expired => "login_expired",
-            Self::Cancelled => "login_cancelled",
-            Self::StateMismatch => "login_state_mismatch",
-            Self::WrongIssuer => "login_wrong_issuer",
-            Self::UnexpectedForm => "login_unexpected_form",
+            Self::TooLong => Code::CallbackTooLong,
+            Self::Unparseable => Code::CallbackUnparseable,
+            Self::WrongTarget => Code::CallbackWrongTarget,
+            Self::AmbiguousParameters => Code::CallbackAmbiguousParameters,
+            Self::BadEncoding => Code::CallbackBadEncoding,
+            Self::UnknownParameter => Code::CallbackUnknownParameter,
+            Self::DuplicateParameter => Code::CallbackDuplicateParameter,
+            Self::MixedForms => Code::CallbackMixedForms,
+            Self::NoResult => Code::CallbackNoResult,
+            Self::MissingState => Code::CallbackMissingState,
+            Self::InvalidValue(_) => Code::CallbackInvalidValue,
+            Self::NoPendingLogin => Code::NoPendingLogin,
+            Self::StateReused => Code::LoginStateReused,
+            Self::Expired => Code::LoginExpired,
+            Self::Cancelled => Code::LoginCancelled,
+            Self::StateMismatch => Code::LoginStateMismatch,
+            Self::WrongIssuer => Code::LoginWrongIssuer,
+            Self::WrongRedirect => Code::LoginWrongRedirect,
+            Self::UnexpectedForm => Code::LoginUnexpectedForm,
         }
     }
 }

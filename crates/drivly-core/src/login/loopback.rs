@@ -12,6 +12,7 @@
 //! by another local process can never keep the browser out. Plain tokio: no web framework in
 //! the core.
 
+use crate::Code;
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -56,11 +57,11 @@ pub enum LoopbackError {
 }
 
 impl ErrorCode for LoopbackError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Bind(_) => "loopback_bind_failed",
-            Self::Accept(_) => "loopback_accept_failed",
-            Self::TimedOut => "loopback_timed_out",
+            Self::Bind(_) => Code::LoopbackBindFailed,
+            Self::Accept(_) => Code::LoopbackAcceptFailed,
+            Self::TimedOut => Code::LoopbackTimedOut,
         }
     }
 }

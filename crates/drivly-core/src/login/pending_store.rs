@@ -15,12 +15,11 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use url::Url;
 use uuid::Uuid;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::clock::Clock;
-use crate::profile::{ProfileId, RedirectForm};
+use crate::profile::Profile;
 use crate::secret::PkceVerifier;
 use crate::vault::{EntryKind, EntryName, SecretStore, StoreError};
 
@@ -37,12 +36,9 @@ pub struct PersistedSignIn {
     pub scheme: String,
     /// The permissions requested.
     pub permissions: Vec<String>,
-    /// The profile signed in to.
-    pub profile_id: ProfileId,
-    /// The profile's base URL (the expected issuer).
-    pub issuer: Url,
-    /// The redirect form of the profile.
-    pub form: RedirectForm,
+    /// The profile as it was when the sign-in started (its base URL is the expected issuer;
+    /// the code exchange uses its paths). Not a secret.
+    pub profile: Profile,
     /// When the sign-in started.
     pub created: DateTime<Utc>,
     /// When it stops being accepted.
@@ -52,7 +48,7 @@ pub struct PersistedSignIn {
 impl fmt::Debug for PersistedSignIn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PersistedSignIn")
-            .field("profile_id", &self.profile_id)
+            .field("profile_id", &self.profile.id)
             .field("scheme", &self.scheme)
             .field("expires", &self.expires)
             .finish_non_exhaustive()
@@ -67,12 +63,15 @@ struct Wire {
     verifier: String,
     scheme: String,
     permissions: Vec<String>,
-    profile_id: ProfileId,
-    issuer: Url,
-    form: RedirectForm,
+    profile: Profile,
     created: DateTime<Utc>,
     expires: DateTime<Utc>,
 }
+
+/// The format [`Wire`] is written in. Version 1 kept only the profile's id, base URL and
+/// form; such a record is not read (the user starts the sign-in again), since the code
+/// exchange must use the profile as it was at start.
+const WIRE_VERSION: u8 = 2;
 
 impl Drop for Wire {
     fn drop(&mut self) {
@@ -104,14 +103,12 @@ impl PendingSignInStore {
     /// The store's error (the sign-in then only survives while this app runs).
     pub fn save(&self, record: &PersistedSignIn) -> Result<(), StoreError> {
         let wire = Wire {
-            v: 1,
+            v: WIRE_VERSION,
             state: record.state.clone(),
             verifier: record.verifier.expose_secret().to_owned(),
             scheme: record.scheme.clone(),
             permissions: record.permissions.clone(),
-            profile_id: record.profile_id.clone(),
-            issuer: record.issuer.clone(),
-            form: record.form,
+            profile: record.profile.clone(),
             created: record.created,
             expires: record.expires,
         };
@@ -134,7 +131,7 @@ impl PendingSignInStore {
         let Ok(mut wire) = serde_json::from_slice::<Wire>(bytes.expose()) else {
             return Ok(None);
         };
-        if wire.v != 1 || self.clock.now() >= wire.expires {
+        if wire.v != WIRE_VERSION || self.clock.now() >= wire.expires {
             return Ok(None);
         }
         Ok(Some(PersistedSignIn {
@@ -142,9 +139,7 @@ impl PendingSignInStore {
             verifier: PkceVerifier::new(std::mem::take(&mut wire.verifier)),
             scheme: wire.scheme.clone(),
             permissions: std::mem::take(&mut wire.permissions),
-            profile_id: wire.profile_id.clone(),
-            issuer: wire.issuer.clone(),
-            form: wire.form,
+            profile: wire.profile.clone(),
             created: wire.created,
             expires: wire.expires,
         }))
@@ -173,9 +168,7 @@ mod tests {
             verifier: PkceVerifier::new("verifier-1"),
             scheme: "ly.driv.keys".into(),
             permissions: vec!["invoices.read".into()],
-            profile_id: ProfileId::parse("emulator").unwrap(),
-            issuer: Url::parse("http://127.0.0.1:7878/").unwrap(),
-            form: RedirectForm::Code,
+            profile: Profile::emulator(url::Url::parse("http://127.0.0.1:7878/api").unwrap()),
             created: now,
             expires: now + super::super::LOGIN_TTL,
         }
@@ -199,6 +192,11 @@ mod tests {
         assert_eq!(taken.state, "state-1");
         assert_eq!(taken.verifier.expose_secret(), "verifier-1");
         assert_eq!(taken.permissions, ["invoices.read"]);
+        assert_eq!(
+            taken.profile,
+            record(clock.now()).profile,
+            "the profile as at start"
+        );
         assert!(slot.take().unwrap().is_none(), "consumed once");
         assert!(
             store.get(&PendingSignInStore::name()).is_err(),

@@ -6,6 +6,7 @@
 //! slash and a fixed path. The loopback form uses the IP literal `127.0.0.1`, never
 //! `localhost` (RFC 8252 §8.3).
 
+use crate::Code;
 use std::fmt;
 
 /// The release build's scheme.
@@ -38,8 +39,8 @@ pub enum RedirectTarget {
 pub struct InvalidScheme(String);
 
 impl crate::ErrorCode for InvalidScheme {
-    fn code(&self) -> &'static str {
-        "invalid_redirect_scheme"
+    fn code(&self) -> Code {
+        Code::InvalidRedirectScheme
     }
 }
 

@@ -41,9 +41,9 @@ pub struct PendingLogin {
     verifier: PkceVerifier,
     redirect: RedirectTarget,
     permissions: Vec<String>,
-    profile_id: ProfileId,
-    issuer: Url,
-    form: RedirectForm,
+    /// The profile as it was at start: the issuer, the redirect form and the code exchange's
+    /// URL all come from here, never from the profile as it is when the callback arrives.
+    profile: Profile,
     created: DateTime<Utc>,
     expires: DateTime<Utc>,
 }
@@ -59,7 +59,7 @@ impl PendingLogin {
     }
     /// The profile signed in to.
     pub fn profile_id(&self) -> &ProfileId {
-        &self.profile_id
+        &self.profile.id
     }
     /// When the sign-in started.
     pub fn created(&self) -> DateTime<Utc> {
@@ -74,7 +74,7 @@ impl PendingLogin {
 impl fmt::Debug for PendingLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PendingLogin")
-            .field("profile_id", &self.profile_id)
+            .field("profile_id", &self.profile.id)
             .field("redirect", &self.redirect)
             .field("permissions", &self.permissions)
             .field("created", &self.created)
@@ -101,6 +101,9 @@ pub struct StartedLogin {
 pub struct CompletedLogin {
     /// The profile signed in to.
     pub profile_id: ProfileId,
+    /// The profile as it was when the sign-in started: the code exchange goes to its base URL
+    /// and paths, not to whatever the profile says now.
+    pub profile: Profile,
     /// The redirect URI, needed again by the code exchange.
     pub redirect_uri: String,
     /// The permissions requested.
@@ -243,9 +246,7 @@ impl LoginRegistry {
             verifier,
             redirect: redirect.clone(),
             permissions: permissions.to_vec(),
-            profile_id: profile.id.clone(),
-            issuer: profile.base_url.clone(),
-            form: profile.redirect_form,
+            profile: profile.clone(),
             created: now,
             expires: now + LOGIN_TTL,
         };
@@ -274,7 +275,7 @@ impl LoginRegistry {
     /// has travelled somewhere unexpected. Each rejection is logged with its code only.
     pub fn complete(&self, payload: CallbackPayload) -> Result<CompletedLogin, CallbackError> {
         self.complete_inner(payload).inspect_err(|e| {
-            warn!(code = e.code(), "sign-in callback rejected");
+            warn!(code = e.code().as_str(), "sign-in callback rejected");
         })
     }
 
@@ -294,13 +295,17 @@ impl LoginRegistry {
         let pending = inner.pending.swap_remove(index);
         inner.finish(pending.state.clone(), Finished::Used, now);
         drop(inner);
+        if *payload.via() != pending.redirect {
+            return Err(CallbackError::WrongRedirect);
+        }
         if let Some(iss) = payload.iss()
-            && !same_issuer(iss, &pending.issuer)
+            && !same_issuer(iss, &pending.profile.base_url)
         {
             return Err(CallbackError::WrongIssuer);
         }
+        let form = pending.profile.redirect_form;
         let outcome = match payload {
-            CallbackPayload::Code { code, .. } if pending.form == RedirectForm::Code => {
+            CallbackPayload::Code { code, .. } if form == RedirectForm::Code => {
                 LoginOutcome::Code {
                     code,
                     verifier: pending.verifier,
@@ -311,7 +316,7 @@ impl LoginRegistry {
                 refresh_token,
                 expires,
                 ..
-            } if pending.form == RedirectForm::Token => LoginOutcome::Tokens {
+            } if form == RedirectForm::Token => LoginOutcome::Tokens {
                 jwt,
                 refresh_token,
                 expires,
@@ -322,7 +327,8 @@ impl LoginRegistry {
             _ => return Err(CallbackError::UnexpectedForm),
         };
         Ok(CompletedLogin {
-            profile_id: pending.profile_id,
+            profile_id: pending.profile.id.clone(),
+            profile: pending.profile,
             redirect_uri: pending.redirect.redirect_uri(),
             permissions: pending.permissions,
             outcome,
@@ -342,9 +348,7 @@ impl LoginRegistry {
             verifier: PkceVerifier::new(p.verifier.expose_secret()),
             scheme: scheme.clone(),
             permissions: p.permissions.clone(),
-            profile_id: p.profile_id.clone(),
-            issuer: p.issuer.clone(),
-            form: p.form,
+            profile: p.profile.clone(),
             created: p.created,
             expires: p.expires,
         })
@@ -375,9 +379,7 @@ impl LoginRegistry {
             verifier: record.verifier,
             redirect,
             permissions: record.permissions,
-            profile_id: record.profile_id,
-            issuer: record.issuer,
-            form: record.form,
+            profile: record.profile,
             created: record.created,
             expires: record.expires,
         });

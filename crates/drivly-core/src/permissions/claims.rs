@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use super::set::{PermissionRow, PermissionSet};
 
 /// The claim permissions were read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub enum PermissionSource {
     /// The `permissions` claim (Drivly's and the emulator's form).
@@ -71,7 +71,7 @@ impl FoundPermissions {
 }
 
 /// What the UI shows about a token's permissions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionReport {
     /// The claims permissions came from; empty when the token has none.

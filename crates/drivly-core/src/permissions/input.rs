@@ -5,6 +5,7 @@
 //! separated by commas or whitespace; entries are trimmed, duplicates dropped, order kept.
 
 use super::permission::{Permission, PermissionError};
+use crate::Code;
 use crate::ErrorCode;
 
 /// At most this many permissions in one request.
@@ -67,10 +68,10 @@ pub enum PermissionListError {
 }
 
 impl ErrorCode for PermissionListError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
             Self::Invalid { source, .. } => source.code(),
-            Self::TooMany { .. } => "permission_too_many",
+            Self::TooMany { .. } => Code::PermissionTooMany,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! [`PermissionError`] variant whose message tells the user how to fix the string, because this
 //! parser also checks what people type into the mint form.
 
+use crate::Code;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -347,16 +348,16 @@ pub enum PermissionError {
 }
 
 impl ErrorCode for PermissionError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Empty => "permission_empty",
-            Self::MissingAccess { .. } => "permission_missing_access",
-            Self::EmptyResource { .. } => "permission_empty_resource",
-            Self::UnknownAccess { .. } => "permission_unknown_access",
-            Self::NotLowercase { .. } => "permission_not_lowercase",
-            Self::InvalidCharacter { .. } => "permission_invalid_character",
-            Self::TooManyDots { .. } => "permission_too_many_dots",
-            Self::TooLong { .. } => "permission_too_long",
+            Self::Empty => Code::PermissionEmpty,
+            Self::MissingAccess { .. } => Code::PermissionMissingAccess,
+            Self::EmptyResource { .. } => Code::PermissionEmptyResource,
+            Self::UnknownAccess { .. } => Code::PermissionUnknownAccess,
+            Self::NotLowercase { .. } => Code::PermissionNotLowercase,
+            Self::InvalidCharacter { .. } => Code::PermissionInvalidCharacter,
+            Self::TooManyDots { .. } => Code::PermissionTooManyDots,
+            Self::TooLong { .. } => Code::PermissionTooLong,
         }
     }
 }

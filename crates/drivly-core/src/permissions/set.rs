@@ -13,7 +13,7 @@ use super::permission::{Access, Method, Permission, quote};
 pub const MAX_ENTRIES: usize = 1000;
 
 /// One row of the resource × method table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionRow {
     /// The resource, such as `invoices`.

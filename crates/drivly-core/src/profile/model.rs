@@ -1,5 +1,6 @@
 //! The profile data model and its validation.
 
+use crate::Code;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -39,7 +40,7 @@ impl std::fmt::Display for ProfileId {
 }
 
 /// The environment badge shown wherever a profile is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     /// Real money, real data.
@@ -72,7 +73,7 @@ impl Environment {
 }
 
 /// How the sign-in redirect carries its result (protocol.md B.2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum RedirectForm {
     /// `?code=…&state=…`, exchanged with the PKCE verifier (preferred).
@@ -158,13 +159,13 @@ pub enum ProfileError {
 }
 
 impl ErrorCode for ProfileError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::InvalidId(_) => "invalid_profile_name",
-            Self::InvalidUrl(_) => "invalid_url",
-            Self::NotFound(_) => "profile_not_found",
-            Self::AlreadyExists(_) => "profile_exists",
-            Self::BuiltIn(_) => "profile_built_in",
+            Self::InvalidId(_) => Code::InvalidProfileName,
+            Self::InvalidUrl(_) => Code::InvalidUrl,
+            Self::NotFound(_) => Code::ProfileNotFound,
+            Self::AlreadyExists(_) => Code::ProfileExists,
+            Self::BuiltIn(_) => Code::ProfileBuiltIn,
         }
     }
 }

@@ -15,6 +15,7 @@
 //! Thread safety: `ProfileStore` is `Send + Sync`; operations are blocking file I/O (call them
 //! from `spawn_blocking` in async code).
 
+use crate::Code;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -86,14 +87,14 @@ pub enum ConfigError {
 }
 
 impl ErrorCode for ConfigError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
             Self::Profile(e) => e.code(),
             Self::Settings(e) => e.code(),
             Self::File(e) => e.code(),
             Self::Paths(e) => e.code(),
-            Self::InvalidEnv { .. } => "invalid_environment_variable",
-            Self::InvalidName => "invalid_profile_display_name",
+            Self::InvalidEnv { .. } => Code::InvalidEnvironmentVariable,
+            Self::InvalidName => Code::InvalidProfileDisplayName,
         }
     }
 }

@@ -40,13 +40,17 @@ impl TokenIssuer for DrivlyClient {
             let set = DrivlyClient::refresh(self, refresh_token)
                 .await
                 .map_err(|e| issue_error(&e))?;
-            let token_exp = jwt_exp(set.jwt.expose_secret());
+            // `exp` is on the server's clock; `expires` is on ours.
+            let skew = TimeDelta::seconds(set.server_skew_secs.unwrap_or(0));
+            let token_exp = jwt_exp(set.jwt.expose_secret()).map(|exp| exp - skew);
             Ok(IssuedTokens {
                 jwt: set.jwt,
                 refresh_token: set.refresh_token,
                 expires: set.expires,
                 requested_at: set.requested_at,
                 token_exp,
+                sent: set.sent,
+                server_clock_skew_secs: set.server_skew_secs,
             })
         }
         .boxed()

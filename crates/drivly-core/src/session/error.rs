@@ -4,11 +4,17 @@
 //! and holds no secret (token values never reach an error: only codes and server messages,
 //! which the HTTP client scrubs).
 
+use crate::Code;
 use chrono::{DateTime, Utc};
 
 use super::lock::LockError;
 use super::ports::StoreError;
 use crate::ErrorCode;
+
+/// The code of [`SessionError::RefreshTokenNotSaved`] (also a `needs_sign_in` reason code).
+pub const REFRESH_TOKEN_NOT_SAVED: &str = Code::RefreshTokenNotSaved.as_str();
+/// The code of [`SessionError::TokenAlreadyExpired`] (also a `retrying` error code).
+pub const TOKEN_ALREADY_EXPIRED: &str = Code::TokenAlreadyExpired.as_str();
 
 /// Why a session operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -22,13 +28,28 @@ pub enum SessionError {
         /// The server's explanation.
         message: String,
     },
+    /// The server rotated the refresh token and the new one could not be saved, so the stored
+    /// one is dead; it is never sent (a replay would make the server end the session).
+    #[error(
+        "this session's newest refresh token could not be saved to the keyring, so the stored one is no longer valid; sign in again"
+    )]
+    RefreshTokenNotSaved,
+    /// The server issued a token that is already expired (a lifetime of zero or less, as the
+    /// server itself stated it). Not retried at once: the server or its clock needs fixing.
+    #[error(
+        "the server issued a token that is already expired (lifetime {lifetime_secs} s); check the server's settings or clock, then try again"
+    )]
+    TokenAlreadyExpired {
+        /// The lifetime the server stated, in seconds.
+        lifetime_secs: i64,
+    },
     /// No usable token: the last refresh failed and the next attempt is scheduled.
     #[error(
         "could not get a fresh token ({message}); retrying automatically at {next_attempt}, or try again later"
     )]
     RefreshFailed {
         /// The underlying error's code.
-        code: &'static str,
+        code: Code,
         /// The underlying error's message.
         message: String,
         /// When the refresher tries again.
@@ -56,15 +77,17 @@ pub enum SessionError {
 }
 
 impl ErrorCode for SessionError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::SignedOut => "session_signed_out",
-            Self::NeedsSignIn { .. } => "sign_in_needed",
-            Self::RefreshFailed { .. } => "refresh_failed",
-            Self::LifetimeTooShort { .. } => "token_lifetime_too_short",
+            Self::SignedOut => Code::SessionSignedOut,
+            Self::NeedsSignIn { .. } => Code::SignInNeeded,
+            Self::RefreshTokenNotSaved => Code::RefreshTokenNotSaved,
+            Self::TokenAlreadyExpired { .. } => Code::TokenAlreadyExpired,
+            Self::RefreshFailed { .. } => Code::RefreshFailed,
+            Self::LifetimeTooShort { .. } => Code::TokenLifetimeTooShort,
             Self::Lock(e) => e.code(),
             Self::Store(e) => e.code(),
-            Self::Stopped => "refresher_stopped",
+            Self::Stopped => Code::RefresherStopped,
         }
     }
 }

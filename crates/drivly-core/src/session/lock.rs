@@ -9,6 +9,7 @@
 //! `try_lock` on a short async sleep, so a waiting task stays cancellable and never ties up a
 //! blocking thread; a timeout prevents a hang behind a stuck holder.
 
+use crate::Code;
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -41,10 +42,10 @@ pub enum LockError {
 }
 
 impl crate::ErrorCode for LockError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Io { .. } => "session_lock_failed",
-            Self::TimedOut(_) => "session_lock_timeout",
+            Self::Io { .. } => Code::SessionLockFailed,
+            Self::TimedOut(_) => Code::SessionLockTimeout,
         }
     }
 }

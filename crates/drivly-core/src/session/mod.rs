@@ -13,7 +13,10 @@
 //! (implemented for the keyring [`crate::vault::Vault`]; in-memory [`MemorySessionStore`] for tests), [`SessionEvents`]
 //! (the shell's sink; no Tauri types), and [`crate::clock::Clock`].
 //!
-//! Invariants: a rotated refresh token is in the store before the new JWT is used or announced;
+//! Invariants: a rotated refresh token is in the store before the new JWT is used or announced,
+//! or, when the store refuses it, the stored (dead) one is marked unusable first and no process
+//! sends it again; lifetimes are the server's, counted from the send time; a zero or negative
+//! lifetime is refused; no session refreshes more often than every 5 s unless the user asks;
 //! views and events never carry a secret; no token with less than the minimum time left is
 //! handed out; no refresh runs after sign-out or after the handle is dropped.
 
@@ -30,10 +33,10 @@ mod refresher;
 mod removed_elsewhere_tests;
 mod vault_adapter;
 
-pub use error::SessionError;
+pub use error::{REFRESH_TOKEN_NOT_SAVED, SessionError, TOKEN_ALREADY_EXPIRED};
 pub use lock::{LockError, RefreshLock, lock_path};
 pub use memory_store::MemorySessionStore;
-pub use model::{LastError, SessionId, SessionMeta, SessionState, SessionView};
+pub use model::{LastError, SKEW_SHOWN_SECS, SessionId, SessionMeta, SessionState, SessionView};
 pub use policy::RefreshPolicy;
 pub use ports::{
     IssueError, IssuedTokens, NoEvents, Revocation, SessionEvent, SessionEvents, SessionStore,

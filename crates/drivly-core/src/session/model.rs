@@ -65,7 +65,20 @@ pub struct SessionMeta {
     pub next_refresh: Option<DateTime<Utc>>,
     /// When the current JWT expires.
     pub jwt_expires: Option<DateTime<Utc>>,
+    /// The server's clock minus this computer's, in seconds, from the `Date` of the last
+    /// token answer; kept only when it is over [`SKEW_SHOWN_SECS`] (positive: the server is
+    /// ahead). Token lifetimes never depend on it; it is shown so people can fix a clock.
+    #[serde(default)]
+    pub server_clock_skew_secs: Option<i64>,
+    /// True when the server rotated the refresh token and the new one could not be saved: the
+    /// stored one is dead, and every process refuses to send it ("sign in again") so the
+    /// server never sees a replay. Cleared when the new one is saved.
+    #[serde(default)]
+    pub refresh_token_unusable: bool,
 }
+
+/// A clock difference with the server above this many seconds is recorded and shown.
+pub const SKEW_SHOWN_SECS: i64 = 30;
 
 impl SessionMeta {
     /// Metadata for a session created now, with no refresh yet.
@@ -85,13 +98,15 @@ impl SessionMeta {
             last_refresh: None,
             next_refresh: None,
             jwt_expires: None,
+            server_clock_skew_secs: None,
+            refresh_token_unusable: false,
         }
     }
 }
 
 /// The last failure of a refresh, as shown to people: a stable code and a message that says
 /// what to do next. Never holds a secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LastError {
     /// Stable `snake_case` code, for example `service_unavailable`.
@@ -102,7 +117,7 @@ pub struct LastError {
 
 /// Where a session stands. Serialized with a `status` tag in `snake_case` (`active`,
 /// `refreshing`, `retrying`, `needs_sign_in`, `signed_out`) and camelCase fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(
     tag = "status",
     rename_all = "snake_case",

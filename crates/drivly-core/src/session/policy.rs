@@ -7,6 +7,8 @@
 //! - always refresh in the last minute (or the last 10 % of a shorter lifetime): "mandatory";
 //! - never hand out a token with less than `min_ttl` left: 120 s, or half the lifetime when the
 //!   lifetime is under 4 minutes (a 3-second test token could never satisfy 120 s);
+//! - never refresh one session more often than every 5 s unless the user asks, whatever the
+//!   server's lifetimes;
 //! - full-jitter exponential backoff: `U(0, min(cap, base·2ⁿ))`, cap `min(60 s, remaining/2)`
 //!   while the token is still valid and 5 minutes once it has expired; `Retry-After` is a floor.
 //!
@@ -38,6 +40,10 @@ pub struct RefreshPolicy {
     pub backoff_floor: TimeDelta,
     /// A wall clock stepping back by more than this counts as a clock change (1 s).
     pub clock_back_tolerance: TimeDelta,
+    /// The least time between two refreshes of one session that were not asked for by the
+    /// user, whatever lifetime the server states (5 s): a broken server or clock can slow the
+    /// session down but never make it spin.
+    pub min_refresh_interval: TimeDelta,
 }
 
 impl Default for RefreshPolicy {
@@ -53,6 +59,7 @@ impl Default for RefreshPolicy {
             backoff_cap_expired: TimeDelta::minutes(5),
             backoff_floor: TimeDelta::milliseconds(500),
             clock_back_tolerance: TimeDelta::seconds(1),
+            min_refresh_interval: TimeDelta::seconds(5),
         }
     }
 }

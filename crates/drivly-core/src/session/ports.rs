@@ -9,6 +9,7 @@
 //! the refresher calls them off the async threads. Errors carry a stable code and a message
 //! without secrets.
 
+use crate::Code;
 use std::fmt;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -26,12 +27,20 @@ pub struct IssuedTokens {
     pub jwt: Jwt,
     /// A new refresh token when the server rotated it: the old one is dead from now on.
     pub refresh_token: Option<RefreshToken>,
-    /// When the JWT expires, from the response.
+    /// When the JWT expires on the local wall clock: `requested_at` plus the lifetime the
+    /// server stated relative to its own clock. Not after `requested_at` means the server
+    /// issued an expired token, which is refused.
     pub expires: DateTime<Utc>,
-    /// When the request was sent.
+    /// When the request was sent (local wall clock).
     pub requested_at: DateTime<Utc>,
-    /// The JWT's own `exp` claim, only to cross-check `expires`.
+    /// The JWT's own `exp` claim on the local clock (shifted by the measured skew), only to
+    /// cross-check `expires`.
     pub token_exp: Option<DateTime<Utc>>,
+    /// When the request was sent on the monotonic clock, when known: the refresher anchors the
+    /// lifetime here, so no wall-clock step moves it.
+    pub sent: Option<std::time::Instant>,
+    /// The server's clock minus the local clock, in seconds, from the answer's `Date`.
+    pub server_clock_skew_secs: Option<i64>,
 }
 
 /// Why a token call failed, as far as the refresher cares.
@@ -47,7 +56,7 @@ pub enum IssueError {
     #[error("{message}")]
     Transient {
         /// Stable code, such as `service_unavailable`.
-        code: &'static str,
+        code: Code,
         /// Explanation.
         message: String,
         /// The server's `Retry-After`.
@@ -58,17 +67,17 @@ pub enum IssueError {
     #[error("{message}")]
     Failed {
         /// Stable code.
-        code: &'static str,
+        code: Code,
         /// Explanation.
         message: String,
     },
 }
 
 impl ErrorCode for IssueError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::SignInNeeded { .. } => "sign_in_needed",
-            Self::Transient { code, .. } | Self::Failed { code, .. } => code,
+            Self::SignInNeeded { .. } => Code::SignInNeeded,
+            Self::Transient { code, .. } | Self::Failed { code, .. } => *code,
         }
     }
 }
@@ -204,6 +213,19 @@ pub trait SessionStore: Send + Sync + fmt::Debug {
     fn has_record(&self, _id: &SessionId) -> Result<bool, StoreError> {
         Ok(true)
     }
+
+    /// Whether the session's record marks its stored refresh token as dead
+    /// ([`SessionMeta::refresh_token_unusable`]): a rotated one could not be saved. Asked
+    /// under the session lock before the stored token is used; the default reads the records.
+    ///
+    /// # Errors
+    /// When the index cannot be read.
+    fn refresh_token_unusable(&self, id: &SessionId) -> Result<bool, StoreError> {
+        Ok(self
+            .records()?
+            .iter()
+            .any(|m| &m.id == id && m.refresh_token_unusable))
+    }
 }
 
 /// What happened on the server when a credential (a session's refresh token or an API key)
@@ -303,9 +325,9 @@ pub enum SessionEvent {
         /// `exp - expires`, in seconds.
         difference_secs: i64,
     },
-    /// A rotated refresh token could not be written to the keyring. It is held in memory and
-    /// written again before the next refresh; if the app quits first the user must sign in
-    /// again.
+    /// A rotated refresh token could not be written to the keyring. The stored (dead) one is
+    /// marked unusable, the new one is held in memory and written again before the next
+    /// refresh; if the app quits first the user must sign in again.
     StoreFailed {
         /// The session.
         session_id: SessionId,

@@ -5,6 +5,7 @@
 //! Invariants: the vault keys sessions by UUID, so a [`SessionId`] that is not a UUID is refused
 //! rather than mapped; a missing keyring item is `Ok(None)`; every vault error keeps its code.
 
+use crate::Code;
 use uuid::Uuid;
 
 use super::model::{SessionId, SessionMeta};
@@ -15,7 +16,7 @@ use crate::vault::{self, SessionRecord, Vault, VaultError};
 
 fn uuid(id: &SessionId) -> Result<Uuid, StoreError> {
     Uuid::parse_str(id.as_str()).map_err(|_| StoreError::Index {
-        code: "session_not_found",
+        code: Code::SessionNotFound,
         detail: "the session id is not a UUID, so the vault cannot hold it".into(),
     })
 }
@@ -80,6 +81,8 @@ impl SessionStore for Vault {
             last_refresh: meta.last_refresh,
             next_refresh: meta.next_refresh,
             jwt_expires: meta.jwt_expires,
+            server_clock_skew_secs: meta.server_clock_skew_secs,
+            refresh_token_unusable: meta.refresh_token_unusable,
             extra,
             state: vault::JournalState::Active,
         };
@@ -126,6 +129,8 @@ pub fn meta_from_record(record: &SessionRecord) -> SessionMeta {
         last_refresh: record.last_refresh,
         next_refresh: record.next_refresh,
         jwt_expires: record.jwt_expires,
+        server_clock_skew_secs: record.server_clock_skew_secs,
+        refresh_token_unusable: record.refresh_token_unusable,
     }
 }
 

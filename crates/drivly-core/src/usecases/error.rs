@@ -2,6 +2,7 @@
 //! core (vault, server, sessions, input rules). Every variant keeps the code of the error it
 //! wraps, so the app's `{code, message}` and the CLI's exit codes see the original code.
 
+use crate::Code;
 use crate::ErrorCode;
 use crate::client::ClientError;
 use crate::key_input::KeyInputError;
@@ -52,7 +53,7 @@ pub enum UseCaseError {
 }
 
 impl ErrorCode for UseCaseError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
             Self::Vault(e) => e.code(),
             Self::Client(e) => e.code(),
@@ -61,11 +62,11 @@ impl ErrorCode for UseCaseError {
             Self::KeyInput(e) => e.code(),
             Self::Permission(e) => e.code(),
             Self::Config(e) => e.code(),
-            Self::SessionNotFound => "session_not_found",
-            Self::KeyNotFound => "key_not_found",
-            Self::NoPermissions => "no_permissions",
-            Self::ExpiryPassed => "invalid_expiry",
-            Self::Interrupted => "interrupted",
+            Self::SessionNotFound => Code::SessionNotFound,
+            Self::KeyNotFound => Code::KeyNotFound,
+            Self::NoPermissions => Code::NoPermissions,
+            Self::ExpiryPassed => Code::InvalidExpiry,
+            Self::Interrupted => Code::Interrupted,
         }
     }
 }

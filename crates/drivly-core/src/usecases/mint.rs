@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use crate::Code;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -59,7 +61,7 @@ pub enum HistoryWrite {
     /// Not in the history; the token is fine.
     NotRecorded {
         /// The vault error's code.
-        code: &'static str,
+        code: Code,
         /// Its message.
         message: String,
     },
@@ -140,7 +142,7 @@ pub async fn mint_with_history(
         Ok(()) => HistoryWrite::Recorded,
         Err(error) => {
             tracing::warn!(
-                code = error.code(),
+                code = error.code().as_str(),
                 "a minted token could not be recorded in the history"
             );
             HistoryWrite::NotRecorded {

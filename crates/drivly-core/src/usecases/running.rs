@@ -180,7 +180,10 @@ impl RunningSessions {
                 Ok(_) => started += 1,
                 Err(error) => {
                     use crate::ErrorCode;
-                    tracing::warn!(code = error.code(), "a stored session could not start");
+                    tracing::warn!(
+                        code = error.code().as_str(),
+                        "a stored session could not start"
+                    );
                 }
             }
         }

@@ -27,7 +27,7 @@ pub enum StoredState {
     Active,
     /// Its JWT has expired: the next use refreshes it.
     Expired,
-    /// No refresh token is stored: sign in again.
+    /// No usable refresh token is stored (none, or one marked dead): sign in again.
     NeedsSignIn,
 }
 
@@ -64,7 +64,8 @@ pub async fn stored_sessions(
             if wanted.as_ref().is_some_and(|p| *p != meta.profile_id) {
                 continue;
             }
-            let state = if store.refresh_token(&meta.id)?.is_none() {
+            // A record marking its stored refresh token dead needs a sign-in just the same.
+            let state = if meta.refresh_token_unusable || store.refresh_token(&meta.id)?.is_none() {
                 StoredState::NeedsSignIn
             } else if meta.jwt_expires.is_some_and(|e| e > now) {
                 StoredState::Active

@@ -8,9 +8,14 @@
 //! [`complete_sign_in`], so both store sessions the same way and either can refresh what the
 //! other signed in.
 //!
-//! Unknown expiry, one rule for both: the response's expiry, else the token's `exp`, else
-//! "expired now", so the refresher refreshes at its first chance and learns the real expiry
-//! from that answer (never an error: the refresh token is what matters).
+//! Expiry: the lifetime the server stated relative to its own clock (`client/lifetime.rs`),
+//! counted from the sending of the request; a stated lifetime of zero or less is refused
+//! (`token_already_expired`). An unknown expiry (a token form without one) means "expired
+//! now", so the refresher refreshes at its first chance and learns the real expiry from that
+//! answer (never an error: the refresh token is what matters).
+//!
+//! Binding: the callback was matched to its sign-in through the redirect it started with
+//! (`LoginRegistry::complete`), and the code is exchanged at the profile as it was at start.
 //!
 //! Order matters: the refresh token is written before anything is announced
 //! ([`session::establish`]), so a crash right after sign-in loses nothing the user would see.
@@ -18,16 +23,19 @@
 //! [`LoginRegistry::complete`]: crate::login::LoginRegistry::complete
 //! [`session::establish`]: crate::session::establish
 
-use chrono::{DateTime, Utc};
+use crate::Code;
+use chrono::{DateTime, TimeDelta, Utc};
 
 use super::error::UseCaseError;
 use super::running::RunningSessions;
-use crate::client::{ClientError, DrivlyClient};
+use crate::client::{ClientError, DrivlyClient, jwt_exp, jwt_iat};
 use crate::login::{CompletedLogin, LoginOutcome};
 use crate::profile::Profile;
 use crate::secret::{Jwt, RefreshToken};
 use crate::session::ports::SharedJwt;
-use crate::session::{SessionError, SessionId, SessionMeta, SessionView, establish};
+use crate::session::{
+    SKEW_SHOWN_SECS, SessionError, SessionId, SessionMeta, SessionView, establish,
+};
 use crate::{ErrorCode, jwt};
 
 /// Why a sign-in could not finish.
@@ -55,6 +63,10 @@ pub enum SignInError {
     /// The login was started on another profile than the one given.
     #[error("this sign-in was started for another profile; start it again")]
     WrongProfile,
+    /// The profile's server address changed while the user was in the browser: the new
+    /// session would be refreshed at another server than the one that issued it.
+    #[error("the profile's server address changed during the sign-in; start the sign-in again")]
+    ProfileChanged,
     /// The stored session could not be started.
     #[error(transparent)]
     Start(Box<UseCaseError>),
@@ -69,13 +81,14 @@ fn describe_denial(error: &str, description: Option<&str>) -> String {
 }
 
 impl ErrorCode for SignInError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Denied { .. } => "sign_in_denied",
+            Self::Denied { .. } => Code::SignInDenied,
             Self::Exchange(e) => e.code(),
-            Self::NoRefreshToken => "no_refresh_token",
+            Self::NoRefreshToken => Code::NoRefreshToken,
             Self::Session(e) => e.code(),
-            Self::WrongProfile => "profile_mismatch",
+            Self::WrongProfile => Code::ProfileMismatch,
+            Self::ProfileChanged => Code::ProfileChangedDuringSignIn,
             Self::Start(e) => e.code(),
         }
     }
@@ -92,45 +105,70 @@ pub struct SignedIn {
 /// Exchanges the code (or takes the delivered tokens), stores the new session and hands it
 /// to `running`.
 ///
-/// `profile` must be the one the login was started on.
+/// `profile` is the profile as it is now; it must be the one the login was started on, and
+/// still point at the same server. The code exchange itself uses the profile as it was when
+/// the sign-in started ([`CompletedLogin::profile`]): a path changed meanwhile never redirects
+/// the code and verifier elsewhere.
 ///
 /// # Errors
 /// [`SignInError::Denied`] when the user declined; [`SignInError::Exchange`] when the server
 /// refused the code (expired, reused, wrong verifier) or could not be reached;
-/// [`SignInError::NoRefreshToken`]; [`SignInError::Session`] when the keyring refused a write.
+/// [`SignInError::NoRefreshToken`]; [`SignInError::Session`] when the keyring refused a write;
+/// [`SignInError::WrongProfile`], [`SignInError::ProfileChanged`] (nothing is sent).
 pub async fn complete_sign_in(
     completed: CompletedLogin,
     profile: &Profile,
     running: &RunningSessions,
 ) -> Result<SignedIn, SignInError> {
-    if completed.profile_id != profile.id {
+    if completed.profile_id != profile.id || completed.profile.id != profile.id {
         return Err(SignInError::WrongProfile);
+    }
+    if completed.profile.base_url != profile.base_url {
+        return Err(SignInError::ProfileChanged);
     }
     let clock = running.clock();
     let requested_at = clock.now();
-    let (access, refresh_token, expires) = match completed.outcome {
+    // The lifetime as the server stated it, relative to its own clock (`client/lifetime.rs`),
+    // and the clock difference its answer showed.
+    let (access, refresh_token, stated_lifetime, skew) = match completed.outcome {
         LoginOutcome::Denied { error, description } => {
             return Err(SignInError::Denied { error, description });
         }
         LoginOutcome::Code { code, verifier } => {
-            let client = DrivlyClient::new(profile)?;
+            // The profile as captured at start (`CompletedLogin::profile`).
+            let client = DrivlyClient::new(&completed.profile)?;
             let set = client
                 .exchange_code(&code, &verifier, &completed.redirect_uri)
                 .await?;
-            (set.jwt, set.refresh_token, Some(set.expires))
+            let lifetime = set.lifetime();
+            (
+                set.jwt,
+                set.refresh_token,
+                Some(lifetime),
+                set.server_skew_secs,
+            )
         }
         LoginOutcome::Tokens {
             jwt,
             refresh_token,
             expires,
-        } => (jwt, refresh_token, expires),
+        } => {
+            let lifetime = token_form_lifetime(&jwt, expires, clock.now());
+            (jwt, refresh_token, lifetime, None)
+        }
     };
     let refresh_token: RefreshToken = refresh_token.ok_or(SignInError::NoRefreshToken)?;
+    if let Some(lifetime) = stated_lifetime
+        && lifetime <= TimeDelta::zero()
+    {
+        return Err(SignInError::Session(SessionError::TokenAlreadyExpired {
+            lifetime_secs: lifetime.num_seconds(),
+        }));
+    }
     let now = clock.now();
-    let (subject, granted, token_exp) = describe(&access, now);
-    // The response's expiry is authoritative (RFC 9068 §6); the token's `exp` is the fallback
-    // for the token form; unknown means "refresh at once" (module docs).
-    let expires = expires.or(token_exp).unwrap_or(now);
+    let (subject, granted, _) = describe(&access, now);
+    // Unknown lifetime means "refresh at once" (module docs).
+    let expires = requested_at + stated_lifetime.unwrap_or_else(TimeDelta::zero);
     let permissions = if granted.is_empty() {
         completed.permissions
     } else {
@@ -146,6 +184,7 @@ pub async fn complete_sign_in(
     );
     meta.last_refresh = Some(requested_at);
     meta.jwt_expires = Some(expires);
+    meta.server_clock_skew_secs = skew.filter(|s| s.abs() > SKEW_SHOWN_SECS);
     let shared = SharedJwt {
         jwt: access,
         requested_at,
@@ -158,6 +197,21 @@ pub async fn complete_sign_in(
         .await
         .map_err(|e| SignInError::Start(Box::new(e)))?;
     Ok(SignedIn { view })
+}
+
+/// The lifetime of a token-form sign-in: the redirect has no `Date`, so the token's `iat` is
+/// the server's clock (the URL's expiry, else `exp`, minus it); without `iat`, the expiry
+/// against the local clock. `None` when nothing states an expiry.
+fn token_form_lifetime(
+    token: &Jwt,
+    expires: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Option<TimeDelta> {
+    let expires = expires.or_else(|| jwt_exp(token.expose_secret()))?;
+    Some(match jwt_iat(token.expose_secret()) {
+        Some(iat) => expires - iat,
+        None => expires - now,
+    })
 }
 
 /// The subject, the granted permissions and the `exp` of a session JWT, for the record.

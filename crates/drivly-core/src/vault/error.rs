@@ -1,6 +1,7 @@
 //! Vault errors: keyring failures, index file failures and rule violations, each with a stable
 //! code. None of them carries a secret.
 
+use crate::Code;
 use uuid::Uuid;
 
 use super::secret_store::StoreError;
@@ -54,20 +55,20 @@ pub enum VaultError {
 }
 
 impl ErrorCode for VaultError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
             Self::Store(e) => e.code(),
-            Self::Index(DurableFileError::Io { .. }) => "index_io",
-            Self::Index(DurableFileError::Locked { .. }) => "index_locked",
-            Self::Index(DurableFileError::Encode { .. }) => "index_encode",
+            Self::Index(DurableFileError::Io { .. }) => Code::IndexIo,
+            Self::Index(DurableFileError::Locked { .. }) => Code::IndexLocked,
+            Self::Index(DurableFileError::Encode { .. }) => Code::IndexEncode,
             Self::Paths(e) => e.code(),
-            Self::InvalidLabel => "invalid_label",
-            Self::DuplicateLabel { .. } => "label_exists",
-            Self::InvalidNote => "invalid_note",
-            Self::EmptySecret => "empty_secret",
-            Self::ApiKeyNotFound(_) => "api_key_not_found",
-            Self::SessionNotFound(_) => "session_not_found",
-            Self::NotText(_) => "secret_corrupt",
+            Self::InvalidLabel => Code::InvalidLabel,
+            Self::DuplicateLabel { .. } => Code::LabelExists,
+            Self::InvalidNote => Code::InvalidNote,
+            Self::EmptySecret => Code::EmptySecret,
+            Self::ApiKeyNotFound(_) => Code::ApiKeyNotFound,
+            Self::SessionNotFound(_) => Code::SessionNotFound,
+            Self::NotText(_) => Code::SecretCorrupt,
         }
     }
 }

@@ -87,6 +87,13 @@ pub struct SessionRecord {
     /// When the current JWT expires (same name as older builds' `extra` entry).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt_expires: Option<DateTime<Utc>>,
+    /// The server's clock minus the local clock, in seconds, when over 30 s (see
+    /// `session::SessionMeta::server_clock_skew_secs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_clock_skew_secs: Option<i64>,
+    /// The stored refresh token is dead (a rotated one could not be saved): never send it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub refresh_token_unusable: bool,
     /// Fields this build does not know, kept as they were.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -63,7 +63,7 @@ pub struct ReportedError {
 impl From<&StoreError> for ReportedError {
     fn from(e: &StoreError) -> Self {
         Self {
-            code: e.code().into(),
+            code: e.code().as_str().into(),
             message: e.to_string(),
         }
     }

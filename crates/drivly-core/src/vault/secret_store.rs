@@ -8,6 +8,7 @@
 //!   are smaller ([`SecretStore::max_item_size`]) splits values into chunks;
 //! - no error carries secret bytes.
 
+use crate::Code;
 use std::fmt;
 use std::time::Duration;
 
@@ -137,25 +138,25 @@ pub enum StoreError {
     #[error("{detail}")]
     Index {
         /// The index error's code.
-        code: &'static str,
+        code: Code,
         /// Its message.
         detail: String,
     },
 }
 
 impl ErrorCode for StoreError {
-    fn code(&self) -> &'static str {
+    fn code(&self) -> Code {
         match self {
-            Self::Unavailable { .. } => "keyring_unavailable",
-            Self::Locked => "keyring_locked",
-            Self::Timeout { .. } => "keyring_timeout",
-            Self::Missing => "secret_missing",
-            Self::TooLong { .. } => "secret_too_long",
-            Self::Corrupt => "secret_corrupt",
-            Self::Ambiguous => "keyring_ambiguous",
-            Self::NotPlatformStore { .. } => "keyring_not_platform",
-            Self::Platform { .. } => "keyring_error",
-            Self::Index { code, .. } => code,
+            Self::Unavailable { .. } => Code::KeyringUnavailable,
+            Self::Locked => Code::KeyringLocked,
+            Self::Timeout { .. } => Code::KeyringTimeout,
+            Self::Missing => Code::SecretMissing,
+            Self::TooLong { .. } => Code::SecretTooLong,
+            Self::Corrupt => Code::SecretCorrupt,
+            Self::Ambiguous => Code::KeyringAmbiguous,
+            Self::NotPlatformStore { .. } => Code::KeyringNotPlatform,
+            Self::Platform { .. } => Code::KeyringError,
+            Self::Index { code, .. } => *code,
         }
     }
 }

@@ -134,9 +134,19 @@ async fn the_server_clock_is_exposed_from_the_date_header() {
         assert!(set.server_date.is_some());
         let shared = client.clone().server_skew_secs().unwrap();
         assert!((shared - offset).abs() <= 2);
-        // `expires` is on the server's clock: minus the measured skew, the lifetime is 600 s.
-        let server_lifetime = set.lifetime().num_seconds() - skew;
-        assert!((596..=603).contains(&server_lifetime), "{server_lifetime}");
+        // The server's `expires` minus its `Date`: 600 s whatever the clocks (issue #13
+        // item 2), and the local expiry is 10 minutes from now, not 25 or -5.
+        let lifetime = set.lifetime().num_seconds();
+        assert!(
+            (598..=600).contains(&lifetime),
+            "offset {offset}: {lifetime}"
+        );
+        assert_eq!(
+            set.lifetime_source,
+            drivly_core::client::LifetimeSource::ExpiresMinusDate
+        );
+        let left = (set.expires - chrono::Utc::now()).num_seconds();
+        assert!((590..=600).contains(&left), "offset {offset}: {left}");
     }
 }
 

@@ -311,6 +311,38 @@ fn jwks_keys_are_selected_by_kid_and_bad_entries_skipped() {
 }
 
 #[test]
+fn a_symmetric_key_in_a_jwks_never_verifies_an_hs256_token() {
+    // Issue #13 item 7: a JWKS is public, so an `oct` key in it would let anyone forge
+    // "verified" HS256 tokens. It is skipped (with a reason) and never tried.
+    let oct: Value = ok(serde_json::from_str(RFC_HS256_JWK));
+    let only_oct = json!({"keys": [oct.clone()]}).to_string();
+    match KeySet::from_jwks_json(&only_oct) {
+        Err(KeyError::NoUsableKeys { skipped: 1 }) => {}
+        other => panic!("expected no usable keys, got {other:?}"),
+    }
+    // Pasted as a JWKS document, it is refused the same way.
+    assert!(KeySet::parse_pasted(&only_oct).is_err());
+    // Beside a usable public key, the oct key is listed as skipped and HS256 stays unverified.
+    let mixed = json!({"keys": [oct, ok(serde_json::from_str::<Value>(RFC_RS256_JWK))]});
+    let keys = ok(KeySet::from_jwks_json(&mixed.to_string()));
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys.skipped().len(), 1);
+    assert!(keys.skipped()[0].reason.contains("symmetric"));
+    assert!(!verify(RFC_HS256, &keys, now()).is_verified());
+    let forged = sign(
+        Algorithm::HS256,
+        None,
+        &ok(EncodingKey::from_secret(
+            b"anything from the public document",
+        )),
+    );
+    assert!(!verify(&forged, &keys, now()).is_verified());
+    // The same key entered by the user (a single JWK) still verifies: it is local.
+    let local = set(ok(VerificationKey::from_jwk_json(RFC_HS256_JWK)));
+    assert_verified(&verify(RFC_HS256, &local, now()), "HS256");
+}
+
+#[test]
 fn hs_secret_keys() {
     let secret = SecretString::from("drivly-test-secret-0123456789");
     let key = ok(VerificationKey::hs_secret(&secret));

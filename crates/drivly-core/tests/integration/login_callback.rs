@@ -22,7 +22,13 @@ fn the_code_form_parses_in_query_and_fragment() {
         format!("ly.driv.keys.dev:/auth/callback?code=c0de&state={STATE}&"),
     ] {
         match parse_callback(&url, &scheme()) {
-            Ok(CallbackPayload::Code { code, state, iss }) => {
+            Ok(CallbackPayload::Code {
+                code,
+                state,
+                iss,
+                via,
+            }) => {
+                assert_eq!(via, scheme(), "the redirect it arrived through");
                 assert_eq!(code.expose_secret(), "c0de");
                 assert_eq!(state, STATE);
                 if let Some(iss) = iss {
@@ -259,7 +265,7 @@ fn forged_and_junk_urls_are_rejected() {
                 // No message carries any part of the URL.
                 let text = e.to_string();
                 assert!(!text.contains(STATE) && !text.contains("evil"), "{text}");
-                assert!(!e.code().is_empty());
+                assert!(!e.code().as_str().is_empty());
             }
             Ok(p) => panic!("{url:.120} was accepted as {p:?}"),
         }

@@ -305,6 +305,7 @@ fn a_kept_sign_in_completes_in_a_new_registry_once() {
         "the keyring copy is consumed"
     );
     let done = complete(&second, &callback(&started, "")).unwrap();
+    assert_eq!(done.profile, profile, "the profile as it was at start");
     match done.outcome {
         LoginOutcome::Code { verifier, .. } => {
             assert_eq!(
@@ -335,4 +336,83 @@ fn an_expired_or_loopback_sign_in_is_not_kept_or_adopted() {
     clock.advance(Duration::minutes(10));
     let fresh = LoginRegistry::new(Arc::new(clock.clone()));
     assert!(!fresh.adopt(kept));
+}
+
+#[test]
+fn a_callback_completes_only_through_the_redirect_its_sign_in_started_with() {
+    // Issue #13 item 13: a loopback sign-in's state cannot be completed through the app link,
+    // nor an app-link sign-in's through a loopback listener; either attempt abandons it.
+    let (_, registry, profile) = setup();
+    let loopback = RedirectTarget::loopback(49_152);
+    let by_loopback = registry.start(&profile, &perms(), loopback.clone());
+    let through_app_link = format!(
+        "{}?code=forged&state={}",
+        target().redirect_uri(),
+        by_loopback.state
+    );
+    assert_eq!(
+        complete(&registry, &through_app_link).err(),
+        Some(CallbackError::WrongRedirect)
+    );
+    let late_loopback = format!(
+        "{}?code=the-code&state={}",
+        loopback.redirect_uri(),
+        by_loopback.state
+    );
+    assert_eq!(
+        registry
+            .complete(parse_callback(&late_loopback, &loopback).unwrap())
+            .err(),
+        Some(CallbackError::StateReused),
+        "the abandoned sign-in stays abandoned"
+    );
+
+    let by_app_link = registry.start(&profile, &perms(), target());
+    let through_loopback = format!(
+        "{}?code=forged&state={}",
+        loopback.redirect_uri(),
+        by_app_link.state
+    );
+    assert_eq!(
+        registry
+            .complete(parse_callback(&through_loopback, &loopback).unwrap())
+            .err(),
+        Some(CallbackError::WrongRedirect)
+    );
+    // Another loopback port is another redirect too.
+    let other_port = RedirectTarget::loopback(49_153);
+    let by_port = registry.start(&profile, &perms(), loopback.clone());
+    let url = format!(
+        "{}?code=x&state={}",
+        other_port.redirect_uri(),
+        by_port.state
+    );
+    assert_eq!(
+        registry
+            .complete(parse_callback(&url, &other_port).unwrap())
+            .err(),
+        Some(CallbackError::WrongRedirect)
+    );
+    // The right way still works.
+    let fine = registry.start(&profile, &perms(), loopback.clone());
+    let url = format!("{}?code=x&state={}", loopback.redirect_uri(), fine.state);
+    assert!(
+        registry
+            .complete(parse_callback(&url, &loopback).unwrap())
+            .is_ok()
+    );
+}
+
+#[test]
+fn a_completed_login_carries_the_profile_as_it_was_at_start() {
+    let (_, registry, profile) = setup();
+    let started = registry.start(&profile, &perms(), target());
+    // Changes after the start do not reach the pending sign-in (the caller's copy is edited
+    // here; the app's profile store hands out copies the same way).
+    let mut edited = profile.clone();
+    edited.endpoints.token = "elsewhere/token".into();
+    edited.base_url = Url::parse("https://attacker.example/api").unwrap();
+    let done = complete(&registry, &callback(&started, "")).unwrap();
+    assert_eq!(done.profile, profile);
+    assert_ne!(done.profile, edited);
 }

@@ -241,7 +241,10 @@ fn user_lists_are_validated_with_positions() {
         err.as_ref()
             .is_some_and(|e| e.to_string().starts_with("Permission 2: "))
     );
-    assert_eq!(err.map(|e| e.code()), Some("permission_not_lowercase"));
+    assert_eq!(
+        err.map(|e| e.code().as_str()),
+        Some("permission_not_lowercase")
+    );
     let too_many: Vec<String> = (0..201).map(|i| format!("r{i}.read")).collect();
     assert!(matches!(
         parse_permission_list(&too_many.join(",")),

@@ -53,6 +53,8 @@ impl TokenIssuer for Scripted {
                 expires: now + TimeDelta::seconds(600),
                 requested_at: now,
                 token_exp: Some(now + TimeDelta::seconds(600)),
+                sent: None,
+                server_clock_skew_secs: None,
             })
         }
         .boxed()
@@ -223,7 +225,7 @@ async fn the_two_minute_rule_refreshes_before_handing_out() {
 #[tokio::test]
 async fn retry_after_is_respected_without_a_call_per_caller() {
     let busy = IssueError::Transient {
-        code: "service_unavailable",
+        code: drivly_core::Code::ServiceUnavailable,
         message: "the server is temporarily unavailable".into(),
         retry_after: Some(TimeDelta::seconds(30)),
     };

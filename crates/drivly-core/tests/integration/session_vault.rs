@@ -1,6 +1,7 @@
-//! The refresher over the real vault (its in-memory secret store standing in for the keyring,
-//! which needs a desktop session) and the emulator: the rotated refresh token and the shared
-//! JWT land in the vault's items, the record in its index, and sign-out empties both.
+//! The refresher over the real vault and the emulator: the rotated refresh token and the shared
+//! JWT land in the vault's items, the record in its index, and sign-out empties both. Run twice:
+//! over the in-memory secret store (every `cargo test`), and over the real keyring (`#[ignore]`d:
+//! it needs the Secret Service that `scripts/test` provides).
 
 use super::session_common;
 
@@ -14,19 +15,30 @@ use drivly_core::session::{
     NoEvents, RefresherConfig, RefresherDeps, Revocation, SessionId, SessionMeta, SessionRefresher,
     SessionState, SessionStore, SharedJwt, establish, meta_from_record,
 };
-use drivly_core::vault::{MemoryStore, Vault};
+use drivly_core::vault::{MemoryStore, SecretStore, Vault};
 use drivly_emulator::Config;
 
 #[tokio::test]
 async fn refresher_over_the_vault_rotates_shares_and_signs_out() {
+    rotates_shares_and_signs_out(Arc::new(MemoryStore::new())).await;
+}
+
+#[tokio::test]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
+async fn refresher_over_the_vault_in_the_real_keyring() {
+    let service = super::keyring_gnome::test_service();
+    rotates_shares_and_signs_out(Arc::new(super::keyring_gnome::platform_store(&service))).await;
+}
+
+async fn rotates_shares_and_signs_out(secrets: Arc<dyn SecretStore>) {
     let emu = session_common::emulator(Config::default()).await;
     let profile = Profile::emulator(emu.base_url());
     let client = session_common::client(&profile, Arc::new(SystemClock));
     let tokens = session_common::sign_in(&emu, &client).await;
     let dir = tempfile::tempdir().expect("temp dir");
-    let secrets = MemoryStore::new();
-    let (vault, _) = Vault::open(&AppPaths::in_folder(dir.path()), Arc::new(secrets.clone()))
-        .expect("vault opens");
+    let (vault, report) =
+        Vault::open(&AppPaths::in_folder(dir.path()), Arc::clone(&secrets)).expect("vault opens");
+    assert!(report.store_error.is_none(), "the store works");
     let vault = Arc::new(vault);
     let meta = SessionMeta::new(
         SessionId::new_random(),
@@ -90,9 +102,9 @@ async fn refresher_over_the_vault_rotates_shares_and_signs_out() {
     assert_eq!(refresher.view().state, SessionState::SignedOut);
     assert!(vault.refresh_token(&meta.id).expect("read").is_none());
     assert!(vault.shared_jwt(&meta.id).expect("read").is_none());
-    assert!(
-        secrets.item_names().is_empty(),
-        "keyring items left: {:?}",
-        secrets.item_names()
+    assert_eq!(
+        secrets.list().expect("list"),
+        Some(vec![]),
+        "keyring items left"
     );
 }

@@ -487,3 +487,41 @@ async fn a_rejected_key_is_a_verdict_not_an_error() {
     let check = keys::verify_key(&w.stores, key.id).await.unwrap();
     assert_eq!(check.status, KeyStatus::Rejected);
 }
+
+#[tokio::test]
+async fn the_code_exchange_uses_the_profile_as_it_was_at_start() {
+    // Issue #13 item 13: the profile is bound when the sign-in starts.
+    let w = World::new().await;
+    let running = w.running(RunMode::OnDemand);
+    let completed = w.completed_login().await;
+    // A path changed while the user was in the browser: the exchange still goes where the
+    // sign-in started.
+    let mut edited = w.profile();
+    edited.endpoints.token = "moved/token".into();
+    complete_sign_in(completed, &edited, &running)
+        .await
+        .expect("signed in at the captured token path");
+    assert_eq!(w.requests("/api/auth/token"), vec![200]);
+    assert!(w.requests("/api/moved/token").is_empty());
+
+    // The server address changed: refused before anything is sent, since the session would
+    // be refreshed at another server than the one that issued it.
+    let completed = w.completed_login().await;
+    let mut moved = w.profile();
+    moved.base_url = url::Url::parse("http://127.0.0.1:9/api").unwrap();
+    let error = complete_sign_in(completed, &moved, &running)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "profile_changed_during_sign_in");
+    assert_eq!(
+        w.requests("/api/auth/token"),
+        vec![200],
+        "no second exchange"
+    );
+    assert_eq!(
+        SessionStore::records(w.stores.vault.as_ref())
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -277,8 +277,14 @@ fn write_index(dir: &std::path::Path, keys: &[(Uuid, &str, &str)], sessions: &[(
 
 #[test]
 fn reconcile_fixes_or_reports_every_case() {
+    reconcile_every_case(Arc::new(MemoryStore::new()));
+}
+
+/// Every journal state a crash can leave (pending with and without its secret, deleting, an
+/// active record without a secret, an orphaned secret, a stale probe, sessions) reconciled over
+/// `store`: the in-memory store here, the real keyring in `keyring_vault`.
+pub(crate) fn reconcile_every_case(store: Arc<dyn SecretStore>) {
     let dir = tempfile::tempdir().unwrap();
-    let store = MemoryStore::new();
     let ids: Vec<Uuid> = (0..8).map(|_| Uuid::new_v4()).collect();
     let key = |i: usize| EntryName::new(EntryKind::ApiKey, ids[i]);
     // Secrets present for: pending-with (0), deleting (2), active (3); orphan (5); session (6).
@@ -286,9 +292,8 @@ fn reconcile_fixes_or_reports_every_case() {
     store.set(&key(2), b"k2").unwrap();
     store.set(&key(3), b"k3").unwrap();
     store.set(&key(5), b"orphan").unwrap();
-    store
-        .set(&EntryName::new(EntryKind::RefreshToken, ids[6]), b"rt")
-        .unwrap();
+    let session_rt = EntryName::new(EntryKind::RefreshToken, ids[6]);
+    store.set(&session_rt, b"rt").unwrap();
     store
         .set(&EntryName::new(EntryKind::Probe, Uuid::new_v4()), b"p")
         .unwrap();
@@ -304,7 +309,8 @@ fn reconcile_fixes_or_reports_every_case() {
         &[(ids[6], "active"), (ids[7], "deleting")],
     );
 
-    let (vault, report) = open(dir.path(), &store);
+    let open = || Vault::open(&AppPaths::in_folder(dir.path()), Arc::clone(&store)).unwrap();
+    let (vault, report) = open();
     let action_of = |id: Uuid| -> Vec<ReconcileAction> {
         report
             .items
@@ -337,14 +343,22 @@ fn reconcile_fixes_or_reports_every_case() {
         ]
     );
     assert!(keys.iter().all(|k| k.state == JournalState::Active));
-    // The orphan is listed, never deleted; the stale probe is cleaned.
+    // The deleting key's secret is gone from the store; the orphan is listed, never deleted;
+    // the stale probe is cleaned. What the store holds now, exactly:
     assert_eq!(store.get(&key(5)).unwrap().expose(), b"orphan");
-    assert!(store.item_names().iter().all(|n| !n.starts_with("probe/")));
+    let mut expected = vec![key(0), key(3), key(5), session_rt];
+    expected.sort();
+    let mut listed = store
+        .list()
+        .unwrap()
+        .expect("the store can list its entries");
+    listed.sort();
+    assert_eq!(listed, expected);
     // Unknown session fields survive.
     assert_eq!(vault.get_session(ids[6]).unwrap().extra["customField"], 7);
 
     // A second open finds nothing new to fix, only what still needs the user.
-    let (_, again) = open(dir.path(), &store);
+    let (_, again) = open();
     let actions: Vec<ReconcileAction> = again.items.iter().map(|i| i.action.clone()).collect();
     assert_eq!(
         actions,
@@ -439,6 +453,8 @@ fn sessions_and_mint_history() {
         last_refresh: None,
         next_refresh: None,
         jwt_expires: None,
+        server_clock_skew_secs: None,
+        refresh_token_unusable: false,
         extra,
         state: JournalState::Pending,
     };

@@ -10,6 +10,7 @@
 use std::io::{IsTerminal, Read};
 
 use chrono::Utc;
+use drivly_core::Code;
 use drivly_core::client::DrivlyClient;
 use drivly_core::jwt::{
     Inspection, KeySet, MAX_TOKEN_BYTES, Severity, SignatureStatus, TimeClaim, inspect, verify,
@@ -98,11 +99,11 @@ pub async fn run(ctx: &Ctx, args: &DecodeArgs) -> Result<(), CliError> {
     match (args.verify, signature.status) {
         (false, _) | (true, "verified") => Ok(()),
         (true, "invalid") => Err(CliError::Core {
-            code: "signature_invalid",
+            code: Code::SignatureInvalid,
             message: format!("the signature is not valid: {}", signature.message),
         }),
         (true, _) => Err(CliError::Core {
-            code: "signature_unverified",
+            code: Code::SignatureUnverified,
             message: format!("the signature could not be verified: {}", signature.message),
         }),
     }

@@ -2,6 +2,7 @@
 //! `DRIVLY_API_URL` (the profile's base URL) in its environment, and passes its exit code
 //! through. The token is never put in the command's arguments.
 
+use drivly_core::Code;
 use std::process::Command;
 
 use crate::cli::ExecArgs;
@@ -15,7 +16,7 @@ use crate::sessions::fresh_token_fast;
 /// Token errors as for `token`; [`CliError::Spawn`] when the command cannot start.
 pub async fn run(ctx: &Ctx, args: &ExecArgs) -> Result<u8, CliError> {
     let Some((program, rest)) = args.command.split_first() else {
-        return Err(CliError::usage("usage", "give a command after --"));
+        return Err(CliError::usage(Code::Usage, "give a command after --"));
     };
     let profile = ctx.profile()?;
     let fresh = fresh_token_fast(ctx, &profile, args.min_ttl).await?;

@@ -3,6 +3,7 @@
 //! secret is read from standard input or a hidden prompt only.
 
 use chrono::{DateTime, Utc};
+use drivly_core::Code;
 use drivly_core::profile::Profile;
 use drivly_core::settings::MAX_CLIPBOARD_CLEAR_SECONDS;
 use drivly_core::usecases::Stores;
@@ -113,7 +114,7 @@ async fn copy(
     let clear_after = match args.clear_after {
         Some(secs) if secs > MAX_CLIPBOARD_CLEAR_SECONDS => {
             return Err(CliError::usage(
-                "invalid_clear_after",
+                Code::InvalidSetting,
                 format!(
                     "--clear-after {secs} is too long: use 0 (never) to {MAX_CLIPBOARD_CLEAR_SECONDS} seconds"
                 ),
@@ -208,11 +209,11 @@ async fn verify(
     match check.status {
         KeyStatus::Valid => Ok(()),
         KeyStatus::Rejected => Err(CliError::Core {
-            code: "unauthorized",
+            code: Code::Unauthorized,
             message: check.message,
         }),
         KeyStatus::Unknown => Err(CliError::Core {
-            code: "network_error",
+            code: Code::NetworkError,
             message: check.message,
         }),
     }

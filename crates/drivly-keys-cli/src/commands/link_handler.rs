@@ -2,6 +2,7 @@
 //! the installed package's entry is present, and the per-user entry a build-folder run of the
 //! app wrote (removable with `--remove-user-entry`). Needs no keyring and reads no secret.
 
+use drivly_core::Code;
 use std::path::PathBuf;
 
 use drivly_core::link_handler::{
@@ -35,7 +36,7 @@ pub fn run(out: Out, args: &LinkHandlerArgs) -> Result<(), CliError> {
         (Some(dir), true) => {
             remove_user_handler_entries(dir, RELEASE_SCHEME, user_mimeapps_list().as_deref())
                 .map_err(|e| CliError::Core {
-                    code: "link_handler_remove_failed",
+                    code: Code::LinkHandlerRemoveFailed,
                     message: format!("could not remove the user link handler entry: {e}"),
                 })?
         }

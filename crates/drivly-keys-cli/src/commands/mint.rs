@@ -2,6 +2,7 @@
 //! its history entry, which never costs the token) is the core's use case.
 
 use chrono::{DateTime, Utc};
+use drivly_core::Code;
 use drivly_core::permissions::parse_permission_list;
 use drivly_core::usecases::mint::{MintRequest, mint};
 use serde::Serialize;
@@ -32,7 +33,7 @@ pub fn permissions_arg(input: &str, required: bool) -> Result<Vec<String>, CliEr
     let list = parse_permission_list(input).map_err(CliError::core)?;
     if required && list.is_empty() {
         return Err(CliError::usage(
-            "missing_permissions",
+            Code::MissingPermissions,
             "give at least one permission, for example --permissions invoices.read",
         ));
     }

@@ -1,4 +1,5 @@
-//! `status`: profiles, stored keys per profile, and sessions with their state and time left.
+//! `status`: profiles, stored keys per profile, and sessions with their state, time left and
+//! the server's clock difference when over 30 s.
 //! Secrets are never read except the shared JWT's times, which come from the session record.
 //! With the keyring unavailable it still lists the profiles and reports the keyring error
 //! (exit 5), so a locked keyring is diagnosed rather than hidden.
@@ -65,6 +66,9 @@ struct SessionLine {
     /// `active` (JWT valid), `expired` (refreshes on next use) or `needs_sign_in` (no
     /// refresh token stored): the core's `StoredState`.
     state: &'static str,
+    /// The server's clock minus this computer's, in seconds, when the last answer showed more
+    /// than 30 s (positive: the server is ahead); `null` otherwise.
+    server_clock_skew_secs: Option<i64>,
 }
 
 async fn sessions(vault: Arc<Vault>, now: DateTime<Utc>) -> Result<Vec<SessionLine>, CliError> {
@@ -90,6 +94,7 @@ async fn sessions(vault: Arc<Vault>, now: DateTime<Utc>) -> Result<Vec<SessionLi
                 jwt_expires: s.meta.jwt_expires,
                 seconds_left,
                 state,
+                server_clock_skew_secs: s.meta.server_clock_skew_secs,
             }
         })
         .collect())
@@ -134,7 +139,7 @@ pub async fn run(ctx: &Ctx) -> Result<(), CliError> {
         Err(e) => {
             let line = KeyringLine {
                 ok: false,
-                code: Some(e.code().to_owned()),
+                code: Some(e.code().as_str().to_owned()),
                 message: Some(e.to_string()),
             };
             (line, KeyCounts::default(), Vec::new(), Some(e))
@@ -179,11 +184,44 @@ fn print_human(ctx: &Ctx, s: &Status, now: DateTime<Utc>) {
         let left = line
             .jwt_expires
             .map_or_else(|| "no token yet".to_owned(), |e| expiry_text(e, now));
+        let skew = line
+            .server_clock_skew_secs
+            .map(|secs| format!(" ({})", skew_text(secs)))
+            .unwrap_or_default();
         ctx.out.info(&format!(
-            "  {:<16} {:<14} {:<24} {left}",
+            "  {:<16} {:<14} {:<24} {left}{skew}",
             line.profile_id,
             line.state,
             line.subject.clone().unwrap_or_default()
         ));
+    }
+}
+
+/// "the server's clock is 15 min ahead of this computer's" for a skew in seconds.
+fn skew_text(secs: i64) -> String {
+    let size = secs.unsigned_abs();
+    let amount = if size >= 120 {
+        format!("{} min", (size + 30) / 60)
+    } else {
+        format!("{size} s")
+    };
+    let side = if secs > 0 { "ahead of" } else { "behind" };
+    format!("the server's clock is {amount} {side} this computer's")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skew_text;
+
+    #[test]
+    fn skew_reads_in_words() {
+        assert_eq!(
+            skew_text(900),
+            "the server's clock is 15 min ahead of this computer's"
+        );
+        assert_eq!(
+            skew_text(-45),
+            "the server's clock is 45 s behind this computer's"
+        );
     }
 }

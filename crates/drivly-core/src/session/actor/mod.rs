@@ -14,6 +14,7 @@
 //! Order on success: rotated refresh token to the store first, then the shared JWT, then the
 //! metadata, then the view and events.
 
+use crate::Code;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +24,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use super::error::SessionError;
+use super::error::{REFRESH_TOKEN_NOT_SAVED, SessionError};
 use super::lock::RefreshLock;
 use super::model::{LastError, SessionMeta, SessionState, SessionView};
 use super::policy::TokenTimes;
@@ -79,11 +80,25 @@ pub(super) struct Actor {
     unsaved_refresh_token: Option<RefreshToken>,
     failures: u32,
     last_wall: DateTime<Utc>,
+    /// When the last refresh answer with tokens arrived (monotonic, wall): the floor of
+    /// [`super::policy::RefreshPolicy::min_refresh_interval`] counts from here.
+    last_refreshed: Option<(Instant, DateTime<Utc>)>,
     deps: RefresherDeps,
     config: RefresherConfig,
     rng: StdRng,
     view: watch::Sender<SessionView>,
     cancel: CancellationToken,
+}
+
+/// The state of a session whose stored refresh token is dead because a rotated one could not
+/// be saved.
+pub(super) fn refresh_token_not_saved() -> SessionState {
+    SessionState::NeedsSignIn {
+        reason: LastError {
+            code: REFRESH_TOKEN_NOT_SAVED.into(),
+            message: SessionError::RefreshTokenNotSaved.to_string(),
+        },
+    }
 }
 
 /// Runs a blocking store call off the async threads.
@@ -128,6 +143,7 @@ impl Actor {
             unsaved_refresh_token: None,
             failures: 0,
             last_wall,
+            last_refreshed: None,
             deps,
             config,
             rng,
@@ -142,11 +158,20 @@ impl Actor {
     pub(super) async fn load(&mut self) {
         let id = self.meta.id.clone();
         let read = blocking(&self.deps.store, move |s| {
-            Ok((s.refresh_token(&id)?.is_some(), s.shared_jwt(&id)?))
+            let unusable = s.refresh_token_unusable(&id)?;
+            Ok((
+                s.refresh_token(&id)?.is_some(),
+                unusable,
+                s.shared_jwt(&id)?,
+            ))
         })
         .await;
         match read {
-            Ok((false, _)) => {
+            Ok((true, true, _)) => {
+                self.meta.refresh_token_unusable = true;
+                self.state = refresh_token_not_saved();
+            }
+            Ok((false, _, _)) => {
                 self.state = SessionState::NeedsSignIn {
                     reason: LastError {
                         code: "sign_in_needed".into(),
@@ -155,7 +180,7 @@ impl Actor {
                     },
                 };
             }
-            Ok((true, shared)) => {
+            Ok((true, false, shared)) => {
                 if let Some(shared) = shared {
                     self.install(shared);
                 }
@@ -184,7 +209,7 @@ impl Actor {
             if went_back || self.due(now) {
                 tracing::debug!(session = %self.meta.id, went_back, "background refresh");
                 // The outcome is recorded in the state; nobody waits for it here.
-                let _ = self.refresh(false, None).await;
+                let _ = self.refresh(false, None, false).await;
             }
             let sleep = self.next_wake(self.deps.clock.now());
             tokio::select! {
@@ -206,7 +231,7 @@ impl Actor {
                 let _ = reply.send(result);
             }
             Command::RefreshNow { reply } => {
-                let result = self.refresh(true, None).await.map(|()| self.view());
+                let result = self.refresh(true, None, true).await.map(|()| self.view());
                 let _ = reply.send(result);
             }
             Command::SignOut { reply } => {
@@ -241,6 +266,7 @@ impl Actor {
     fn due(&self, now: DateTime<Utc>) -> bool {
         match &self.state {
             SessionState::NeedsSignIn { .. } | SessionState::SignedOut => false,
+            _ if self.floor_wait().is_some() => false,
             SessionState::Retrying { next_attempt, .. } => now >= *next_attempt,
             SessionState::Active | SessionState::Refreshing => match &self.current {
                 None => true,
@@ -252,9 +278,25 @@ impl Actor {
         }
     }
 
+    /// How long until another refresh not asked for by the user may go to the network; `None`
+    /// once [`super::policy::RefreshPolicy::min_refresh_interval`] has passed on either clock
+    /// (the wall clock counts too, so a resume from suspend is not held back).
+    fn floor_wait(&self) -> Option<Duration> {
+        let (mono, wall) = self.last_refreshed?;
+        let floor = self.config.policy.min_refresh_interval;
+        if self.deps.clock.now() >= wall + floor {
+            return None;
+        }
+        let left = (mono + to_std(floor)).saturating_duration_since(Instant::now());
+        (!left.is_zero()).then_some(left)
+    }
+
     /// How long to sleep: until the next planned point, at most one tick.
     fn next_wake(&self, now: DateTime<Utc>) -> Duration {
         let mut sleep = self.config.tick;
+        if let Some(wait) = self.floor_wait() {
+            sleep = sleep.min(wait);
+        }
         match (&self.state, &self.current) {
             (SessionState::Retrying { next_attempt, .. }, _) => {
                 sleep = sleep.min(to_std(*next_attempt - now));
@@ -294,6 +336,9 @@ impl Actor {
     fn unusable(&self) -> Option<SessionError> {
         match &self.state {
             SessionState::SignedOut => Some(SessionError::SignedOut),
+            SessionState::NeedsSignIn { reason } if reason.code == REFRESH_TOKEN_NOT_SAVED => {
+                Some(SessionError::RefreshTokenNotSaved)
+            }
             SessionState::NeedsSignIn { reason } => Some(SessionError::NeedsSignIn {
                 message: reason.message.clone(),
             }),
@@ -318,7 +363,7 @@ impl Actor {
         {
             // Backing off: no network call per caller. Another process may have refreshed.
             let failure = SessionError::RefreshFailed {
-                code: "refresh_failed",
+                code: Code::RefreshFailed,
                 message: last_error.message.clone(),
                 next_attempt: *next_attempt,
             };
@@ -330,12 +375,16 @@ impl Actor {
             }
             return self.serve(min_ttl).ok_or(failure);
         }
-        self.refresh(false, min_ttl).await?;
+        let before = self.last_refreshed;
+        self.refresh(false, min_ttl, false).await?;
         if let Some(jwt) = self.serve(min_ttl) {
             return Ok(jwt);
         }
-        // What we adopted from another process does not satisfy this caller: go to the network.
-        self.refresh(true, min_ttl).await?;
+        if self.last_refreshed == before {
+            // What we adopted from another process does not satisfy this caller: go to the
+            // network. (A token just fetched that does not satisfy it would not either.)
+            self.refresh(true, min_ttl, false).await?;
+        }
         self.serve(min_ttl).ok_or_else(|| {
             let (lifetime_secs, min_ttl_secs) = self.current.as_ref().map_or((0, 0), |c| {
                 let lifetime =
@@ -360,6 +409,13 @@ impl Actor {
 
     /// Makes `shared` the held JWT and plans its refresh.
     fn install(&mut self, shared: SharedJwt) {
+        self.install_anchored(shared, None);
+    }
+
+    /// As [`Actor::install`]; `sent` is the monotonic time the request that produced the token
+    /// was sent, when this process sent it: its lifetime is then counted from there, so no
+    /// wall-clock step between sending and now moves the schedule.
+    fn install_anchored(&mut self, shared: SharedJwt, sent: Option<std::time::Instant>) {
         let now = self.deps.clock.now();
         let mono_now = Instant::now();
         let times =
@@ -368,11 +424,24 @@ impl Actor {
                 .plan(shared.requested_at, shared.expires, self.rng.r#gen::<f64>());
         self.meta.next_refresh = Some(times.refresh_at);
         self.meta.jwt_expires = Some(times.expires);
+        let (mono_refresh_at, mono_expires) = match sent {
+            Some(sent) => {
+                let anchor = Instant::from_std(sent);
+                (
+                    anchor + to_std(times.refresh_at - times.requested_at),
+                    anchor + to_std(times.expires - times.requested_at),
+                )
+            }
+            None => (
+                mono_now + to_std(times.refresh_at - now),
+                mono_now + to_std(times.expires - now),
+            ),
+        };
         self.current = Some(Current {
             jwt: shared.jwt,
             times,
-            mono_refresh_at: mono_now + to_std(times.refresh_at - now),
-            mono_expires: mono_now + to_std(times.expires - now),
+            mono_refresh_at,
+            mono_expires,
         });
         // A token obtained now is judged against now: a clock step before it no longer counts.
         self.last_wall = now;
@@ -384,7 +453,7 @@ impl Actor {
     /// Records a failed attempt: `retrying` with a backoff. `long` uses the expired cap.
     fn fail(
         &mut self,
-        code: &'static str,
+        code: Code,
         message: String,
         retry_after: Option<TimeDelta>,
         long: bool,
@@ -405,11 +474,11 @@ impl Actor {
         self.failures = self.failures.saturating_add(1);
         let next_attempt = now + delay;
         self.meta.next_refresh = Some(next_attempt);
-        tracing::info!(session = %self.meta.id, code, delay_ms = delay.num_milliseconds(), "refresh failed; retrying later");
+        tracing::info!(session = %self.meta.id, code = code.as_str(), delay_ms = delay.num_milliseconds(), "refresh failed; retrying later");
         self.set_state(SessionState::Retrying {
             next_attempt,
             last_error: LastError {
-                code: code.to_owned(),
+                code: code.as_str().to_owned(),
                 message: message.clone(),
             },
         });
@@ -420,14 +489,24 @@ impl Actor {
         }
     }
 
-    /// One refresh under the cross-process lock. `force` skips reusing another process's JWT.
+    /// One refresh under the cross-process lock. `force` skips reusing another process's JWT;
+    /// `by_user` ("refresh now") skips the minimum interval between refreshes, which every
+    /// other refresh waits out first (at most 5 s).
     async fn refresh(
         &mut self,
         force: bool,
         min_ttl: Option<Duration>,
+        by_user: bool,
     ) -> Result<(), SessionError> {
         if let Some(e) = self.unusable() {
             return Err(e);
+        }
+        if !by_user && let Some(wait) = self.floor_wait() {
+            tokio::select! {
+                biased;
+                () = self.cancel.cancelled() => return Err(SessionError::Stopped),
+                () = tokio::time::sleep(wait) => {}
+            }
         }
         let previous = std::mem::replace(&mut self.state, SessionState::Refreshing);
         self.publish();
@@ -461,10 +540,11 @@ impl Actor {
             if !s.has_record(&id)? {
                 return Ok(None);
             }
-            Ok(Some((s.refresh_token(&id)?, s.shared_jwt(&id)?)))
+            let unusable = s.refresh_token_unusable(&id)?;
+            Ok(Some((s.refresh_token(&id)?, s.shared_jwt(&id)?, unusable)))
         })
         .await;
-        let (stored, shared) = match read {
+        let (stored, shared, stored_unusable) = match read {
             Ok(Some(found)) => found,
             Ok(None) => {
                 tracing::info!(session = %self.meta.id, "the session was removed by another process; stopping");
@@ -481,8 +561,12 @@ impl Actor {
                     self.unsaved_refresh_token = Some(unsaved);
                     return Err(self.fail(e.code(), e.to_string(), None, false));
                 }
+                self.clear_unusable_mark().await;
                 unsaved
             }
+            // The stored token is dead (a rotation this or another process could not save):
+            // sending it would be a replay, which makes the server end the whole session.
+            (None, Some(_)) if stored_unusable => return Err(self.refresh_token_lost()),
             (None, Some(stored)) => stored,
             (None, None) => {
                 self.become_signed_out(Revocation::RemovedLocallyOnly {
@@ -517,7 +601,7 @@ impl Actor {
             biased;
             () = self.cancel.cancelled() => return Err(SessionError::Stopped),
             outcome = call => outcome.unwrap_or_else(|_| Err(IssueError::Transient {
-                code: "timeout",
+                code: Code::Timeout,
                 message: "the server did not answer the refresh in time".into(),
                 retry_after: None,
             })),

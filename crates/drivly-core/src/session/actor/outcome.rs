@@ -7,9 +7,13 @@
 use super::{Actor, SKEW_TOLERANCE_SECS, STORE_WRITE_ATTEMPTS, blocking};
 use crate::ErrorCode;
 use crate::secret::RefreshToken;
+use chrono::TimeDelta;
+use tokio::time::Instant;
+
+use crate::Code;
 use crate::session::error::SessionError;
 use crate::session::lock::RefreshLock;
-use crate::session::model::{LastError, SessionState};
+use crate::session::model::{LastError, SKEW_SHOWN_SECS, SessionState};
 use crate::session::ports::{IssuedTokens, Revocation, SessionEvent, SharedJwt, StoreError};
 
 impl Actor {
@@ -35,7 +39,13 @@ impl Actor {
             expires,
             requested_at,
             token_exp,
+            sent,
+            server_clock_skew_secs,
         } = tokens;
+        self.last_refreshed = Some((Instant::now(), self.deps.clock.now()));
+        // Shown in the session's details and `drivly-keys status`; lifetimes never use it.
+        self.meta.server_clock_skew_secs =
+            server_clock_skew_secs.filter(|skew| skew.abs() > SKEW_SHOWN_SECS);
         // Signed out meanwhile by something that did not take the lock: discard the result, and
         // revoke a rotated token so no live session is left behind on the server.
         let id = self.meta.id.clone();
@@ -59,14 +69,30 @@ impl Actor {
         if let Some(rotated) = refresh_token
             && let Err(e) = self.write_refresh_token(&rotated).await
         {
-            tracing::warn!(session = %self.meta.id, code = e.code(), "could not store the rotated refresh token");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not store the rotated refresh token");
             self.deps.events.emit(SessionEvent::StoreFailed {
                 session_id: self.meta.id.clone(),
-                code: e.code().to_owned(),
+                code: e.code().as_str().to_owned(),
                 message: e.to_string(),
             });
+            // The stored token is dead from this answer on: mark it before the new one is used,
+            // so no process (the CLI, this app after a restart) replays it.
+            self.mark_stored_token_unusable().await;
             self.unsaved_refresh_token = Some(rotated);
             store_failure = Some(e);
+        }
+        let lifetime = expires - requested_at;
+        if lifetime <= TimeDelta::zero() {
+            // An already expired token: refreshing again at once would only repeat it (and
+            // rotate the refresh token each time). Refuse it, and try again much later.
+            let error = SessionError::TokenAlreadyExpired {
+                lifetime_secs: lifetime.num_seconds(),
+            };
+            tracing::warn!(session = %self.meta.id, lifetime_secs = lifetime.num_seconds(), "the server issued an expired token; not refreshing again soon");
+            let later = Some(self.config.policy.backoff_cap_expired);
+            let _ = self.fail(Code::TokenAlreadyExpired, error.to_string(), later, true);
+            self.save_and_publish().await;
+            return Err(error);
         }
         let shared = SharedJwt {
             jwt,
@@ -76,7 +102,7 @@ impl Actor {
         let (id, to_share) = (self.meta.id.clone(), shared.clone());
         if let Err(e) = blocking(&self.deps.store, move |s| s.put_shared_jwt(&id, &to_share)).await
         {
-            tracing::warn!(session = %self.meta.id, code = e.code(), "could not share the JWT with other processes");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not share the JWT with other processes");
         }
         if let Some(difference_secs) =
             crate::session::policy::expiry_skew_secs(expires, token_exp, SKEW_TOLERANCE_SECS)
@@ -87,7 +113,7 @@ impl Actor {
                 difference_secs,
             });
         }
-        self.install(shared);
+        self.install_anchored(shared, sent);
         self.meta.last_refresh = Some(self.deps.clock.now());
         self.failures = 0;
         if let Some(e) = store_failure {
@@ -98,10 +124,56 @@ impl Actor {
         Ok(())
     }
 
+    /// Marks the stored refresh token as dead in the session's record (the index, a file, which
+    /// usually still works when the keyring refuses); if even that fails, deletes the stored
+    /// token instead. Either way no process sends it again.
+    async fn mark_stored_token_unusable(&mut self) {
+        self.meta.refresh_token_unusable = true;
+        let meta = self.meta.clone();
+        let Err(e) = blocking(&self.deps.store, move |s| s.save_record(&meta)).await else {
+            return;
+        };
+        tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not mark the dead refresh token; deleting it");
+        let id = self.meta.id.clone();
+        if let Err(e) = blocking(&self.deps.store, move |s| s.delete_secrets(&id)).await {
+            tracing::error!(session = %self.meta.id, code = e.code().as_str(), "the dead refresh token could be neither marked nor deleted");
+        }
+    }
+
+    /// The rotated token held in memory was saved: the stored one is good again.
+    pub(super) async fn clear_unusable_mark(&mut self) {
+        if !self.meta.refresh_token_unusable {
+            return;
+        }
+        self.meta.refresh_token_unusable = false;
+        let meta = self.meta.clone();
+        if let Err(e) = blocking(&self.deps.store, move |s| s.save_record(&meta)).await {
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not clear the dead-token mark");
+        }
+    }
+
+    /// The stored refresh token is marked dead and this process holds no newer one: refuse,
+    /// and ask for a new sign-in. The record is left as it is (this process's copy of it may
+    /// be older than the one that set the mark).
+    pub(super) fn refresh_token_lost(&mut self) -> SessionError {
+        tracing::warn!(session = %self.meta.id, "the stored refresh token is marked dead; it is not sent");
+        self.current = None;
+        self.meta.refresh_token_unusable = true;
+        self.meta.next_refresh = None;
+        self.set_state(super::refresh_token_not_saved());
+        let error = SessionError::RefreshTokenNotSaved;
+        self.deps.events.emit(SessionEvent::SignInNeeded {
+            session_id: self.meta.id.clone(),
+            profile_id: self.meta.profile_id.to_string(),
+            message: error.to_string(),
+        });
+        error
+    }
+
     pub(super) async fn save_and_publish(&mut self) {
         let meta = self.meta.clone();
         if let Err(e) = blocking(&self.deps.store, move |s| s.save_record(&meta)).await {
-            tracing::warn!(session = %self.meta.id, code = e.code(), "could not save the session record");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not save the session record");
         }
         self.publish();
     }
@@ -110,7 +182,7 @@ impl Actor {
         // The refresh token is dead: drop it, and the JWT with it (the server ended the session).
         let id = self.meta.id.clone();
         if let Err(e) = blocking(&self.deps.store, move |s| s.delete_secrets(&id)).await {
-            tracing::warn!(session = %self.meta.id, code = e.code(), "could not delete the dead refresh token");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "could not delete the dead refresh token");
         }
         self.current = None;
         self.unsaved_refresh_token = None;
@@ -157,15 +229,25 @@ impl Actor {
         .await;
         if let Err(e) = &lock {
             // Signing out must not be blocked by a stuck refresh elsewhere.
-            tracing::warn!(session = %self.meta.id, code = e.code(), "signing out without the session lock");
+            tracing::warn!(session = %self.meta.id, code = e.code().as_str(), "signing out without the session lock");
         }
         let id = self.meta.id.clone();
-        let stored = blocking(&self.deps.store, move |s| s.refresh_token(&id))
-            .await
-            .ok()
-            .flatten();
+        let stored = blocking(&self.deps.store, move |s| {
+            Ok((s.refresh_token(&id)?, s.refresh_token_unusable(&id)?))
+        })
+        .await
+        .ok();
+        let (stored, stored_dead) = match stored {
+            Some((token, dead)) => (token.filter(|_| !dead), dead),
+            None => (None, false),
+        };
         let refresh_token = self.unsaved_refresh_token.take().or(stored);
         let revocation = match refresh_token {
+            // A dead token is never sent, not even to revoke it (module docs of the actor).
+            None if stored_dead => Revocation::RemovedLocallyOnly {
+                reason: "the stored refresh token was no longer valid (a newer one could not be saved), so it was not sent to the server"
+                    .into(),
+            },
             None => Revocation::RemovedLocallyOnly {
                 reason: "no refresh token was stored, so there was nothing to revoke on the server"
                     .into(),

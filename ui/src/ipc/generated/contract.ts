@@ -1,0 +1,609 @@
+// Generated from the Rust types by src-tauri/src/contract.rs; do not edit.
+// Regenerate: DRIVLY_KEYS_WRITE_BINDINGS=1 cargo test -p drivly-keys-app --test contract_bindings
+
+/**
+ * What the UI sends to store a key. The secret is zeroized when this is dropped.
+ */
+export type AddApiKeyInput = { label: string, profileId: string, 
+/**
+ * Sent inbound once; trimmed and validated in Rust.
+ */
+secret: string, note: string | null, };
+
+/**
+ * A stored key as the UI lists it: metadata only.
+ */
+export type ApiKeyMeta = { id: string, label: string, profileId: string, created: string, lastUsed: string | null, maskedTail: string, note: string | null, secretPresent: boolean, };
+
+/**
+ * What the frame shows.
+ */
+export type AppInfo = { 
+/**
+ * App version.
+ */
+version: string, 
+/**
+ * True for debug builds (their own scheme and identifier).
+ */
+devBuild: boolean, 
+/**
+ * The active profile.
+ */
+activeProfile: ProfileSummary, 
+/**
+ * Demo details, in demo mode.
+ */
+demo: DemoInfo | null, 
+/**
+ * Things found at start the user should know.
+ */
+notices: Array<string>, };
+
+/**
+ * An error as the UI receives it.
+ */
+export type BackendError = { 
+/**
+ * Stable machine-readable code, for example `keyring_locked`: one of [`Code`].
+ */
+code: Code, 
+/**
+ * What happened and what to do next, for people.
+ */
+message: string, };
+
+/**
+ * One event, exported to the UI as the `BackendEvent` union (`ui/src/ipc/generated/`).
+ */
+export type BackendEvent = { "type": "sessionsChanged" } | { "type": "sessionChanged", 
+/**
+ * The session as `list_sessions` shows it.
+ */
+session: SessionView, } | { "type": "sessionRemoved", 
+/**
+ * Its id.
+ */
+sessionId: string, } | { "type": "keysChanged" } | { "type": "profilesChanged" } | { "type": "settingsChanged" } | { "type": "loginFinished", 
+/**
+ * True when a session was stored.
+ */
+ok: boolean, 
+/**
+ * What happened, for people.
+ */
+message: string, 
+/**
+ * The error code when not ok.
+ */
+code: Code | null, };
+
+/**
+ * Every error code the core, the CLI and the desktop shell can report.
+ */
+export type Code = "api_key_not_found" | "bad_request" | "browser_unavailable" | "callback_ambiguous_parameters" | "callback_bad_encoding" | "callback_duplicate_parameter" | "callback_invalid_value" | "callback_missing_state" | "callback_mixed_forms" | "callback_no_result" | "callback_too_long" | "callback_unknown_parameter" | "callback_unparseable" | "callback_wrong_target" | "client_setup_failed" | "clipboard_unavailable" | "empty_secret" | "endpoint_not_found" | "file_encode" | "file_io" | "file_locked" | "folder_not_writable" | "forbidden" | "html_answer" | "index_encode" | "index_io" | "index_locked" | "input_unreadable" | "internal" | "interrupted" | "invalid_environment_variable" | "invalid_expires" | "invalid_expiry" | "invalid_label" | "invalid_method" | "invalid_note" | "invalid_profile_display_name" | "invalid_profile_name" | "invalid_redirect_scheme" | "invalid_request" | "invalid_setting" | "invalid_url" | "jwt_bad_base64" | "jwt_empty" | "jwt_encrypted" | "jwt_not_json" | "jwt_not_object" | "jwt_not_utf8" | "jwt_opaque_token" | "jwt_segment_count" | "jwt_too_large" | "key_alg_mismatch" | "key_empty" | "key_empty_secret" | "key_format_unrecognised" | "key_invalid_field" | "key_is_jwt" | "key_jwks_no_usable_keys" | "key_missing_field" | "key_not_for_signatures" | "key_not_found" | "key_not_json" | "key_not_jwks" | "key_pem_unreadable" | "key_private" | "key_several_lines" | "key_symmetric_in_jwks" | "key_too_large" | "key_too_long" | "key_unknown_alg" | "key_unsupported_curve" | "key_unsupported_type" | "key_whitespace" | "keyring_ambiguous" | "keyring_error" | "keyring_locked" | "keyring_not_platform" | "keyring_timeout" | "keyring_unavailable" | "label_exists" | "link_handler_remove_failed" | "login_cancelled" | "login_denied" | "login_expired" | "login_state_mismatch" | "login_state_reused" | "login_unexpected_form" | "login_wrong_issuer" | "login_wrong_redirect" | "loopback_accept_failed" | "loopback_bind_failed" | "loopback_timed_out" | "malformed_response" | "missing_permissions" | "network_error" | "no_home_folder" | "no_pending_login" | "no_permissions" | "no_refresh_token" | "not_found" | "not_revoked" | "not_signed_in" | "output_failed" | "permission_empty" | "permission_empty_resource" | "permission_invalid_character" | "permission_missing_access" | "permission_not_lowercase" | "permission_too_long" | "permission_too_many" | "permission_too_many_dots" | "permission_unknown_access" | "profile_built_in" | "profile_changed_during_sign_in" | "profile_exists" | "profile_mismatch" | "profile_not_found" | "rate_limited" | "refresh_failed" | "refresh_token_not_saved" | "refresher_stopped" | "secret_corrupt" | "secret_missing" | "secret_too_long" | "server_error" | "service_unavailable" | "session_lock_failed" | "session_lock_timeout" | "session_not_found" | "session_signed_out" | "sign_in_denied" | "signature_invalid" | "signature_unverified" | "sign_in_needed" | "spawn_failed" | "store_watch_failed" | "timeout" | "token_already_expired" | "token_gone" | "token_lifetime_too_short" | "unauthorized" | "unexpected_status" | "usage";
+
+/**
+ * What a copy did.
+ */
+export type CopyResult = { 
+/**
+ * Seconds until the clipboard is cleared; `None` when clearing is off.
+ */
+clearsInSeconds: number | null, };
+
+/**
+ * The embedded emulator's demo credentials (throwaway values of a local server, shown on
+ * purpose so a newcomer can try everything).
+ */
+export type DemoInfo = { 
+/**
+ * The demo user's email.
+ */
+email: string, 
+/**
+ * The demo user's password.
+ */
+password: string, 
+/**
+ * A demo API key.
+ */
+apiKey: string, 
+/**
+ * The emulator's dashboard.
+ */
+dashboardUrl: string, };
+
+/**
+ * The environment badge shown wherever a profile is.
+ */
+export type Environment = "production" | "sandbox" | "local";
+
+/**
+ * The methods "Try it" offers: the four a Drivly permission grants.
+ */
+export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
+
+/**
+ * An inspection plus the signature status, as the UI's `Inspection` type.
+ */
+export type Inspection = { signature: SignatureStatus, 
+/**
+ * The decoded JOSE header.
+ */
+header: { [key in string]: JsonValue }, 
+/**
+ * The decoded claims.
+ */
+claims: { [key in string]: JsonValue }, 
+/**
+ * Header `alg`, when a string.
+ */
+alg: string | null, 
+/**
+ * Header `typ`, when a string.
+ */
+typ: string | null, 
+/**
+ * Header `kid`, when a string.
+ */
+kid: string | null, 
+/**
+ * `iss`, when a string.
+ */
+issuer: string | null, 
+/**
+ * `sub`, when a string.
+ */
+subject: string | null, 
+/**
+ * Drivly's `kind` claim (`api` or `session`), when a string.
+ */
+kind: string | null, 
+/**
+ * `aud`, as a list (a single string becomes one entry).
+ */
+audience: Array<string>, 
+/**
+ * `iat`.
+ */
+issuedAt: TimeClaim, 
+/**
+ * `nbf`.
+ */
+notBefore: TimeClaim, 
+/**
+ * `exp`.
+ */
+expiresAt: TimeClaim, 
+/**
+ * Seconds until `exp` (negative once expired); `None` without a valid `exp`.
+ */
+secondsRemaining: number | null, 
+/**
+ * The permissions the token carries.
+ */
+permissions: PermissionReport, 
+/**
+ * True when the signature part is non-empty.
+ */
+signaturePresent: boolean, 
+/**
+ * Length of the token in bytes (after trimming).
+ */
+sizeBytes: number, 
+/**
+ * Everything worth flagging, most severe first.
+ */
+warnings: Array<Warning>, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+/**
+ * Key material to verify with.
+ */
+export type KeyMaterial = { "kind": "profileJwks", 
+/**
+ * The profile.
+ */
+profileId: string, } | { "kind": "pem", 
+/**
+ * The PEM text.
+ */
+value: string, } | { "kind": "jwk", 
+/**
+ * The JWK JSON.
+ */
+value: string, } | { "kind": "jwks", 
+/**
+ * The JWKS JSON.
+ */
+value: string, } | { "kind": "hsSecret", 
+/**
+ * The secret.
+ */
+value: string, };
+
+/**
+ * The last failure of a refresh, as shown to people: a stable code and a message that says
+ * what to do next. Never holds a secret.
+ */
+export type LastError = { 
+/**
+ * Stable `snake_case` code, for example `service_unavailable`.
+ */
+code: string, 
+/**
+ * Human-readable explanation.
+ */
+message: string, };
+
+/**
+ * What the UI sends to mint.
+ */
+export type MintInput = { keyId: string, permissions: Array<string>, expires: string | null, label: string | null, };
+
+/**
+ * A minted token's metadata, as the history lists it. Never the token.
+ */
+export type MintRecord = { id: string, label: string | null, keyId: string | null, keyLabel: string, permissions: Array<string>, expires: string | null, mintedAt: string, };
+
+/**
+ * Resources the permission grid offers.
+ */
+export type PermissionCatalog = { resources: Array<string>, };
+
+/**
+ * What the UI shows about a token's permissions.
+ */
+export type PermissionReport = { 
+/**
+ * The claims permissions came from; empty when the token has none.
+ */
+sources: Array<PermissionSource>, 
+/**
+ * Recognised permissions, sorted.
+ */
+granted: Array<string>, 
+/**
+ * Entries that are not `<resource>.read|write`, shown as unrecognised.
+ */
+unrecognised: Array<string>, 
+/**
+ * Entries ignored beyond the size cap.
+ */
+dropped: number, 
+/**
+ * The resource × method table.
+ */
+table: Array<PermissionRow>, };
+
+/**
+ * One row of the resource × method table.
+ */
+export type PermissionRow = { 
+/**
+ * The resource, such as `invoices`.
+ */
+resource: string, 
+/**
+ * Granted by `<resource>.read`.
+ */
+get: boolean, 
+/**
+ * Granted by `<resource>.write`.
+ */
+post: boolean, 
+/**
+ * Granted by `<resource>.write`.
+ */
+put: boolean, 
+/**
+ * Granted by `<resource>.write`.
+ */
+delete: boolean, };
+
+/**
+ * The claim permissions were read from.
+ */
+export type PermissionSource = "permissions" | "scope" | "scopes";
+
+/**
+ * What the UI sends to add or edit a profile.
+ */
+export type ProfileInput = { id: string, name: string, baseUrl: string, environment: Environment, };
+
+/**
+ * A profile as the header shows it.
+ */
+export type ProfileSummary = { 
+/**
+ * Identifier.
+ */
+id: string, 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * The environment badge.
+ */
+environment: Environment, 
+/**
+ * API base URL.
+ */
+baseUrl: string, };
+
+/**
+ * A profile as Settings shows it.
+ */
+export type ProfileView = { builtIn: boolean, dashboardUrl: string | null, canRevokeApiKeys: boolean, redirectForm: RedirectForm, 
+/**
+ * Identifier.
+ */
+id: string, 
+/**
+ * Display name.
+ */
+name: string, 
+/**
+ * The environment badge.
+ */
+environment: Environment, 
+/**
+ * API base URL.
+ */
+baseUrl: string, };
+
+/**
+ * Where the redirect should come back.
+ */
+export type RedirectChoice = "deepLink" | "loopback";
+
+/**
+ * How the sign-in redirect carries its result (protocol.md B.2).
+ */
+export type RedirectForm = "code" | "token";
+
+/**
+ * What removing a key did.
+ */
+export type RemoveKeyResult = { server: ServerRemoval, message: string, };
+
+/**
+ * What the server did when a key was removed.
+ */
+export type ServerRemoval = "revoked" | "notRequested" | "notSupported" | "failed";
+
+/**
+ * Where a session stands, flattened for the list (the details travel beside it).
+ */
+export type SessionState = "active" | "refreshing" | "retrying" | "needsSignIn" | "signedOut";
+
+/**
+ * A session as the UI's `SessionView` type.
+ */
+export type SessionView = { id: string, profileId: string, subject: string | null, permissions: Array<string>, state: SessionState, created: string, lastRefresh: string | null, nextRefresh: string | null, jwtExpires: string | null, nextAttempt: string | null, lastError: LastError | null, 
+/**
+ * How far the server's clock is from this machine's (seconds, positive: server ahead),
+ * when over 30 s; the refresher schedules from the server's own times either way.
+ */
+serverClockSkewSecs: number | null, };
+
+/**
+ * User settings.
+ */
+export type Settings = { 
+/**
+ * Seconds after which a copied secret is cleared from the clipboard (if unchanged);
+ * 0 turns clearing off. Default 30.
+ */
+clipboardClearSeconds: number, 
+/**
+ * Start hidden in the system tray.
+ */
+launchMinimised: boolean, 
+/**
+ * Colour theme.
+ */
+theme: Theme, };
+
+/**
+ * How loudly the UI should show a warning.
+ */
+export type Severity = "info" | "warning" | "danger";
+
+/**
+ * What "Sign in" sends.
+ */
+export type SignInInput = { profileId: string, permissions: Array<string>, redirect: RedirectChoice, };
+
+/**
+ * What signing out did.
+ */
+export type SignOutResult = { revokedOnServer: boolean, message: string, };
+
+/**
+ * The outcome of a signature check.
+ */
+export type SignatureStatus = { "status": "verified", 
+/**
+ * The key's id, when it has one.
+ */
+keyId: string | null, 
+/**
+ * The algorithm checked.
+ */
+alg: string, } | { "status": "notVerified", 
+/**
+ * Why, and what would make verification possible.
+ */
+reason: string, } | { "status": "failed", 
+/**
+ * Why.
+ */
+reason: string, };
+
+/**
+ * The app's colour theme.
+ */
+export type Theme = "system" | "light" | "dark";
+
+/**
+ * A time claim as shown to the user.
+ */
+export type TimeClaim = { "state": "absent" } | { "state": "invalid", 
+/**
+ * The JSON text of the value, shortened.
+ */
+raw: string, 
+/**
+ * Why it is not usable.
+ */
+reason: string, } | { "state": "valid", 
+/**
+ * The time in UTC (ISO 8601 when serialised); local time is the viewer's business.
+ */
+at: string, 
+/**
+ * Whole seconds since the epoch, rounded down.
+ */
+unix: number, 
+/**
+ * Relative text at inspection time, from [`describe`].
+ */
+relative: string, };
+
+/**
+ * A token held in Rust, with what the UI may know of it.
+ */
+export type TokenHandle = { 
+/**
+ * The opaque reference.
+ */
+tokenRef: string, 
+/**
+ * Its inspection.
+ */
+inspection: Inspection, 
+/**
+ * What the user should know about how it was made (a mint whose history entry could not
+ * be written); `None` when all went well.
+ */
+warning: string | null, };
+
+/**
+ * Where a token comes from: held in Rust, or pasted (zeroized when dropped).
+ */
+export type TokenSource = { 
+/**
+ * Its reference.
+ */
+tokenRef: string, } | { 
+/**
+ * The token.
+ */
+token: string, };
+
+/**
+ * What "Try it" sends.
+ */
+export type TryItInput = { source: TokenSource, profileId: string, 
+/**
+ * Text rather than [`HttpMethod`], so a wrong method is a `{code, message}` error too.
+ */
+method: HttpMethod, 
+/**
+ * A resource path relative to the profile's base URL, e.g. `invoices`.
+ */
+resource: string, };
+
+/**
+ * What "Try it" got back.
+ */
+export type TryItResult = { status: number, elapsedMs: number, message: string, };
+
+/**
+ * The server's verdict on a key.
+ */
+export type VerifyResult = { status: VerifyStatus, message: string, };
+
+/**
+ * The server's verdict, as the UI shows it.
+ */
+export type VerifyStatus = "valid" | "rejected" | "unknown";
+
+/**
+ * One warning about a token.
+ */
+export type Warning = { 
+/**
+ * Stable code.
+ */
+code: WarningCode, 
+/**
+ * How serious it is.
+ */
+severity: Severity, 
+/**
+ * A sentence for people.
+ */
+message: string, };
+
+/**
+ * What a warning is about.
+ */
+export type WarningCode = "alg_none" | "alg_missing" | "alg_unknown" | "alg_unsupported" | "expired" | "not_yet_valid" | "issued_in_future" | "missing_exp" | "invalid_time_claim" | "expires_before_issued" | "key_url_in_header" | "critical_header" | "signature_missing" | "signature_malformed" | "large_token" | "unrecognised_permissions";
+
+/** Every IPC command: its arguments (camelCase keys) and what it returns. */
+export interface Commands {
+  app_info: { args: {  }; output: AppInfo };
+  list_profiles: { args: {  }; output: Array<ProfileView> };
+  add_profile: { args: { input: ProfileInput }; output: ProfileView };
+  update_profile: { args: { input: ProfileInput }; output: ProfileView };
+  remove_profile: { args: { id: string }; output: null };
+  set_active_profile: { args: { id: string }; output: ProfileSummary };
+  get_settings: { args: {  }; output: Settings };
+  update_settings: { args: { settings: Settings }; output: Settings };
+  list_api_keys: { args: {  }; output: Array<ApiKeyMeta> };
+  add_api_key: { args: { input: AddApiKeyInput }; output: ApiKeyMeta };
+  verify_api_key: { args: { id: string }; output: VerifyResult };
+  reveal_api_key: { args: { id: string }; output: string };
+  copy_api_key: { args: { id: string }; output: CopyResult };
+  rename_api_key: { args: { id: string; label: string }; output: ApiKeyMeta };
+  remove_api_key: { args: { id: string; revokeOnServer: boolean }; output: RemoveKeyResult };
+  permission_catalog: { args: {  }; output: PermissionCatalog };
+  mint_token: { args: { input: MintInput }; output: TokenHandle };
+  mint_history: { args: {  }; output: Array<MintRecord> };
+  inspect_token: { args: { token: string }; output: Inspection };
+  inspect_ref: { args: { tokenRef: string }; output: Inspection };
+  verify_signature: { args: { source: TokenSource; key: KeyMaterial }; output: SignatureStatus };
+  copy_token: { args: { tokenRef: string }; output: CopyResult };
+  try_it: { args: { input: TryItInput }; output: TryItResult };
+  list_sessions: { args: {  }; output: Array<SessionView> };
+  sign_in: { args: { input: SignInInput }; output: null };
+  cancel_sign_in: { args: {  }; output: null };
+  copy_session_jwt: { args: { sessionId: string }; output: CopyResult };
+  session_token: { args: { sessionId: string }; output: TokenHandle };
+  refresh_now: { args: { sessionId: string }; output: SessionView };
+  sign_out: { args: { sessionId: string }; output: SignOutResult };
+}
+
+/** The command names, as the capability grants them. */
+export const COMMAND_NAMES = ['app_info', 'list_profiles', 'add_profile', 'update_profile', 'remove_profile', 'set_active_profile', 'get_settings', 'update_settings', 'list_api_keys', 'add_api_key', 'verify_api_key', 'reveal_api_key', 'copy_api_key', 'rename_api_key', 'remove_api_key', 'permission_catalog', 'mint_token', 'mint_history', 'inspect_token', 'inspect_ref', 'verify_signature', 'copy_token', 'try_it', 'list_sessions', 'sign_in', 'cancel_sign_in', 'copy_session_jwt', 'session_token', 'refresh_now', 'sign_out'] as const;
+
+/** Every error code, for exhaustive checks. */
+export const CODES: readonly Code[] = ['api_key_not_found', 'bad_request', 'browser_unavailable', 'callback_ambiguous_parameters', 'callback_bad_encoding', 'callback_duplicate_parameter', 'callback_invalid_value', 'callback_missing_state', 'callback_mixed_forms', 'callback_no_result', 'callback_too_long', 'callback_unknown_parameter', 'callback_unparseable', 'callback_wrong_target', 'client_setup_failed', 'clipboard_unavailable', 'empty_secret', 'endpoint_not_found', 'file_encode', 'file_io', 'file_locked', 'folder_not_writable', 'forbidden', 'html_answer', 'index_encode', 'index_io', 'index_locked', 'input_unreadable', 'internal', 'interrupted', 'invalid_environment_variable', 'invalid_expires', 'invalid_expiry', 'invalid_label', 'invalid_method', 'invalid_note', 'invalid_profile_display_name', 'invalid_profile_name', 'invalid_redirect_scheme', 'invalid_request', 'invalid_setting', 'invalid_url', 'jwt_bad_base64', 'jwt_empty', 'jwt_encrypted', 'jwt_not_json', 'jwt_not_object', 'jwt_not_utf8', 'jwt_opaque_token', 'jwt_segment_count', 'jwt_too_large', 'key_alg_mismatch', 'key_empty', 'key_empty_secret', 'key_format_unrecognised', 'key_invalid_field', 'key_is_jwt', 'key_jwks_no_usable_keys', 'key_missing_field', 'key_not_for_signatures', 'key_not_found', 'key_not_json', 'key_not_jwks', 'key_pem_unreadable', 'key_private', 'key_several_lines', 'key_symmetric_in_jwks', 'key_too_large', 'key_too_long', 'key_unknown_alg', 'key_unsupported_curve', 'key_unsupported_type', 'key_whitespace', 'keyring_ambiguous', 'keyring_error', 'keyring_locked', 'keyring_not_platform', 'keyring_timeout', 'keyring_unavailable', 'label_exists', 'link_handler_remove_failed', 'login_cancelled', 'login_denied', 'login_expired', 'login_state_mismatch', 'login_state_reused', 'login_unexpected_form', 'login_wrong_issuer', 'login_wrong_redirect', 'loopback_accept_failed', 'loopback_bind_failed', 'loopback_timed_out', 'malformed_response', 'missing_permissions', 'network_error', 'no_home_folder', 'no_pending_login', 'no_permissions', 'no_refresh_token', 'not_found', 'not_revoked', 'not_signed_in', 'output_failed', 'permission_empty', 'permission_empty_resource', 'permission_invalid_character', 'permission_missing_access', 'permission_not_lowercase', 'permission_too_long', 'permission_too_many', 'permission_too_many_dots', 'permission_unknown_access', 'profile_built_in', 'profile_changed_during_sign_in', 'profile_exists', 'profile_mismatch', 'profile_not_found', 'rate_limited', 'refresh_failed', 'refresh_token_not_saved', 'refresher_stopped', 'secret_corrupt', 'secret_missing', 'secret_too_long', 'server_error', 'service_unavailable', 'session_lock_failed', 'session_lock_timeout', 'session_not_found', 'session_signed_out', 'sign_in_denied', 'signature_invalid', 'signature_unverified', 'sign_in_needed', 'spawn_failed', 'store_watch_failed', 'timeout', 'token_already_expired', 'token_gone', 'token_lifetime_too_short', 'unauthorized', 'unexpected_status', 'usage'];
+
+/** The channel Rust emits `BackendEvent`s on. */
+export const EVENT_CHANNEL = "drivly://event";
+
+/** Input limits the Rust side enforces; the UI checks them first for instant feedback. */
+export const LIMITS = {
+  keyLabelMaxChars: 64,
+  keyNoteMaxChars: 500,
+  apiKeyMaxChars: 4096,
+  profileNameMaxChars: 80,
+  resourceMaxChars: 64,
+  jwtPrefix: "eyJ",
+} as const;
