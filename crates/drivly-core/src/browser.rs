@@ -8,7 +8,7 @@
 //! (state and the PKCE challenge are public), but it is still never logged.
 
 use crate::Code;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 
 use crate::ErrorCode;
 
@@ -70,12 +70,16 @@ fn candidates(browser_env: &str, url: &str) -> Vec<(String, Vec<String>)> {
 /// # Errors
 /// [`BrowserError`] when no candidate command could be started.
 pub fn open(url: &str) -> Result<String, BrowserError> {
-    let browser_env = std::env::var("BROWSER").unwrap_or_default();
+    open_with(&std::env::var("BROWSER").unwrap_or_default(), url)
+}
+
+/// [`open`] with `$BROWSER`'s value given.
+fn open_with(browser_env: &str, url: &str) -> Result<String, BrowserError> {
     let mut last = BrowserError {
         program: platform_opener().into(),
         detail: "not tried".into(),
     };
-    for (program, args) in candidates(&browser_env, url) {
+    for (program, args) in candidates(browser_env, url) {
         let spawned = Command::new(&program)
             .args(&args)
             .stdin(Stdio::null())
@@ -83,7 +87,10 @@ pub fn open(url: &str) -> Result<String, BrowserError> {
             .stderr(Stdio::null())
             .spawn();
         match spawned {
-            Ok(_) => return Ok(program),
+            Ok(child) => {
+                reap_when_done(child);
+                return Ok(program);
+            }
             Err(e) => {
                 last = BrowserError {
                     program,
@@ -93,6 +100,20 @@ pub fn open(url: &str) -> Result<String, BrowserError> {
         }
     }
     Err(last)
+}
+
+/// Waits for the opener on a small thread so it is reaped when it exits: an unwaited child
+/// stays a zombie for as long as the app runs, one per sign-in. Openers such as `xdg-open`
+/// exit at once; a browser started directly lives on, and so does its waiting thread.
+fn reap_when_done(mut child: Child) {
+    let spawned = std::thread::Builder::new()
+        .name("browser-reaper".into())
+        .spawn(move || {
+            let _ = child.wait();
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "could not start a thread to reap the browser process");
+    }
 }
 
 #[cfg(test)]
@@ -114,5 +135,58 @@ mod tests {
         assert_eq!(list[2].0, platform_opener());
         assert_eq!(candidates("", url).len(), 1);
         assert_eq!(candidates(" : ", url).len(), 1);
+    }
+
+    /// The children of this process whose command name is `name`, with their state letter.
+    #[cfg(target_os = "linux")]
+    fn children_named(name: &str) -> Vec<char> {
+        let me = std::process::id().to_string();
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                continue;
+            };
+            // "pid (comm) state ppid …"; comm may hold spaces, so split at the last ')'.
+            let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+                continue;
+            };
+            let comm = &stat[open + 1..close];
+            let mut rest = stat[close + 1..].split_whitespace();
+            let (Some(state), Some(ppid)) = (rest.next(), rest.next()) else {
+                continue;
+            };
+            if comm == name && ppid == me {
+                found.extend(state.chars().next());
+            }
+        }
+        found
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_launched_browser_is_reaped() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let opener = dir.path().join("reapprobe");
+        std::fs::write(&opener, "#!/bin/sh\nexit 0\n").unwrap();
+        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+        for _ in 0..3 {
+            let used = open_with(&opener.display().to_string(), "https://x.test/auth").unwrap();
+            assert_eq!(used, opener.display().to_string());
+        }
+        // Generous bound: the openers exit at once; an unreaped one would stay a zombie ('Z')
+        // for the life of this process.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let left = children_named("reapprobe");
+            if left.is_empty() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "browser processes left behind: {left:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 }

@@ -175,6 +175,8 @@ codes! {
     SessionNotFound = "session_not_found",
     SessionSignedOut = "session_signed_out",
     SignInDenied = "sign_in_denied",
+    SignatureInvalid = "signature_invalid",
+    SignatureUnverified = "signature_unverified",
     SignInNeeded = "sign_in_needed",
     SpawnFailed = "spawn_failed",
     StoreWatchFailed = "store_watch_failed",

@@ -21,6 +21,7 @@ pub mod login;
 pub mod permissions;
 pub mod profile;
 pub mod secret;
+pub mod secret_clipboard;
 pub mod session;
 pub mod settings;
 pub mod store_watch;

@@ -62,6 +62,15 @@ pub enum ApiError {
     /// `client_id` missing or wrong (the `client-id=ID` dialect).
     #[error("{0}")]
     InvalidClient(String),
+    /// The `Host` is not the address the emulator listens on (a DNS-rebinding page, or a
+    /// proxy that rewrote it).
+    #[error(
+        "this emulator answers only requests addressed to {expected} (or localhost with the same port)"
+    )]
+    MisdirectedHost {
+        /// `127.0.0.1:PORT`.
+        expected: String,
+    },
 }
 
 impl ApiError {
@@ -81,6 +90,7 @@ impl ApiError {
                 StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::MisdirectedHost { .. } => StatusCode::MISDIRECTED_REQUEST,
         }
     }
 
@@ -102,6 +112,7 @@ impl ApiError {
             Self::Injected { .. } => "server_error",
             Self::Internal(_) => "server_error",
             Self::InvalidClient(_) => "invalid_client",
+            Self::MisdirectedHost { .. } => "misdirected_host",
         }
     }
 }

@@ -112,16 +112,22 @@ Examples:
 
 --json fields: profile, sessions[{id,outcome,reason}]")]
     Logout,
-    /// Decode a JWT locally: claims, permissions table, expiry and warnings.
+    /// Decode a JWT locally: claims, permissions table, expiry and warnings; with --verify,
+    /// check its signature.
     #[command(after_help = "\
 Examples:
-  drivly-keys decode \"$JWT\"
-  drivly-keys token | drivly-keys decode -
+  drivly-keys token | drivly-keys decode
+  printf %s \"$JWT\" | drivly-keys decode --verify
+  drivly-keys decode --verify --jwks https://auth.example.com/.well-known/jwks.json < token.txt
 
-Nothing is sent anywhere; the signature is not verified.
+The token is read from standard input: a token given as an argument is visible to other users
+in `ps`, so it still works but prints a note when you type it at a terminal. Without --verify
+nothing is sent anywhere and the signature is not checked. With --verify the profile's public
+keys (its JWKS) or --jwks URL are fetched, never the token; the exit code is 0 only when the
+signature is verified, 8 otherwise (after the report is printed).
 --json fields: the inspector's (header, claims, alg, issuer, subject, kind, issuedAt, notBefore,
 expiresAt, secondsRemaining, permissions{granted,unrecognised,table}, warnings[{code,severity,
-message}])")]
+message}]) and signature{status (verified|invalid|unverified), message}")]
     Decode(DecodeArgs),
     /// Run a command with DRIVLY_TOKEN and DRIVLY_API_URL set to a fresh token and the base URL.
     #[command(after_help = "\
@@ -142,6 +148,18 @@ Examples:
     /// Write the man pages (drivly-keys.1 and one per command) into a folder (for packaging).
     #[command(hide = true)]
     Manpage(ManpageArgs),
+    /// The detached helper of `keys copy`: reads the secret on standard input, holds the
+    /// clipboard and clears it (internal; see src/clipboard.rs).
+    #[command(hide = true, name = "clipboard-hold")]
+    ClipboardHold(ClipboardHoldArgs),
+}
+
+/// `clipboard-hold` (hidden).
+#[derive(Debug, Args)]
+pub struct ClipboardHoldArgs {
+    /// Seconds before clearing; 0 = never.
+    #[arg(long, value_name = "SECONDS")]
+    pub clear_after: u32,
 }
 
 /// `profiles …`.
@@ -218,9 +236,17 @@ Examples:
 
 --json fields: profile, keys[{id,label,profile,created,lastUsed,maskedTail,missingSecret,note}]")]
     List,
-    /// Copy a key to the clipboard (wl-copy or xclip; the key goes through a pipe).
-    #[command(after_help = "Examples:\n  drivly-keys keys copy ci-key")]
-    Copy(KeyLabelArg),
+    /// Copy a key to the clipboard, marked as a password for clipboard managers, and clear it
+    /// after the app's delay unless something else was copied meanwhile.
+    #[command(after_help = "\
+Examples:
+  drivly-keys keys copy ci-key
+  drivly-keys keys copy ci-key --clear-after 10
+
+The command returns at once; a small helper process (this program, detached) holds the
+clipboard and clears it. The delay is the desktop app's setting (default 30 s).
+--json fields: label, profile, clearAfterSeconds (null when never cleared)")]
+    Copy(KeyCopyArgs),
     /// Ask the key's server whether it accepts the key (exit 7 when it is refused).
     #[command(after_help = "\
 Examples:
@@ -257,6 +283,17 @@ pub struct KeyAddArgs {
     /// A free note shown in lists.
     #[arg(long)]
     pub note: Option<String>,
+}
+
+/// `keys copy`.
+#[derive(Debug, Args)]
+pub struct KeyCopyArgs {
+    /// The key's label.
+    pub label: String,
+    /// Clear the clipboard after this many seconds (0 = never). Default: the desktop app's
+    /// setting (30 s unless changed).
+    #[arg(long, value_name = "SECONDS")]
+    pub clear_after: Option<u32>,
 }
 
 /// A key label argument.
@@ -305,9 +342,17 @@ pub struct TokenArgs {
 /// `decode`.
 #[derive(Debug, Args)]
 pub struct DecodeArgs {
-    /// The JWT, or `-` (the default) to read it from standard input.
+    /// `-` (the default) reads the JWT from standard input. A JWT given here works too, but
+    /// other users can read it in `ps`.
     #[arg(value_name = "TOKEN")]
     pub token: Option<String>,
+    /// Check the signature against the profile's published keys (JWKS); exit 8 unless it
+    /// is verified.
+    #[arg(long)]
+    pub verify: bool,
+    /// Check against the JWKS at this URL instead of the profile's.
+    #[arg(long, value_name = "URL", requires = "verify")]
+    pub jwks: Option<String>,
 }
 
 /// `exec`.

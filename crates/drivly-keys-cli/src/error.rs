@@ -29,6 +29,8 @@ pub const EXIT_KEYRING: u8 = 5;
 pub const EXIT_NOT_FOUND: u8 = 6;
 /// The server rejected the credential or request (401 on mint, 403, 400).
 pub const EXIT_REJECTED: u8 = 7;
+/// `decode --verify`: the signature is invalid or could not be verified.
+pub const EXIT_SIGNATURE: u8 = 8;
 
 /// The exit-code table as shown in `--help` and the README.
 pub const EXIT_CODES_HELP: &str = "\
@@ -40,7 +42,8 @@ Exit codes:
   4  network: server unreachable, timed out or failing (5xx, 429)
   5  keyring unavailable, locked or refusing
   6  not found (profile, key label, session)
-  7  rejected by the server (401 on mint, 403 permission, 400 validation)";
+  7  rejected by the server (401 on mint, 403 permission, 400 validation)
+  8  decode --verify: the signature is invalid or could not be verified";
 
 /// A command-line failure. See the module docs.
 #[derive(Debug, thiserror::Error)]
@@ -80,7 +83,7 @@ pub enum CliError {
     /// Standard input or the terminal could not be read.
     #[error("could not read the secret ({0}); pipe it on standard input or type it at the prompt")]
     Input(String),
-    /// A program (the browser, a clipboard tool, `exec`'s command) could not be run.
+    /// A program (the browser, the clipboard helper, `exec`'s command) could not be run.
     #[error("could not run '{program}' ({detail})")]
     Spawn {
         /// The program.
@@ -88,9 +91,9 @@ pub enum CliError {
         /// The OS error.
         detail: String,
     },
-    /// No clipboard tool is installed or usable.
+    /// The clipboard could not be reached (no graphical session) or its helper failed.
     #[error(
-        "no clipboard tool worked ({0}); install wl-clipboard (Wayland) or xclip (X11), or use the desktop app"
+        "could not copy to the clipboard ({0}); copying needs a graphical session (DISPLAY), or use the desktop app"
     )]
     Clipboard(String),
     /// Writing the output failed (a closed pipe).
@@ -209,6 +212,7 @@ pub fn exit_code_for(code: &str) -> u8 {
         "profile_not_found" | "api_key_not_found" | "key_not_found" | "session_not_found"
         | "secret_missing" | "not_found" => EXIT_NOT_FOUND,
         "unauthorized" | "forbidden" | "bad_request" => EXIT_REJECTED,
+        "signature_invalid" | "signature_unverified" => EXIT_SIGNATURE,
         _ => EXIT_OTHER,
     }
 }
@@ -236,6 +240,8 @@ mod tests {
             ("key_is_jwt", EXIT_USAGE),
             ("forbidden", EXIT_REJECTED),
             ("bad_request", EXIT_REJECTED),
+            ("signature_invalid", EXIT_SIGNATURE),
+            ("signature_unverified", EXIT_SIGNATURE),
             ("label_exists", EXIT_OTHER),
             ("token_lifetime_too_short", EXIT_OTHER),
         ];

@@ -74,6 +74,10 @@ fn run(cli: Cli, out: Out) -> Result<u8, CliError> {
             return commands::link_handler::run(out, args).map(|()| EXIT_OK);
         }
         Command::Manpage(args) => return commands::manpage::run(&args.out).map(|()| EXIT_OK),
+        Command::ClipboardHold(args) => {
+            clipboard::hold(args.clear_after);
+            return Ok(EXIT_OK);
+        }
         _ => {}
     }
     let ctx = Ctx::open(out, cli.global.profile)?;
@@ -90,9 +94,12 @@ fn run(cli: Cli, out: Out) -> Result<u8, CliError> {
             Command::Token(a) => commands::token::run(&ctx, a).await.map(|()| EXIT_OK),
             Command::Status => commands::status::run(&ctx).await.map(|()| EXIT_OK),
             Command::Logout => commands::logout::run(&ctx).await.map(|()| EXIT_OK),
-            Command::Decode(a) => commands::decode::run(&ctx, a).map(|()| EXIT_OK),
+            Command::Decode(a) => commands::decode::run(&ctx, a).await.map(|()| EXIT_OK),
             Command::Exec(a) => commands::exec::run(&ctx, a).await,
-            Command::Completions(_) | Command::LinkHandler(_) | Command::Manpage(_) => Ok(EXIT_OK),
+            Command::Completions(_)
+            | Command::LinkHandler(_)
+            | Command::Manpage(_)
+            | Command::ClipboardHold(_) => Ok(EXIT_OK),
         }
     })
 }

@@ -5,17 +5,21 @@
 //! waits; it answers exactly one valid callback (`GET /callback` with a `state`, and the
 //! expected state when one was given, and a `Host` of exactly `127.0.0.1:<port>` against DNS
 //! rebinding), then closes the port. Anything else gets a static 400 or 404 that echoes
-//! nothing, and the listener keeps waiting. Request heads are bounded (8 KiB, 5 s), and
-//! connections are served concurrently so an idle browser pre-connection cannot hold up the
-//! real request. Plain tokio: no web framework in the core.
+//! nothing, and the listener keeps waiting. Request heads are bounded (8 KiB, 5 s per
+//! connection), and connections are served concurrently so an idle browser pre-connection
+//! cannot hold up the real request. The number served at once is bounded, but reaching the
+//! bound evicts the oldest connection rather than refusing the new one, so idle sockets held
+//! by another local process can never keep the browser out. Plain tokio: no web framework in
+//! the core.
 
 use crate::Code;
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use subtle::ConstantTimeEq;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use tokio::task::{AbortHandle, JoinSet};
 use tracing::{debug, warn};
 
 use super::redirect::{LOOPBACK_CALLBACK_PATH, RedirectTarget};
@@ -25,8 +29,12 @@ use crate::ErrorCode;
 const MAX_HEAD: usize = 8 * 1024;
 /// How long one connection may take to send its request head.
 const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
-/// Connections served at once; more are closed unanswered.
-const MAX_CONNECTIONS: usize = 16;
+/// Connections served at once (a bound on open sockets). One more evicts the oldest: a real
+/// browser sends its request within milliseconds of connecting, so the newest connection is
+/// the one worth keeping, and a process holding idle sockets only ever pushes its own out.
+const MAX_CONNECTIONS: usize = 64;
+/// Pause after a transient accept failure (out of descriptors, an aborted handshake).
+const ACCEPT_RETRY: Duration = Duration::from_millis(50);
 
 const DONE_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
 <title>Drivly Keys</title></head><body style=\"font-family:sans-serif;margin:3em\">\
@@ -114,14 +122,29 @@ impl LoopbackListener {
             state: self.expected_state,
         };
         let mut tasks: JoinSet<Option<String>> = JoinSet::new();
+        // Oldest first, for eviction; finished ones are dropped at each accept.
+        let mut live: VecDeque<AbortHandle> = VecDeque::new();
         loop {
             tokio::select! {
                 accepted = self.listener.accept() => {
-                    let (stream, _) = accepted.map_err(LoopbackError::Accept)?;
-                    if tasks.len() < MAX_CONNECTIONS {
-                        let expected = expected.clone();
-                        tasks.spawn(async move { serve(stream, &expected).await });
+                    let stream = match accepted {
+                        Ok((stream, _)) => stream,
+                        Err(e) if is_transient(&e) => {
+                            // Another process flooding us must not end the sign-in.
+                            warn!(error = %e, "loopback sign-in listener: accept failed, retrying");
+                            tokio::time::sleep(ACCEPT_RETRY).await;
+                            continue;
+                        }
+                        Err(e) => return Err(LoopbackError::Accept(e)),
+                    };
+                    live.retain(|task| !task.is_finished());
+                    if live.len() >= MAX_CONNECTIONS
+                        && let Some(oldest) = live.pop_front()
+                    {
+                        oldest.abort();
                     }
+                    let expected = expected.clone();
+                    live.push_back(tasks.spawn(async move { serve(stream, &expected).await }));
                 }
                 Some(done) = tasks.join_next(), if !tasks.is_empty() => {
                     if let Ok(Some(target)) = done {
@@ -132,6 +155,27 @@ impl LoopbackListener {
             }
         }
     }
+}
+
+/// Accept failures that say nothing about the listener itself: descriptors or memory
+/// exhausted for a moment, or a peer that gave up during the handshake.
+fn is_transient(error: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    // errno values shared by Linux and macOS.
+    const EMFILE: i32 = 24;
+    const ENFILE: i32 = 23;
+    const ENOMEM: i32 = 12;
+    matches!(
+        error.kind(),
+        ErrorKind::ConnectionAborted
+            | ErrorKind::ConnectionReset
+            | ErrorKind::Interrupted
+            | ErrorKind::WouldBlock
+            | ErrorKind::OutOfMemory
+    ) || (cfg!(unix)
+        && error
+            .raw_os_error()
+            .is_some_and(|code| matches!(code, EMFILE | ENFILE | ENOMEM)))
 }
 
 #[derive(Debug, Clone)]

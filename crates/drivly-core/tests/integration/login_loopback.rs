@@ -195,3 +195,42 @@ fn target_port(target: &RedirectTarget) -> u16 {
         RedirectTarget::PrivateUse { .. } => 0,
     }
 }
+
+/// Holds `count` idle connections, then sends the real callback: it must be answered while
+/// they are all still open (before any head timeout could have freed a place).
+async fn callback_with_idle_connections(count: usize) {
+    let (listener, _) = LoopbackListener::bind().await.unwrap();
+    let port = listener.port();
+    let waiter = tokio::spawn(
+        listener
+            .expect_state("st")
+            .accept_callback(Duration::from_secs(60)),
+    );
+    let mut idle = Vec::new();
+    for _ in 0..count {
+        idle.push(TcpStream::connect(("127.0.0.1", port)).await.unwrap());
+    }
+    let response = raw(
+        port,
+        &format!("GET /callback?code=c&state=st HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
+    )
+    .await;
+    assert_eq!(status(&response), "200", "{response:?}");
+    let url = tokio::time::timeout(Duration::from_secs(10), waiter)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert!(url.ends_with("/callback?code=c&state=st"));
+    drop(idle);
+}
+
+#[tokio::test]
+async fn twenty_idle_connections_do_not_block_the_callback() {
+    callback_with_idle_connections(20).await;
+}
+
+#[tokio::test]
+async fn more_idle_connections_than_the_bound_only_evict_each_other() {
+    callback_with_idle_connections(150).await;
+}

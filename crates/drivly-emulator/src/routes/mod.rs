@@ -10,11 +10,14 @@
 //! - `/api/invoices[/{id}]`, `/api/services[/{id}]`;
 //! - `GET /dashboard` and its forms under `/dashboard/`;
 //! - test controls under `/__emulator/` (see [`admin`]).
+//!
+//! Every route answers only `Host: 127.0.0.1:PORT` or `localhost:PORT` (see [`host_check`]).
 
 mod admin;
 mod auth_api;
 mod authorize;
 mod dashboard;
+mod host_check;
 pub(crate) mod json;
 mod resources;
 
@@ -74,6 +77,11 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             observe,
         ))
         .layer(DefaultBodyLimit::max(json::BODY_LIMIT))
+        // Outermost: a request for another host reaches no route, control or log.
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            host_check::require_own_host,
+        ))
         .with_state(shared)
 }
 

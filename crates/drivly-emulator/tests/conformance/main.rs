@@ -8,6 +8,7 @@ mod common;
 mod concurrency;
 mod dashboard;
 mod dialects;
+mod host;
 mod mint;
 mod resources;
 mod sessions;

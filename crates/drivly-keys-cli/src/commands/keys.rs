@@ -5,12 +5,13 @@
 use chrono::{DateTime, Utc};
 use drivly_core::Code;
 use drivly_core::profile::Profile;
+use drivly_core::settings::MAX_CLIPBOARD_CLEAR_SECONDS;
 use drivly_core::usecases::Stores;
 use drivly_core::usecases::keys::{self, KeyStatus, NewKey};
 use drivly_core::vault::ApiKeyMeta;
 use serde::Serialize;
 
-use crate::cli::{KeyAddArgs, KeyRemoveArgs, KeysCommand};
+use crate::cli::{KeyAddArgs, KeyCopyArgs, KeyRemoveArgs, KeysCommand};
 use crate::clipboard;
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -99,26 +100,58 @@ pub async fn run(ctx: &Ctx, command: &KeysCommand) -> Result<(), CliError> {
         KeysCommand::Add(args) => add(ctx, &stores, &profile, args).await,
         KeysCommand::List => list(ctx, &stores, &profile).await,
         KeysCommand::Verify(arg) => verify(ctx, &stores, &profile, &arg.label).await,
-        KeysCommand::Copy(arg) => {
-            let meta = find_key(&stores, &profile, &arg.label).await?;
-            let key = stores
-                .vault
-                .reveal_api_key(meta.id)
-                .map_err(CliError::core)?;
-            let tool = clipboard::copy(key.expose_secret())?;
-            if ctx.out.json() {
-                return ctx.out.report(&serde_json::json!({
-                    "label": meta.label, "profile": profile.id.to_string(), "copiedWith": tool,
-                }));
-            }
-            ctx.out.info(&format!(
-                "Copied the key '{}' to the clipboard ({tool}). Clear it when done; the desktop app clears it automatically.",
-                meta.label
-            ));
-            Ok(())
-        }
+        KeysCommand::Copy(args) => copy(ctx, &stores, &profile, args).await,
         KeysCommand::Remove(args) => remove(ctx, &stores, &profile, args).await,
     }
+}
+
+async fn copy(
+    ctx: &Ctx,
+    stores: &Stores,
+    profile: &Profile,
+    args: &KeyCopyArgs,
+) -> Result<(), CliError> {
+    let clear_after = match args.clear_after {
+        Some(secs) if secs > MAX_CLIPBOARD_CLEAR_SECONDS => {
+            return Err(CliError::usage(
+                Code::InvalidSetting,
+                format!(
+                    "--clear-after {secs} is too long: use 0 (never) to {MAX_CLIPBOARD_CLEAR_SECONDS} seconds"
+                ),
+            ));
+        }
+        Some(secs) => secs,
+        // The same delay as the desktop app, from the settings file it writes.
+        None => {
+            ctx.profiles
+                .settings()
+                .map_err(CliError::core)?
+                .clipboard_clear_seconds
+        }
+    };
+    let meta = find_key(stores, profile, &args.label).await?;
+    let key = stores
+        .vault
+        .reveal_api_key(meta.id)
+        .map_err(CliError::core)?;
+    clipboard::copy(key.expose_secret(), clear_after)?;
+    if ctx.out.json() {
+        return ctx.out.report(&serde_json::json!({
+            "label": meta.label,
+            "profile": profile.id.to_string(),
+            "clearAfterSeconds": (clear_after > 0).then_some(clear_after),
+        }));
+    }
+    let when = if clear_after > 0 {
+        format!("it will be cleared in {clear_after} s unless you copy something else first")
+    } else {
+        "it will not be cleared (--clear-after 0)".to_owned()
+    };
+    ctx.out.info(&format!(
+        "Copied the key '{}' to the clipboard, marked as a password for clipboard managers; {when}.",
+        meta.label
+    ));
+    Ok(())
 }
 
 async fn add(
