@@ -83,11 +83,6 @@ fn app_info_reports_the_active_profile() {
 }
 
 #[test]
-fn unknown_commands_are_rejected() {
-    assert!(harness().invoke("get_secret", json!({})).is_err());
-}
-
-#[test]
 fn a_key_is_stored_listed_without_its_secret_copied_and_removed() {
     let h = harness();
     let canary = "dk_test_CANARY0123456789abcdef";
