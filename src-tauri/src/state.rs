@@ -51,22 +51,33 @@ enum StoreSource {
     Platform,
     /// A store given by the caller (tests), or why there is none.
     Given(Result<Arc<dyn SecretStore>, IpcError>),
+    /// Opened by the caller's function at each attempt (tests of a keyring unlocked later).
+    Opener(StoreOpener),
 }
+
+/// Opens a secret store, or says why it cannot (yet).
+pub type StoreOpener = Arc<dyn Fn() -> Result<Arc<dyn SecretStore>, IpcError> + Send + Sync>;
 
 /// Secure storage once opened: the vault (or why it is unavailable), the refreshers over it,
 /// and what opening it found that the user should know.
 #[derive(Debug)]
 pub struct Storage {
-    vault: Result<Arc<Vault>, IpcError>,
-    sessions: Option<SessionHub>,
+    vault: Arc<Vault>,
+    sessions: SessionHub,
     notices: Vec<String>,
 }
 
+/// How long a failed opening of secure storage is answered from memory before the next call
+/// tries again: one screen's burst of calls costs one attempt, and unlocking the keyring then
+/// pressing "Retry" (or just using the app) works without a restart.
+const STORAGE_RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// State shared by all commands.
 ///
-/// Secure storage opens lazily and once ([`AppState::storage`]): the app's start kicks it off
-/// in the background, so the window loads while the keyring answers, and commands that need it
-/// wait for the same opening.
+/// Secure storage opens lazily ([`AppState::storage`]): the app's start kicks it off in the
+/// background, so the window loads while the keyring answers, and commands that need it wait
+/// for the same opening. A success is kept for the app's life; a failure only briefly, so a
+/// keyring unlocked later is found by the next call.
 pub struct AppState {
     /// Where config and index files live.
     pub paths: AppPaths,
@@ -74,6 +85,10 @@ pub struct AppState {
     pub profiles: Arc<ProfileStore>,
     store_source: StoreSource,
     storage: tokio::sync::OnceCell<Storage>,
+    /// The last failed opening and when, while secure storage is not open.
+    storage_failure: std::sync::Mutex<Option<(std::time::Instant, IpcError)>>,
+    /// One opening at a time.
+    opening: tokio::sync::Mutex<()>,
     session_events: Arc<mpsc::UnboundedSender<SessionEvent>>,
     /// The clipboard guard.
     pub clipboard: SecureClipboard,
@@ -132,6 +147,17 @@ impl AppState {
         Self::build(paths, options, StoreSource::Given(store), clipboard)
     }
 
+    /// Assembles the state over whatever `open` returns at each attempt to open secure storage
+    /// (tests: a keyring that is locked at first, then unlocked).
+    pub fn assemble_with_opener(
+        paths: AppPaths,
+        options: StartOptions,
+        open: StoreOpener,
+        clipboard: SecureClipboard,
+    ) -> Result<(Self, EventReceivers), IpcError> {
+        Self::build(paths, options, StoreSource::Opener(open), clipboard)
+    }
+
     fn build(
         paths: AppPaths,
         options: StartOptions,
@@ -152,6 +178,8 @@ impl AppState {
             profiles,
             store_source: source,
             storage: tokio::sync::OnceCell::new(),
+            storage_failure: std::sync::Mutex::default(),
+            opening: tokio::sync::Mutex::default(),
             session_events: Arc::new(session_events),
             clipboard,
             tokens: HeldTokens::default(),
@@ -173,83 +201,115 @@ impl AppState {
         ))
     }
 
-    /// Secure storage, opened by the first caller (on the blocking pool) and shared after.
-    pub async fn storage(&self) -> &Storage {
-        self.storage
-            .get_or_init(|| async {
-                let source = self.store_source.clone();
-                let paths = self.paths.clone();
-                let started = std::time::Instant::now();
-                let opened =
-                    tauri::async_runtime::spawn_blocking(move || open_vault(&paths, source))
-                        .await
-                        .unwrap_or_else(|_| {
-                            Err(IpcError::new(
-                                Code::Internal,
-                                "secure storage could not be opened; restart the app",
-                            ))
-                        });
-                tracing::info!(
-                    elapsed_ms = started.elapsed().as_millis(),
-                    ok = opened.is_ok(),
-                    "secure storage opened"
-                );
-                self.storage_from(opened)
-            })
+    /// Secure storage, opened by the first caller (on the blocking pool) and shared after; or
+    /// why it could not be opened (retried by a call more than [`STORAGE_RETRY_AFTER`] later).
+    pub async fn storage(&self) -> IpcResult<&Storage> {
+        if let Some(storage) = self.storage.get() {
+            return Ok(storage);
+        }
+        let _opening = self.opening.lock().await;
+        if let Some(storage) = self.storage.get() {
+            return Ok(storage);
+        }
+        let retrying = {
+            let failure = self
+                .storage_failure
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            match &*failure {
+                Some((at, error)) if at.elapsed() < STORAGE_RETRY_AFTER => {
+                    return Err(error.clone());
+                }
+                other => other.is_some(),
+            }
+        };
+        let source = self.store_source.clone();
+        let paths = self.paths.clone();
+        let started = std::time::Instant::now();
+        let opened = tauri::async_runtime::spawn_blocking(move || open_vault(&paths, source))
             .await
+            .unwrap_or_else(|_| {
+                Err(IpcError::new(
+                    Code::Internal,
+                    "secure storage could not be opened; restart the app",
+                ))
+            });
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis(),
+            ok = opened.is_ok(),
+            retry = retrying,
+            "secure storage opened"
+        );
+        match opened {
+            Ok((vault, notices)) => {
+                *self
+                    .storage_failure
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = None;
+                let storage = self.storage_from(vault, notices);
+                let storage = self.storage.get_or_init(|| async move { storage }).await;
+                if retrying {
+                    // Opened after all (the keyring was unlocked): what start-up would have
+                    // done now happens, and the UI reads keys and sessions again.
+                    storage.sessions.start_stored().await;
+                    self.events.send(BackendEvent::KeysChanged);
+                    self.events.send(BackendEvent::SessionsChanged);
+                }
+                Ok(storage)
+            }
+            Err(error) => {
+                *self
+                    .storage_failure
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) =
+                    Some((std::time::Instant::now(), error.clone()));
+                Err(error)
+            }
+        }
     }
 
     /// The refreshers over an opened vault, and the notices opening it produced.
-    fn storage_from(&self, opened: Result<(Arc<Vault>, Vec<String>), IpcError>) -> Storage {
-        match opened {
-            Ok((vault, notices)) => Storage {
-                sessions: Some(SessionHub::new(
-                    Arc::clone(&vault) as Arc<dyn SessionStore>,
-                    Arc::clone(&self.session_events)
-                        as Arc<dyn drivly_core::session::ports::SessionEvents>,
-                    Arc::clone(&self.clock),
-                    Arc::clone(&self.profiles),
-                    self.paths.lock_dir(),
-                )),
-                vault: Ok(vault),
-                notices,
-            },
-            Err(error) => Storage {
-                notices: vec![format!(
-                    "Secure storage is unavailable: {}. Keys and sessions cannot be used until it is.",
-                    error.message.trim_end_matches('.')
-                )],
-                vault: Err(error),
-                sessions: None,
-            },
+    fn storage_from(&self, vault: Arc<Vault>, notices: Vec<String>) -> Storage {
+        Storage {
+            sessions: SessionHub::new(
+                Arc::clone(&vault) as Arc<dyn SessionStore>,
+                Arc::clone(&self.session_events)
+                    as Arc<dyn drivly_core::session::ports::SessionEvents>,
+                Arc::clone(&self.clock),
+                Arc::clone(&self.profiles),
+                self.paths.lock_dir(),
+            ),
+            vault,
+            notices,
         }
     }
 
     /// Everything found at start the user should know (config files, then secure storage).
     pub async fn notices(&self) -> Vec<String> {
         let mut notices = self.profile_notices.clone();
-        notices.extend(self.storage().await.notices.iter().cloned());
+        match self.storage().await {
+            Ok(storage) => notices.extend(storage.notices.iter().cloned()),
+            Err(error) => notices.push(format!(
+                "Secure storage is unavailable: {}. Keys and sessions cannot be used until it is.",
+                error.message.trim_end_matches('.')
+            )),
+        }
         notices
     }
 
     /// The vault, or why it is unavailable.
     pub async fn vault(&self) -> IpcResult<Arc<Vault>> {
-        self.storage().await.vault.clone()
+        Ok(Arc::clone(&self.storage().await?.vault))
     }
 
     /// The vault when secure storage has already opened (never waits, never opens it).
     pub fn storage_if_open(&self) -> Option<Arc<Vault>> {
-        self.storage.get()?.vault.clone().ok()
+        self.storage.get().map(|storage| Arc::clone(&storage.vault))
     }
 
     /// The session hub, or why sessions are unavailable.
     pub async fn sessions(&self) -> IpcResult<&SessionHub> {
-        let storage = self.storage().await;
-        match (&storage.sessions, &storage.vault) {
-            (Some(hub), _) => Ok(hub),
-            (None, Err(error)) => Err(error.clone()),
-            (None, Ok(_)) => Err(IpcError::new(Code::Internal, "sessions are not running")),
-        }
+        Ok(&self.storage().await?.sessions)
     }
 
     /// Where the session refreshers report (the shell forwards these to the UI and the tray).
@@ -286,6 +346,7 @@ fn open_vault(
     let store: Arc<dyn SecretStore> = match source {
         StoreSource::Platform => Arc::new(KeyringStore::open_platform(KeyringOptions::from_env())?),
         StoreSource::Given(store) => store?,
+        StoreSource::Opener(open) => open()?,
     };
     let (vault, report) = Vault::open(paths, store)?;
     Ok((Arc::new(vault), crate::notices::from_reconcile(&report)))
