@@ -2,9 +2,10 @@
 //! a command the app *registers* but the command table does not list is refused, so is every
 //! plugin command, and the capability and the CSP change only on purpose.
 
+mod common;
+
 use serde_json::{Value, json};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
+use tauri::test::{MockRuntime, mock_builder};
 
 /// A command the app could register by mistake: it would hand the page a secret.
 #[tauri::command]
@@ -17,19 +18,7 @@ fn invoke(
     cmd: &str,
     args: Value,
 ) -> Result<Value, Value> {
-    get_ipc_response(
-        webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("static URL"),
-            body: tauri::ipc::InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().expect("JSON"))
+    common::invoke(webview, cmd, args)
 }
 
 #[test]

@@ -3,21 +3,18 @@
 //! it to the window, the UI's own event says how it ended without the link, and the page may
 //! not emit that event itself to fake one.
 
-use std::sync::Arc;
+mod common;
+
 use std::sync::mpsc;
 use std::time::Duration;
 
-use drivly_core::app_paths::AppPaths;
-use drivly_core::profile::store::EnvOverrides;
-use drivly_core::vault::{MemoryStore, SecretStore};
-use drivly_keys_app::clipboard::{MemoryBackend, SecureClipboard};
+use drivly_keys_app::clipboard::MemoryBackend;
 use drivly_keys_app::events::EVENT_CHANNEL;
 use drivly_keys_app::launch_links::on_second_launch;
-use drivly_keys_app::state::{AppState, StartOptions};
+use drivly_keys_app::state::AppState;
 use drivly_keys_app::{Startup, app_builder};
 use serde_json::{Value, json};
-use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
+use tauri::test::mock_builder;
 use tauri::{Listener, Manager};
 
 const CODE: &str = "CANARYCODE0123456789";
@@ -25,21 +22,7 @@ const CODE: &str = "CANARYCODE0123456789";
 #[test]
 fn a_forwarded_link_is_handled_in_rust_and_never_broadcast_to_the_page() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
-    let options = StartOptions {
-        overrides: EnvOverrides {
-            emulator_url: None,
-            profile: Some("emulator".into()),
-        },
-        demo: None,
-    };
-    let (state, receivers) = AppState::assemble(
-        AppPaths::in_folder(dir.path()),
-        options,
-        Ok(store),
-        SecureClipboard::new(Box::new(MemoryBackend::default())),
-    )
-    .expect("state assembles");
+    let (state, receivers) = common::state_in(&dir, None, &MemoryBackend::default());
     let mut app = app_builder(mock_builder(), move || {
         Ok(Startup {
             state,
@@ -96,19 +79,10 @@ fn a_forwarded_link_is_handled_in_rust_and_never_broadcast_to_the_page() {
     );
 
     // The page cannot fake the plugin's event either: emitting is not granted.
-    let emitted = get_ipc_response(
+    let emitted = common::invoke(
         &webview,
-        InvokeRequest {
-            cmd: "plugin:event|emit".into(),
-            callback: tauri::ipc::CallbackFn(0),
-            error: tauri::ipc::CallbackFn(1),
-            url: "tauri://localhost".parse().expect("static URL"),
-            body: tauri::ipc::InvokeBody::Json(
-                json!({"event": "deep-link://new-url", "payload": [link]}),
-            ),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
+        "plugin:event|emit",
+        json!({"event": "deep-link://new-url", "payload": [link]}),
     );
     assert!(emitted.is_err(), "the page may not emit events");
 }

@@ -2,17 +2,12 @@
 //! sends, what it gets back. The secret store is in memory here; the end-to-end tests use the
 //! real keyring.
 
-use std::sync::Arc;
+mod common;
 
-use drivly_core::app_paths::AppPaths;
-use drivly_core::profile::store::EnvOverrides;
-use drivly_core::vault::{MemoryStore, SecretStore};
 use drivly_keys_app::build_app;
-use drivly_keys_app::clipboard::{MemoryBackend, SecureClipboard};
-use drivly_keys_app::state::{AppState, StartOptions};
+use drivly_keys_app::clipboard::MemoryBackend;
 use serde_json::{Value, json};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
+use tauri::test::{MockRuntime, mock_builder};
 
 struct Harness {
     _dir: tempfile::TempDir,
@@ -23,23 +18,8 @@ struct Harness {
 
 fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("temp dir");
-    let paths = AppPaths::in_folder(dir.path());
-    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
     let clipboard = MemoryBackend::default();
-    let options = StartOptions {
-        overrides: EnvOverrides {
-            emulator_url: None,
-            profile: Some("emulator".into()),
-        },
-        demo: None,
-    };
-    let (state, _receivers) = AppState::assemble(
-        paths,
-        options,
-        Ok(store),
-        SecureClipboard::new(Box::new(clipboard.clone())),
-    )
-    .expect("state assembles");
+    let (state, _receivers) = common::state_in(&dir, None, &clipboard);
     // The real context: the real capabilities and app manifest decide what the webview may call.
     let app = build_app(mock_builder(), state)
         .build(tauri::generate_context!("../tauri.conf.json"))
@@ -57,19 +37,7 @@ fn harness() -> Harness {
 
 impl Harness {
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.webview,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().expect("static URL"),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("JSON"))
+        common::invoke(&self.webview, cmd, args)
     }
 }
 

@@ -11,17 +11,14 @@
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use drivly_core::app_paths::AppPaths;
-use drivly_core::profile::store::EnvOverrides;
-use drivly_core::vault::{MemoryStore, SecretStore};
+mod common;
+
 use drivly_emulator::{Config, Emulator};
 use drivly_keys_app::build_app;
-use drivly_keys_app::clipboard::{MemoryBackend, SecureClipboard};
+use drivly_keys_app::clipboard::MemoryBackend;
 use drivly_keys_app::contract::command_names;
-use drivly_keys_app::state::{AppState, StartOptions};
 use serde_json::{Value, json};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
+use tauri::test::{MockRuntime, mock_builder};
 
 /// The commands this file tests; must equal the command table.
 const TESTED: &[&str] = &[
@@ -98,22 +95,9 @@ fn harness() -> Harness {
         .block_on(Emulator::start(Config::default()))
         .expect("the emulator starts");
     let dir = tempfile::tempdir().expect("temp dir");
-    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
     let clipboard = MemoryBackend::default();
-    let options = StartOptions {
-        overrides: EnvOverrides {
-            emulator_url: Some(emulator.base_url().to_string()),
-            profile: Some("emulator".into()),
-        },
-        demo: None,
-    };
-    let (state, _receivers) = AppState::assemble(
-        AppPaths::in_folder(dir.path()),
-        options,
-        Ok(store),
-        SecureClipboard::new(Box::new(clipboard.clone())),
-    )
-    .expect("state assembles");
+    let (state, _receivers) =
+        common::state_in(&dir, Some(emulator.base_url().to_string()), &clipboard);
     let opened = Arc::new(Mutex::new(None));
     let recorder = opened.clone();
     let mut state = state;
@@ -139,23 +123,11 @@ fn harness() -> Harness {
 
 impl Harness {
     fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        self.invoke_from(cmd, args, "tauri://localhost")
+        common::invoke(&self.webview, cmd, args)
     }
 
     fn invoke_from(&self, cmd: &str, args: Value, origin: &str) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.webview,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: origin.parse().expect("static URL"),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("JSON"))
+        common::invoke_from(&self.webview, cmd, args, origin)
     }
 
     /// The `{code, message}` of a refused call.

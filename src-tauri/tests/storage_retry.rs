@@ -7,17 +7,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
+mod common;
+
 use drivly_core::Code;
 use drivly_core::app_paths::AppPaths;
-use drivly_core::profile::store::EnvOverrides;
 use drivly_core::vault::{MemoryStore, SecretStore};
 use drivly_keys_app::build_app;
 use drivly_keys_app::clipboard::{MemoryBackend, SecureClipboard};
 use drivly_keys_app::ipc_error::IpcError;
-use drivly_keys_app::state::{AppState, StartOptions};
-use serde_json::{Value, json};
-use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
+use drivly_keys_app::state::AppState;
+use serde_json::json;
+use tauri::test::mock_builder;
 
 #[test]
 fn a_keyring_unlocked_after_start_is_used_without_a_restart() {
@@ -37,16 +37,9 @@ fn a_keyring_unlocked_after_start_is_used_without_a_restart() {
             }
         })
     };
-    let options = StartOptions {
-        overrides: EnvOverrides {
-            emulator_url: None,
-            profile: Some("emulator".into()),
-        },
-        demo: None,
-    };
     let (state, receivers) = AppState::assemble_with_opener(
         AppPaths::in_folder(dir.path()),
-        options,
+        common::options(None),
         opener,
         SecureClipboard::new(Box::new(MemoryBackend::default())),
     )
@@ -64,21 +57,7 @@ fn a_keyring_unlocked_after_start_is_used_without_a_restart() {
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("a webview");
-    let invoke = |cmd: &str| -> Result<Value, Value> {
-        get_ipc_response(
-            &webview,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().expect("static URL"),
-                body: tauri::ipc::InvokeBody::Json(json!({})),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|body| body.deserialize::<Value>().expect("JSON"))
-    };
+    let invoke = |cmd: &str| common::invoke(&webview, cmd, json!({}));
 
     let locked = invoke("list_api_keys").expect_err("locked");
     assert_eq!(locked["code"], "keyring_locked");
