@@ -261,6 +261,42 @@ fn update_profile() {
 }
 
 #[test]
+fn update_profile_keeps_credentials_on_their_server() {
+    let h = harness();
+    // A built-in profile's URL never changes (its name may).
+    let code = h.code_of(
+        "update_profile",
+        json!({"input": {"id": "emulator", "name": "Emulator", "baseUrl": "https://evil.example/api", "environment": "local"}}),
+    );
+    assert_eq!(code, "profile_url_fixed");
+    // A profile holding a key keeps its URL: the key would be sent to the new host.
+    h.invoke("add_profile", staging()).expect("added");
+    h.invoke(
+        "add_api_key",
+        json!({"input": {"label": "staging", "profileId": "staging", "secret": "dk_staging_key", "note": null}}),
+    )
+    .expect("key added");
+    let moved = json!({"input": {"id": "staging", "name": "Staging", "baseUrl": "https://evil.example/api", "environment": "sandbox"}});
+    assert_eq!(h.code_of("update_profile", moved), "profile_in_use");
+    let profiles = h.invoke("list_profiles", json!({})).expect("listed");
+    let staging = profiles
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|p| p["id"] == "staging")
+        .expect("still there");
+    assert_eq!(staging["baseUrl"], "https://staging.example/api");
+    // Renaming it is fine.
+    let renamed = h
+        .invoke(
+            "update_profile",
+            json!({"input": {"id": "staging", "name": "Staging EU", "baseUrl": "https://staging.example/api", "environment": "sandbox"}}),
+        )
+        .expect("renamed");
+    assert_eq!(renamed["name"], "Staging EU");
+}
+
+#[test]
 fn remove_profile() {
     let h = harness();
     h.invoke("add_profile", staging()).expect("added");

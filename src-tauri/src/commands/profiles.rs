@@ -5,6 +5,7 @@ use drivly_core::profile::{
     Endpoints, Environment, Profile, ProfileError, ProfileId, RedirectForm,
 };
 use drivly_core::settings::{Settings, SettingsPatch};
+use drivly_core::usecases::profiles::{ProfileEdit, edit_profile};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -113,16 +114,17 @@ pub fn add_profile(
 
 /// Edits a profile's name, base URL and environment.
 #[tauri::command]
-pub fn update_profile(
+pub async fn update_profile(
     state: tauri::State<'_, AppState>,
     input: ProfileInput,
 ) -> IpcResult<ProfileView> {
     let id = ProfileId::parse(input.id.trim())?;
-    let mut profile = state.profiles.get(&id)?;
-    profile.name = name_of(&input)?;
-    profile.base_url = Profile::validate_base_url(&input.base_url)?;
-    profile.environment = input.environment;
-    Ok((&state.profiles.update(profile)?).into())
+    let edit = ProfileEdit {
+        name: name_of(&input)?,
+        base_url: Profile::validate_base_url(&input.base_url)?,
+        environment: input.environment,
+    };
+    Ok((&edit_profile(&state.stores().await?, &id, edit).await?).into())
 }
 
 /// Removes a custom profile.

@@ -47,6 +47,26 @@ pub enum UseCaseError {
     /// A mint whose expiry has passed.
     #[error("the expiry has passed; choose a time in the future")]
     ExpiryPassed,
+    /// A built-in profile's base URL cannot change.
+    #[error(
+        "the built-in profile '{profile}' always points at its own server; add a profile for another URL"
+    )]
+    UrlFixed {
+        /// The profile's name.
+        profile: String,
+    },
+    /// The base URL would change under stored credentials, which would then be sent there.
+    #[error(
+        "'{profile}' holds {keys} API key(s) and {sessions} session(s), which would be sent to the new URL; add a profile for the other server, or remove them first"
+    )]
+    ProfileInUse {
+        /// The profile's name.
+        profile: String,
+        /// Its stored API keys.
+        keys: usize,
+        /// Its signed-in sessions.
+        sessions: usize,
+    },
     /// A blocking task did not finish (the process is shutting down).
     #[error("the operation was interrupted; try again")]
     Interrupted,
@@ -67,6 +87,8 @@ impl ErrorCode for UseCaseError {
             Self::NoPermissions => Code::NoPermissions,
             Self::ExpiryPassed => Code::InvalidExpiry,
             Self::Interrupted => Code::Interrupted,
+            Self::UrlFixed { .. } => Code::ProfileUrlFixed,
+            Self::ProfileInUse { .. } => Code::ProfileInUse,
         }
     }
 }

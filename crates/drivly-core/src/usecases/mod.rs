@@ -14,6 +14,7 @@
 pub mod error;
 pub mod keys;
 pub mod mint;
+pub mod profiles;
 mod running;
 pub mod sessions;
 pub mod sign_in;
