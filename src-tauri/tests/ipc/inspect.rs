@@ -1,0 +1,106 @@
+//! Inspect: each command once on its happy path, once on an error path.
+
+use serde_json::json;
+
+use super::harness;
+
+const SAMPLE_JWT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c3JfMSIsInBlcm1pc3Npb25zIjpbImludm9pY2VzLnJlYWQiXX0.c2lnbmF0dXJl";
+
+#[test]
+fn inspect_token() {
+    let h = harness();
+    let inspection = h
+        .invoke("inspect_token", json!({"token": SAMPLE_JWT}))
+        .expect("ok");
+    assert_eq!(inspection["subject"], "usr_1");
+    assert_eq!(
+        h.code_of("inspect_token", json!({"token": "not a jwt"})),
+        "jwt_opaque_token"
+    );
+}
+
+#[test]
+fn inspect_ref() {
+    let h = harness();
+    let minted = h.mint();
+    let inspection = h
+        .invoke("inspect_ref", json!({"tokenRef": minted["tokenRef"]}))
+        .expect("ok");
+    assert_eq!(inspection["kind"], minted["inspection"]["kind"]);
+    assert_eq!(
+        h.code_of("inspect_ref", json!({"tokenRef": "gone"})),
+        "token_gone"
+    );
+}
+
+#[test]
+fn verify_signature() {
+    let h = harness();
+    let minted = h.mint();
+    let status = h
+        .invoke(
+            "verify_signature",
+            json!({"source": {"tokenRef": minted["tokenRef"]}, "key": {"kind": "profileJwks", "profileId": "emulator"}}),
+        )
+        .expect("ok");
+    assert_eq!(status["status"], "verified");
+    let code = h.code_of(
+        "verify_signature",
+        json!({"source": {"tokenRef": minted["tokenRef"]}, "key": {"kind": "pem", "value": "not a pem"}}),
+    );
+    assert!(code.starts_with("key_"), "{code}");
+}
+
+#[test]
+fn copy_token() {
+    let h = harness();
+    let minted = h.mint();
+    h.invoke("copy_token", json!({"tokenRef": minted["tokenRef"]}))
+        .expect("ok");
+    assert!(
+        h.clipboard
+            .content
+            .lock()
+            .unwrap()
+            .as_deref()
+            .is_some_and(|t| t.starts_with("eyJ"))
+    );
+    assert_eq!(
+        h.code_of("copy_token", json!({"tokenRef": "gone"})),
+        "token_gone"
+    );
+}
+
+#[test]
+fn copy_token_of_a_session_copies_its_fresh_jwt() {
+    let h = harness();
+    let id = h.sign_in();
+    let handle = h
+        .invoke("session_token", json!({"sessionId": id}))
+        .expect("held");
+    h.invoke("sign_out", json!({"sessionId": id}))
+        .expect("signed out");
+    // The held snapshot is still valid, but its session is gone: a copy follows the session.
+    assert_eq!(
+        h.code_of("copy_token", json!({"tokenRef": handle["tokenRef"]})),
+        "session_not_found"
+    );
+}
+
+#[test]
+fn try_it() {
+    let h = harness();
+    let minted = h.mint();
+    let result = h
+        .invoke(
+            "try_it",
+            json!({"input": {"source": {"tokenRef": minted["tokenRef"]}, "profileId": "emulator", "method": "GET", "resource": "invoices"}}),
+        )
+        .expect("ok");
+    assert_eq!(result["status"], 200);
+    let code = h.code_of(
+        "try_it",
+        json!({"input": {"source": {"tokenRef": minted["tokenRef"]}, "profileId": "emulator", "method": "PATCH", "resource": "invoices"}}),
+    );
+    assert_eq!(code, "invalid_method");
+}
