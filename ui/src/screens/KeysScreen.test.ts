@@ -197,3 +197,25 @@ describe('Keys: empty state', () => {
     expect(screen.queryByRole('button', { name: 'Use demo key' })).toBeNull();
   });
 });
+
+describe('Keys: a locked keyring', () => {
+  it('says how to fix it and loads the keys on "Unlock and retry"', async () => {
+    const backend = fakeBackend();
+    backend.failNext('listApiKeys', { code: 'keyring_locked', message: 'The system keyring is locked.' });
+    const { user } = await renderScreen(KeysScreen, { backend });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Unlock your keyring');
+    await user.click(within(alert).getByRole('button', { name: 'Unlock and retry' }));
+    expect(await screen.findByRole('heading', { name: 'Billing sandbox' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Unlock and retry' })).toBeNull();
+  });
+
+  it('offers a plain Retry when the failure is not the keyring', async () => {
+    const backend = fakeBackend();
+    backend.failNext('listApiKeys', { code: 'internal', message: 'Something broke.' });
+    await renderScreen(KeysScreen, { backend });
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByRole('button', { name: 'Retry' })).toBeTruthy();
+    expect(alert.textContent).not.toContain('Unlock your keyring');
+  });
+});
