@@ -3,6 +3,7 @@ import { fireEvent, screen, within } from '@testing-library/svelte';
 import InspectScreen from './InspectScreen.svelte';
 import { renderScreen } from '../test/render';
 import { encodeJwt } from '../test/jwt';
+import { rustInspections, rustTokens } from '../test/rust-answers';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -50,19 +51,31 @@ describe('Inspect', () => {
 
   it('says when pasted text is not a JWT', async () => {
     await renderScreen(InspectScreen);
-    await fireEvent.input(screen.getByLabelText('Paste a JWT'), { target: { value: 'not a token' } });
-    expect((await screen.findByRole('alert')).textContent).toMatch(/three parts/);
+    await fireEvent.input(screen.getByLabelText('Paste a JWT'), { target: { value: rustTokens['opaque'] } });
+    // What the Rust inspector answers for text without dots (src-tauri/tests/ui_fixtures.rs).
+    const refusal = rustInspections['opaque'];
+    expect(refusal && 'error' in refusal).toBe(true);
+    expect((await screen.findByRole('alert')).textContent).toContain(refusal && 'error' in refusal ? refusal.error.message : '?');
+    expect(screen.getByRole('alert').textContent).toMatch(/no dots/);
   });
 
+  // The answers are the Rust verifier's (src-tauri/tests/ui_fixtures.rs), so the screen is shown
+  // what the app would say: the fake backend has no answer of its own for a signature.
   it('verifies the signature with the profile’s keys or pasted material', async () => {
-    const { user } = await paste(encodeJwt({ alg: 'RS256' }, { exp: now() + 600 }));
+    const { user } = await paste(rustTokens['edLive'] ?? '');
     expect(screen.getByTestId('signature-status').textContent).toMatch(/Not verified/);
     await user.click(screen.getByRole('button', { name: 'Verify signature' }));
-    expect((await screen.findByText(/Signature verified/)).parentElement?.textContent).toMatch(/emulator-2025/);
+    expect((await screen.findByText(/Signature verified/)).parentElement?.textContent).toMatch(/key “emulator-2025” \(EdDSA\)/);
     await user.selectOptions(screen.getByLabelText('Key material'), 'pem');
     await user.type(screen.getByLabelText('Key material value'), 'wrong key');
     await user.click(screen.getByRole('button', { name: 'Verify signature' }));
-    expect(await screen.findByText(/Signature check failed/)).toBeTruthy();
+    expect(await screen.findByText(/could not be read as an RSA, EC/)).toBeTruthy();
+  });
+
+  it('says when a signature does not match: a claim changed after signing', async () => {
+    const { user } = await paste(rustTokens['edTampered'] ?? '');
+    await user.click(screen.getByRole('button', { name: 'Verify signature' }));
+    expect((await screen.findByText(/Signature check failed/)).parentElement?.textContent).toMatch(/does not match/);
   });
 
   it('tries a request: 200 for a granted read, a clear 403 for a missing write', async () => {

@@ -17,6 +17,7 @@ import type {
   TokenSource,
 } from '../ipc/backend';
 import { encodeJwt, inspectJwt } from './jwt';
+import { rustSignature } from './rust-answers';
 import { seed } from './fake-seed';
 
 export interface FakeOptions {
@@ -309,13 +310,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       return inspectJwt(sourceToken({ tokenRef }), now());
     },
     async verifySignature(source, material) {
-      const token = sourceToken(source);
-      const alg = inspectJwt(token, now()).alg ?? 'none';
-      if (alg === 'none') return { status: 'failed', reason: 'alg “none” has no signature to verify.' };
-      if (material.kind === 'profileJwks') return { status: 'verified', keyId: 'emulator-2025', alg };
-      if (material.value.trim() === '') return { status: 'failed', reason: 'The key material is empty.' };
-      if (material.value.includes('wrong')) return { status: 'failed', reason: 'The signature does not match this key.' };
-      return { status: 'verified', keyId: null, alg };
+      return rustSignature(sourceToken(source), material);
     },
     async copyToken(tokenRef) {
       sourceToken({ tokenRef });

@@ -109,7 +109,7 @@ pub fn read_time_claim(
 
 /// The relative text for a claim at `now`: `expires in 7 min 12 s`, `expired 3 h ago`,
 /// `issued 2 d 4 h ago`, `issued in 10 min (in the future)`, `valid since 5 min ago`,
-/// `not valid until in 3 h`.
+/// `not valid for another 3 h`.
 pub fn describe(kind: TimeClaimKind, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
     let delta = seconds_until(at, now);
     let span = delta.unsigned_abs();
@@ -118,7 +118,7 @@ pub fn describe(kind: TimeClaimKind, at: DateTime<Utc>, now: DateTime<Utc>) -> S
         TimeClaimKind::IssuedAt if delta > 0 => sentence("issued in ", span, " (in the future)"),
         TimeClaimKind::IssuedAt if delta == 0 => "issued now".to_owned(),
         TimeClaimKind::IssuedAt => sentence("issued ", span, " ago"),
-        TimeClaimKind::NotBefore if delta > 0 => sentence("not valid until in ", span, ""),
+        TimeClaimKind::NotBefore if delta > 0 => sentence("not valid for another ", span, ""),
         TimeClaimKind::NotBefore if delta == 0 => "valid from now".to_owned(),
         TimeClaimKind::NotBefore => sentence("valid since ", span, " ago"),
     }
