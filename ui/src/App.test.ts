@@ -28,6 +28,27 @@ describe('the frame', () => {
     }
   });
 
+  it('opens each screen with Ctrl+1…5 and Settings with Ctrl+,', async () => {
+    const user = userEvent.setup();
+    render(App, { props: { backend: fakeBackend() } });
+    await waitFor(() => expect(document.body.dataset['ready']).toBe('true'));
+    for (const [key, heading] of [
+      ['2', 'Sessions'],
+      ['3', 'Mint'],
+      ['4', 'Inspect'],
+      ['5', 'Settings'],
+      ['1', 'Keys'],
+      [',', 'Settings'],
+    ] as const) {
+      await user.keyboard(`{Control>}${key}{/Control}`);
+      expect(screen.getByRole('heading', { level: 1 }).textContent).toBe(heading);
+    }
+    expect(screen.getByRole('button', { name: 'Mint' }).getAttribute('aria-keyshortcuts')).toBe('Control+3');
+    // Alt or Shift with a digit is not ours (a typed character in some layouts).
+    await user.keyboard('{Control>}{Shift>}2{/Shift}{/Control}');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Settings');
+  });
+
   it('re-reads settings and profiles changed by another process (live sync events)', async () => {
     const user = userEvent.setup();
     const backend = fakeBackend();

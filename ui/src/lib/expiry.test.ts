@@ -15,7 +15,9 @@ describe('expiry presets', () => {
     expect(resolveExpiry('custom', '', NOW)).toEqual({ ok: false, message: expiryMessages.customEmpty });
     expect(resolveExpiry('custom', 'nonsense', NOW)).toEqual({ ok: false, message: expiryMessages.customInvalid });
     expect(resolveExpiry('custom', '2020-01-01T00:00', NOW)).toEqual({ ok: false, message: expiryMessages.customPast });
-    expect(resolveExpiry('custom', '2030-01-01T00:00', NOW).ok).toBe(true);
+    expect(resolveExpiry('custom', '2025-12-01T00:00', NOW).ok).toBe(true);
+    // Drivly documents one year as the longest lifetime.
+    expect(resolveExpiry('custom', '2030-01-01T00:00', NOW)).toEqual({ ok: false, message: expiryMessages.customTooFar });
   });
 });
 

@@ -13,12 +13,17 @@ export const expiryPresets: { id: ExpiryPreset; label: string; ms: number }[] = 
   { id: '1y', label: '1 year', ms: 365 * 24 * 60 * MINUTE },
 ];
 
-export const DEFAULT_EXPIRY: ExpiryPreset = '1y';
+// Least privilege: a minted token lives an hour unless the user asks for longer.
+export const DEFAULT_EXPIRY: ExpiryPreset = '1h';
+
+/** The longest lifetime Drivly documents for a minted token (and the server's default). */
+export const LONGEST_EXPIRY_MS = 365 * 24 * 60 * MINUTE;
 
 export const expiryMessages = {
   customEmpty: 'Pick a date and time for the token to expire.',
   customPast: 'That moment has passed. Choose a date and time in the future.',
   customInvalid: 'That is not a date and time this app understands.',
+  customTooFar: 'Drivly accepts at most one year. Choose a date and time within a year from now.',
 } as const;
 
 /** The `expires` to send: an ISO instant, or null for the server's default (one year). */
@@ -37,5 +42,6 @@ export function resolveExpiry(
   const at = new Date(custom).getTime();
   if (Number.isNaN(at)) return { ok: false, message: expiryMessages.customInvalid };
   if (at <= now) return { ok: false, message: expiryMessages.customPast };
+  if (at > now + LONGEST_EXPIRY_MS) return { ok: false, message: expiryMessages.customTooFar };
   return { ok: true, expires: new Date(at).toISOString(), summary: `in ${formatDuration(at - now)}` };
 }

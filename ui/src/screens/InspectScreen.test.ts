@@ -84,7 +84,11 @@ describe('Inspect', () => {
     await user.click(screen.getByRole('button', { name: 'Send' }));
     expect((await screen.findByTestId('try-result')).textContent).toMatch(/200\s+GET \/invoices succeeded/);
     await user.selectOptions(screen.getByLabelText('Method'), 'POST');
+    // The GET's answer leaves with the GET: it never sits under a POST it did not answer.
+    expect(screen.queryByTestId('try-result')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Send' }));
     expect((await screen.findByText(/Forbidden — missing/)).textContent).toMatch(/Forbidden — missing invoices\.write/);
+    await user.type(screen.getByLabelText('Resource'), 's');
+    expect(screen.queryByTestId('try-result')).toBeNull();
   });
 });

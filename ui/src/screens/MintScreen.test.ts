@@ -38,12 +38,20 @@ describe('Mint', () => {
     expect(backend.calls['copyToken']?.[0]?.[0]).toMatch(/^tok-/);
   });
 
-  it('sends the server default (null) for the default one-year expiry', async () => {
+  it('mints for one hour by default (least privilege), and sends the server default for one year', async () => {
     const { user, backend } = await renderScreen(MintScreen);
     await user.click(await screen.findByLabelText('invoices.read'));
+    expect(screen.getByLabelText('1 hour')).toHaveProperty('checked', true);
     await user.click(screen.getByRole('button', { name: 'Mint token' }));
     await screen.findByRole('region', { name: 'Token minted' });
-    expect(backend.calls['mintToken']?.[0]?.[0]).toMatchObject({ expires: null, label: null });
+    const first = backend.calls['mintToken']?.[0]?.[0] as { expires: string; label: null };
+    expect(first.label).toBeNull();
+    expect(Date.parse(first.expires) - Date.now()).toBeGreaterThan(59 * 60_000);
+    expect(Date.parse(first.expires) - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+    await user.click(screen.getByLabelText('1 year'));
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    await waitFor(() => expect(backend.calls['mintToken']?.length).toBe(2));
+    expect(backend.calls['mintToken']?.[1]?.[0]).toMatchObject({ expires: null });
   });
 
   it('lists minted tokens in the history, never the tokens themselves', async () => {
