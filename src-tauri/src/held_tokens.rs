@@ -7,6 +7,7 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use drivly_core::secret::Jwt;
 use rand::RngCore;
 
@@ -16,8 +17,11 @@ const CAPACITY: usize = 64;
 /// Where a held token came from, so a copy follows the right freshness rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HeldSource {
-    /// Minted from an API key (or otherwise fixed): copied as is while it is live.
-    Minted,
+    /// Minted from an API key at this instant (the history entry's `minted_at`): copied as is
+    /// while it is live.
+    Minted(DateTime<Utc>),
+    /// A pasted or otherwise fixed token: copied as is while it is live.
+    Fixed,
     /// A session's JWT at the time it was opened: a copy takes the session's fresh JWT instead.
     Session(String),
 }
@@ -31,7 +35,21 @@ pub struct HeldTokens {
 impl HeldTokens {
     /// Keeps `jwt` and returns its new reference.
     pub fn hold(&self, jwt: Jwt) -> String {
-        self.hold_from(jwt, HeldSource::Minted)
+        self.hold_from(jwt, HeldSource::Fixed)
+    }
+
+    /// Keeps a token minted at `minted_at`, so the mint history can offer it for this run.
+    pub fn hold_minted(&self, jwt: Jwt, minted_at: DateTime<Utc>) -> String {
+        self.hold_from(jwt, HeldSource::Minted(minted_at))
+    }
+
+    /// The reference of the token minted at `minted_at`, while it is still held.
+    pub fn minted_ref(&self, minted_at: DateTime<Utc>) -> Option<String> {
+        let tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens
+            .iter()
+            .find(|(_, _, source)| *source == HeldSource::Minted(minted_at))
+            .map(|(token_ref, _, _)| token_ref.clone())
     }
 
     /// Keeps a session's current `jwt`, remembering the session.

@@ -38,8 +38,13 @@ pub struct MintInput {
 pub struct MintRecordView {
     id: String,
     label: Option<String>,
+    /// The profile it was minted on.
+    profile_id: String,
     key_id: Option<Uuid>,
     key_label: String,
+    /// The token, while the app holds it in memory for this run (never on disk): the history
+    /// row can copy or inspect it. `None` after a restart or once the holder forgot it.
+    token_ref: Option<String>,
     permissions: Vec<String>,
     expires: Option<DateTime<Utc>>,
     minted_at: DateTime<Utc>,
@@ -89,7 +94,7 @@ pub async fn mint_token(
     let warning = minted.warning();
     let inspection = InspectionView::of(&state, minted.jwt.expose_secret())?;
     Ok(TokenHandle {
-        token_ref: state.tokens.hold(minted.jwt),
+        token_ref: state.tokens.hold_minted(minted.jwt, minted.minted_at),
         inspection,
         warning,
     })
@@ -103,6 +108,8 @@ pub async fn mint_history(state: tauri::State<'_, AppState>) -> IpcResult<Vec<Mi
         .into_iter()
         .map(|entry| MintRecordView {
             id: entry.id,
+            profile_id: entry.record.profile_id.as_str().to_owned(),
+            token_ref: state.tokens.minted_ref(entry.record.minted_at),
             key_label: entry.key_label,
             label: entry.record.label,
             key_id: entry.record.key_id,

@@ -40,8 +40,13 @@ fn mint_token() {
 #[test]
 fn mint_history() {
     let h = harness();
-    h.mint();
+    let minted = h.mint();
     let history = h.invoke("mint_history", json!({})).expect("ok");
     assert_eq!(history[0]["label"], "ipc");
+    assert_eq!(history[0]["profileId"], "emulator");
+    // The token is held for this run, under the reference the mint answered with.
+    assert_eq!(history[0]["tokenRef"], minted["tokenRef"]);
+    h.invoke("copy_token", json!({"tokenRef": history[0]["tokenRef"]}))
+        .expect("the history row's token copies");
     h.assert_refused_elsewhere("mint_history");
 }

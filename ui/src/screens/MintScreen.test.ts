@@ -65,6 +65,27 @@ describe('Mint', () => {
     expect(document.body.textContent).not.toMatch(/eyJ/);
   });
 
+  it('shows each history row’s profile, and copies or inspects a token the app still holds', async () => {
+    const { user, backend, app } = await renderScreen(MintScreen);
+    const history = await screen.findByRole('region', { name: 'History' });
+    // Minted in an earlier run: its token is gone (memory only), so it offers nothing.
+    const old = within(history).getByText('CI smoke test').closest('tr') as HTMLElement;
+    expect(within(old).getByText('Local emulator')).toBeTruthy();
+    expect(within(old).getByText('not held')).toBeTruthy();
+    expect(within(old).queryByRole('button')).toBeNull();
+
+    await user.click(screen.getByLabelText('orders.read'));
+    await user.type(screen.getByLabelText(/Label/), 'Orders export');
+    await user.click(screen.getByRole('button', { name: 'Mint token' }));
+    const row = (await within(history).findByText('Orders export')).closest('tr') as HTMLElement;
+    expect(within(row).getByText('Local emulator')).toBeTruthy();
+    await user.click(within(row).getByRole('button', { name: 'Copy the token “Orders export”' }));
+    await waitFor(() => expect(backend.calls['copyToken']?.[0]?.[0]).toMatch(/^tok-/));
+    await user.click(within(row).getByRole('button', { name: 'Inspect the token “Orders export”' }));
+    expect(app.screen).toBe('inspect');
+    expect(app.inspect?.tokenRef).toBe(backend.calls['copyToken']?.[0]?.[0]);
+  });
+
   it('requires a permission and a future custom expiry', async () => {
     const { user, backend } = await renderScreen(MintScreen);
     await user.click(await screen.findByRole('button', { name: 'Mint token' }));

@@ -291,6 +291,8 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       if (!state.historyWarning) state.history.unshift({
         id: id('mint'),
         label: input.label,
+        profileId: k.profileId,
+        tokenRef,
         keyId: k.id,
         keyLabel: k.label,
         permissions: [...input.permissions],

@@ -45,6 +45,8 @@ export function seed(state: FakeBackend['state'], iso: (offsetMs: number) => str
     {
       id: 'mint-1',
       label: 'CI smoke test',
+      profileId: 'emulator',
+      tokenRef: null,
       keyId: 'key-billing',
       keyLabel: 'Billing sandbox',
       permissions: ['invoices.read', 'services.read'],

@@ -78,6 +78,8 @@ pub struct Minted {
     pub key: ApiKeyMeta,
     /// The permissions asked for.
     pub permissions: Vec<String>,
+    /// When it was minted: the history entry's `minted_at`, which names it for the app's run.
+    pub minted_at: DateTime<Utc>,
     /// Whether the history entry was written.
     pub history: HistoryWrite,
 }
@@ -130,13 +132,14 @@ pub async fn mint_with_history(
         .mint(&secret, &permissions, request.expires)
         .await?;
     drop(secret);
+    let minted_at = stores.clock.now();
     let record = MintRecord {
         label: request.label.filter(|l| !l.trim().is_empty()),
         profile_id: key.profile_id.clone(),
         key_id: Some(key.id),
         permissions: permissions.clone(),
         expires: Some(minted.expires),
-        minted_at: stores.clock.now(),
+        minted_at,
     };
     let history = match blocking(move || history.record(record)).await {
         Ok(()) => HistoryWrite::Recorded,
@@ -156,6 +159,7 @@ pub async fn mint_with_history(
         expires: minted.expires,
         key,
         permissions,
+        minted_at,
         history,
     })
 }

@@ -268,7 +268,16 @@ export type MintInput = { keyId: string, permissions: Array<string>, expires: st
 /**
  * A minted token's metadata, as the history lists it. Never the token.
  */
-export type MintRecord = { id: string, label: string | null, keyId: string | null, keyLabel: string, permissions: Array<string>, expires: string | null, mintedAt: string, };
+export type MintRecord = { id: string, label: string | null, 
+/**
+ * The profile it was minted on.
+ */
+profileId: string, keyId: string | null, keyLabel: string, 
+/**
+ * The token, while the app holds it in memory for this run (never on disk): the history
+ * row can copy or inspect it. `None` after a restart or once the holder forgot it.
+ */
+tokenRef: string | null, permissions: Array<string>, expires: string | null, mintedAt: string, };
 
 /**
  * Resources the permission grid offers.
