@@ -67,6 +67,12 @@ impl SecureClipboard {
         Ok(generation)
     }
 
+    /// The clipboard's text, in a buffer zeroized when dropped; `None` when it holds no text.
+    pub fn read_text(&self) -> Option<zeroize::Zeroizing<String>> {
+        let mut backend = self.backend.lock().unwrap_or_else(|e| e.into_inner());
+        backend.text().map(zeroize::Zeroizing::new)
+    }
+
     /// Clears the clipboard now if it still holds the value we last wrote (on quit).
     pub fn clear_if_ours_now(&self) -> bool {
         Self::clear_if_ours(&self.backend, &self.written, None)

@@ -39,6 +39,8 @@ macro_rules! app_commands {
             inspect::verify_signature(source: TokenSource, key: KeyMaterial) -> SignatureStatus;
             inspect::copy_token(token_ref: String) -> CopyResult;
             inspect::try_it(input: TryItInput) -> TryItView;
+            clipboard_jwt::clipboard_jwt() -> Option<ClipboardJwt>;
+            clipboard_jwt::inspect_clipboard() -> TokenHandle;
             sessions::list_sessions() -> Vec<SessionItem>;
             sessions::sign_in(input: SignInInput) -> ();
             sessions::cancel_sign_in() -> ();

@@ -23,6 +23,7 @@ use ts_rs::{Config, TS, TypeVisitor};
 use crate::commands::{
     CopyResult,
     app_info::AppInfo,
+    clipboard_jwt::ClipboardJwt,
     inspect::{InspectionView, KeyMaterial, TokenHandle, TokenSource, TryItInput, TryItView},
     keys::{AddApiKeyInput, ApiKeyView, RemoveKeyResult, VerifyResult},
     mint::{MintInput, MintRecordView, PermissionCatalog},

@@ -60,6 +60,7 @@ codes! {
     CallbackWrongTarget = "callback_wrong_target",
     ClientSetupFailed = "client_setup_failed",
     ClipboardUnavailable = "clipboard_unavailable",
+    ClipboardNoJwt = "clipboard_no_jwt",
     EmptySecret = "empty_secret",
     EndpointNotFound = "endpoint_not_found",
     FileEncode = "file_encode",

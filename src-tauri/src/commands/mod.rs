@@ -5,6 +5,7 @@
 //! fails until it is); nothing returns a secret except the explicit reveal.
 
 pub mod app_info;
+pub mod clipboard_jwt;
 pub mod inspect;
 pub mod keys;
 pub mod link_handler;

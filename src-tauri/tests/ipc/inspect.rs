@@ -104,3 +104,52 @@ fn try_it() {
     );
     assert_eq!(code, "invalid_method");
 }
+
+/// Puts `text` on the harness's clipboard, as the user copying it elsewhere would.
+fn user_copies(h: &super::Harness, text: Option<&str>) {
+    *h.clipboard
+        .content
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = text.map(str::to_owned);
+}
+
+#[test]
+fn clipboard_jwt() {
+    let h = harness();
+    user_copies(&h, Some(&format!("Bearer {SAMPLE_JWT}\n")));
+    let offer = h.invoke("clipboard_jwt", json!({})).expect("ok");
+    assert_eq!(offer["subject"], "usr_1");
+    // The offer says who and until when, never the token.
+    assert!(!offer.to_string().contains(SAMPLE_JWT), "{offer}");
+    user_copies(&h, Some("just some text"));
+    assert_eq!(
+        h.invoke("clipboard_jwt", json!({})).expect("ok"),
+        json!(null)
+    );
+    user_copies(&h, None);
+    assert_eq!(
+        h.invoke("clipboard_jwt", json!({})).expect("ok"),
+        json!(null)
+    );
+}
+
+#[test]
+fn inspect_clipboard() {
+    let h = harness();
+    user_copies(&h, Some(&format!("  \"{SAMPLE_JWT}\"  ")));
+    let handle = h.invoke("inspect_clipboard", json!({})).expect("ok");
+    assert_eq!(handle["inspection"]["subject"], "usr_1");
+    assert!(!handle.to_string().contains(SAMPLE_JWT));
+    // Held in its clean form: the copy is the token itself, without quotes or spaces.
+    h.invoke("copy_token", json!({"tokenRef": handle["tokenRef"]}))
+        .expect("copied");
+    assert_eq!(
+        h.clipboard.content.lock().unwrap().as_deref(),
+        Some(SAMPLE_JWT)
+    );
+    user_copies(&h, Some("dk_live_not_a_jwt"));
+    assert_eq!(
+        h.code_of("inspect_clipboard", json!({})),
+        "clipboard_no_jwt"
+    );
+}

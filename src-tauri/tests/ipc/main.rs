@@ -46,6 +46,8 @@ const TESTED: &[&str] = &[
     "verify_signature",
     "copy_token",
     "try_it",
+    "clipboard_jwt",
+    "inspect_clipboard",
     "list_sessions",
     "sign_in",
     "cancel_sign_in",

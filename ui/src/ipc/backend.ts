@@ -17,6 +17,7 @@ export type {
   AppInfo,
   BackendError,
   BackendEvent,
+  ClipboardJwt,
   Code,
   Commands,
   CopyResult,
@@ -60,6 +61,7 @@ import type {
   ApiKeyMeta,
   AppInfo,
   BackendEvent,
+  ClipboardJwt,
   CopyResult,
   Inspection,
   KeyMaterial,
@@ -122,6 +124,10 @@ export interface Backend {
   verifySignature(source: TokenSource, key: KeyMaterial): Promise<SignatureStatus>;
   copyToken(tokenRef: string): Promise<CopyResult>;
   tryIt(input: TryItInput): Promise<TryItResult>;
+  /** Whether the clipboard holds a JWT, and what it says of itself (never the token). */
+  clipboardJwt(): Promise<ClipboardJwt | null>;
+  /** Holds the clipboard's JWT in Rust for the inspector. */
+  inspectClipboard(): Promise<TokenHandle>;
 
   listSessions(): Promise<SessionView[]>;
   signIn(input: SignInInput): Promise<void>;

@@ -42,6 +42,8 @@ export const tauriBackend: Backend = {
   verifySignature: (source, key) => call('verify_signature', { source, key }),
   copyToken: (tokenRef) => call('copy_token', { tokenRef }),
   tryIt: (input) => call('try_it', { input }),
+  clipboardJwt: () => call('clipboard_jwt', {}),
+  inspectClipboard: () => call('inspect_clipboard', {}),
 
   listSessions: () => call('list_sessions', {}),
   signIn: async (input) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/svelte';
 import InspectScreen from './InspectScreen.svelte';
 import { renderScreen } from '../test/render';
+import { fakeBackend } from '../test/fake-backend';
 import { encodeJwt } from '../test/jwt';
 import { rustInspections, rustTokens } from '../test/rust-answers';
 
@@ -90,5 +91,29 @@ describe('Inspect', () => {
     expect((await screen.findByText(/Forbidden — missing/)).textContent).toMatch(/Forbidden — missing invoices\.write/);
     await user.type(screen.getByLabelText('Resource'), 's');
     expect(screen.queryByTestId('try-result')).toBeNull();
+  });
+});
+
+describe('Inspect: the clipboard', () => {
+  it('offers a JWT found on the clipboard and inspects it without the page reading it', async () => {
+    const backend = fakeBackend();
+    backend.state.clipboard = rustTokens['session'] ?? '';
+    const { user } = await renderScreen(InspectScreen, { backend });
+    const offer = await screen.findByText(/The clipboard holds a JWT for usr_1/);
+    expect(offer.textContent).toMatch(/expired|expires in/);
+    await user.click(within(offer).getByRole('button', { name: 'Inspect it' }));
+    expect(await screen.findByText('The JWT from the clipboard')).toBeTruthy();
+    expect(backend.calls['inspectClipboard']?.length).toBe(1);
+    // The token never entered the page: no text field holds it.
+    expect((screen.queryByLabelText('Paste a JWT') as HTMLTextAreaElement | null)?.value ?? '').toBe('');
+  });
+
+  it('says plainly when “Paste from clipboard” finds no JWT', async () => {
+    const backend = fakeBackend();
+    backend.state.clipboard = 'dk_live_not_a_token';
+    const { user } = await renderScreen(InspectScreen, { backend });
+    expect(screen.queryByText(/The clipboard holds a JWT/)).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Paste from clipboard' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/clipboard holds no JWT/);
   });
 });

@@ -42,6 +42,8 @@ export type FakeBackend = Backend & {
     secrets: Map<string, string>;
     sessions: SessionView[];
     history: MintRecord[];
+    /** What the system clipboard holds (what the user copied elsewhere). */
+    clipboard: string | null;
     /** What Rust says when the history entry of a mint could not be written; null: it was. */
     historyWarning: string | null;
     profiles: ProfileView[];
@@ -95,6 +97,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     secrets: new Map(),
     sessions: [],
     history: [],
+    clipboard: null,
     historyWarning: null,
     profiles: builtIns(),
     settings: { clipboardClearSeconds: 30, launchMinimised: false, theme: 'system' },
@@ -313,6 +316,23 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     },
     async verifySignature(source, material) {
       return rustSignature(sourceToken(source), material);
+    },
+    async clipboardJwt() {
+      try {
+        const inspection = inspectJwt(state.clipboard ?? '', now());
+        return { subject: inspection.subject, expiresAt: inspection.expiresAt };
+      } catch {
+        return null;
+      }
+    },
+    async inspectClipboard() {
+      let inspection;
+      try {
+        inspection = inspectJwt(state.clipboard ?? '', now());
+      } catch {
+        throw err('clipboard_no_jwt', 'the clipboard holds no JWT; copy one (three base64url parts separated by dots) and try again');
+      }
+      return { tokenRef: storeToken((state.clipboard ?? '').trim()), inspection, warning: null };
     },
     async copyToken(tokenRef) {
       sourceToken({ tokenRef });

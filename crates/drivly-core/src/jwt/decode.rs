@@ -138,6 +138,12 @@ pub(crate) fn clean(input: &str) -> Compact<'_> {
     Compact::Owned(out)
 }
 
+/// The token as a server wants it: `input` without the whitespace, `Bearer ` prefix and quotes
+/// people paste around it (what [`super::inspect`] reads). Zeroized when dropped.
+pub fn compact_token(input: &str) -> Zeroizing<String> {
+    Zeroizing::new((*clean(input)).to_owned())
+}
+
 /// Decodes a compact JWT without verifying it. See the module docs.
 pub(crate) fn decode(input: &str) -> Result<DecodedToken<'_>, JwtError> {
     if input.len() > MAX_TOKEN_BYTES {

@@ -22,7 +22,7 @@ mod verify;
 mod warning;
 
 pub use alg::{AlgClass, KeyFamily, SigningAlg, classify_alg};
-pub use decode::MAX_TOKEN_BYTES;
+pub use decode::{MAX_TOKEN_BYTES, compact_token};
 pub use error::{JwtError, Segment};
 pub use inspect::{CLOCK_SKEW_SECONDS, Inspection, LARGE_TOKEN_BYTES, inspect};
 pub use keys::{
