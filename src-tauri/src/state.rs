@@ -111,6 +111,10 @@ pub struct AppState {
     /// Opens the system browser for a sign-in ([`drivly_core::browser::open`]); the IPC tests
     /// put a recorder here, as a person's browser would only be told the URL.
     pub browser: BrowserOpener,
+    /// Native confirmations (the platform dialog once the app is set up; tests inject one).
+    pub confirmer: crate::native_confirm::Confirmer,
+    /// Reveals approved in the last minute, by key id.
+    pub reveal_approvals: crate::native_confirm::RecentApprovals,
 }
 
 /// Opens a URL in the system browser; returns the program that took it.
@@ -191,6 +195,8 @@ impl AppState {
             profile_notices,
             sign_in_task: std::sync::Mutex::default(),
             browser: Arc::new(drivly_core::browser::open),
+            confirmer: crate::native_confirm::Confirmer::default(),
+            reveal_approvals: crate::native_confirm::RecentApprovals::default(),
         };
         Ok((
             state,

@@ -36,6 +36,7 @@ export type {
   ProfileView,
   RedirectChoice,
   RemoveKeyResult,
+  RemoveProfileResult,
   ServerRemoval,
   SessionState,
   SessionView,
@@ -71,6 +72,7 @@ import type {
   ProfileSummary,
   ProfileView,
   RemoveKeyResult,
+  RemoveProfileResult,
   SessionView,
   Settings,
   SignatureStatus,
@@ -99,7 +101,9 @@ export interface Backend {
   listProfiles(): Promise<ProfileView[]>;
   addProfile(input: ProfileInput): Promise<ProfileView>;
   updateProfile(input: ProfileInput): Promise<ProfileView>;
-  removeProfile(id: string): Promise<void>;
+  /** Removes the profile with its keys and sessions; Rust asks for a native confirmation
+   * first when it holds any (`not_confirmed` when cancelled). */
+  removeProfile(id: string): Promise<RemoveProfileResult>;
   setActiveProfile(id: string): Promise<ProfileSummary>;
   getSettings(): Promise<Settings>;
   updateSettings(settings: Settings): Promise<Settings>;
