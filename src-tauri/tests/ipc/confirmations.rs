@@ -235,3 +235,27 @@ fn removing_a_profile_says_what_it_holds_and_once_approved_removes_it_all() {
             .any(|p| p["id"] == "second")
     );
 }
+
+#[test]
+fn keyring_items_unnamed_for_a_day_are_removed_when_storage_opens() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = drivly_core::vault::MemoryStore::new();
+    let old = drivly_core::vault::EntryName::new(EntryKind::RefreshToken, uuid::Uuid::new_v4());
+    let new = drivly_core::vault::EntryName::new(EntryKind::ApiKey, uuid::Uuid::new_v4());
+    store.set(&old, b"drt_left_behind").expect("stored");
+    store.set(&new, b"sk_left_behind").expect("stored");
+    // `old` was first seen unnamed two days ago; `new` never.
+    let paths = drivly_core::app_paths::AppPaths::in_folder(dir.path());
+    std::fs::create_dir_all(paths.data_dir()).expect("folder");
+    let two_days_ago = (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339();
+    std::fs::write(
+        paths.data_dir().join("orphans-seen.json"),
+        json!({"schemaVersion": 1, "firstSeen": {old.user(): two_days_ago}}).to_string(),
+    )
+    .expect("written");
+    let h = super::harness_over(dir, store);
+    h.invoke("list_api_keys", json!({})).expect("storage opens");
+    let names = h.store.item_names();
+    assert!(!names.contains(&old.user()), "swept: {names:?}");
+    assert!(names.contains(&new.user()), "kept for its grace period");
+}

@@ -96,12 +96,19 @@ struct Harness {
 }
 
 fn harness() -> Harness {
+    harness_over(
+        tempfile::tempdir().expect("temp dir"),
+        drivly_core::vault::MemoryStore::new(),
+    )
+}
+
+/// The harness over `store` in `dir` (tests that prepare the store or the folder first).
+fn harness_over(dir: tempfile::TempDir, store: drivly_core::vault::MemoryStore) -> Harness {
     let emulator = runtime()
         .block_on(Emulator::start(Config::default()))
         .expect("the emulator starts");
-    let dir = tempfile::tempdir().expect("temp dir");
     let clipboard = MemoryBackend::default();
-    let store = Arc::new(drivly_core::vault::MemoryStore::new());
+    let store = Arc::new(store);
     let (state, _receivers) = common::state_over(
         &dir,
         Some(emulator.base_url().to_string()),
