@@ -20,7 +20,7 @@ macro_rules! app_commands {
             profiles::list_profiles() -> Vec<ProfileView>;
             profiles::add_profile(input: ProfileInput) -> ProfileView;
             profiles::update_profile(input: ProfileInput) -> ProfileView;
-            profiles::remove_profile(id: String) -> ();
+            profiles::remove_profile(id: String) -> RemoveProfileResult;
             profiles::set_active_profile(id: String) -> ProfileSummary;
             profiles::get_settings() -> Settings;
             profiles::update_settings(settings: Settings) -> Settings;

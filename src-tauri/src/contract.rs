@@ -27,7 +27,7 @@ use crate::commands::{
     inspect::{InspectionView, KeyMaterial, TokenHandle, TokenSource, TryItInput, TryItView},
     keys::{AddApiKeyInput, ApiKeyView, RemoveKeyResult, VerifyResult},
     mint::{MintInput, MintRecordView, PermissionCatalog},
-    profiles::{ProfileInput, ProfileSummary, ProfileView},
+    profiles::{ProfileInput, ProfileSummary, ProfileView, RemoveProfileResult},
     sessions::{SessionItem, SignInInput, SignOutResult},
 };
 use crate::events::{BackendEvent, EVENT_CHANNEL};

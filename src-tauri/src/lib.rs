@@ -25,6 +25,7 @@ pub mod held_tokens;
 pub mod ipc_error;
 pub mod launch_links;
 pub mod live_sync;
+pub mod native_confirm;
 pub mod notices;
 pub mod sessions_hub;
 pub mod sign_in_flow;
@@ -158,45 +159,52 @@ pub fn app_builder<R: Runtime>(
     builder: tauri::Builder<R>,
     start: impl FnOnce() -> Result<Startup, String> + Send + 'static,
 ) -> tauri::Builder<R> {
-    let builder = builder
-        .plugin(tauri_plugin_deep_link::init())
-        .plugin(tauri_plugin_notification::init())
-        .setup(move |app| {
-            let Startup {
-                state,
-                receivers,
-                demo,
-                register_link_handler,
-            } = start()?;
-            app.manage(state);
-            app.manage(tray::TrayLabels::default());
-            #[cfg(feature = "demo")]
-            if let Some(demo) = demo {
-                app.manage(DemoServer(demo));
-            }
-            #[cfg(not(feature = "demo"))]
-            let _: DemoHandle = demo;
-            setup(app, receivers, register_link_handler)
-        })
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                // Closing keeps the refreshers running in the tray.
-                api.prevent_close();
-                let _ = window.hide();
-                let Some(state) = window.try_state::<AppState>() else {
-                    return;
-                };
-                let marker = state.paths.data_dir().join("tray-hint-shown");
-                if !marker.exists() {
-                    let _ = std::fs::write(&marker, b"");
-                    notify(
-                        window.app_handle(),
-                        "Drivly Keys is still running",
-                        "Sessions stay fresh in the tray. Quit from the tray menu.",
-                    );
+    let builder =
+        builder
+            .plugin(tauri_plugin_deep_link::init())
+            .plugin(tauri_plugin_notification::init())
+            // Native confirmations, driven from Rust only (`native_confirm`): none of the plugin's
+            // commands is granted to the page.
+            .plugin(tauri_plugin_dialog::init())
+            .setup(move |app| {
+                let Startup {
+                    state,
+                    receivers,
+                    demo,
+                    register_link_handler,
+                } = start()?;
+                state.confirmer.use_if_unset(std::sync::Arc::new(
+                    native_confirm::DialogConfirm::new(app.handle().clone()),
+                ));
+                app.manage(state);
+                app.manage(tray::TrayLabels::default());
+                #[cfg(feature = "demo")]
+                if let Some(demo) = demo {
+                    app.manage(DemoServer(demo));
                 }
-            }
-        });
+                #[cfg(not(feature = "demo"))]
+                let _: DemoHandle = demo;
+                setup(app, receivers, register_link_handler)
+            })
+            .on_window_event(|window, event| {
+                if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                    // Closing keeps the refreshers running in the tray.
+                    api.prevent_close();
+                    let _ = window.hide();
+                    let Some(state) = window.try_state::<AppState>() else {
+                        return;
+                    };
+                    let marker = state.paths.data_dir().join("tray-hint-shown");
+                    if !marker.exists() {
+                        let _ = std::fs::write(&marker, b"");
+                        notify(
+                            window.app_handle(),
+                            "Drivly Keys is still running",
+                            "Sessions stay fresh in the tray. Quit from the tray menu.",
+                        );
+                    }
+                }
+            });
     register_commands(builder)
 }
 

@@ -29,7 +29,7 @@ pub fn from_reconcile(report: &ReconcileReport) -> Vec<String> {
                 )
             }
             ReconcileAction::OrphanedSecret => format!(
-                "Your keyring holds a Drivly Keys secret that no key or session uses ({}).",
+                "Your keyring holds a Drivly Keys secret that no key or session uses ({}); it is removed a day after it was first found.",
                 item.entry
             ),
             ReconcileAction::CheckFailed(e) => {

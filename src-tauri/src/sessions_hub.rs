@@ -75,6 +75,12 @@ impl SessionHub {
         Ok(refresher.token(min_ttl).await?)
     }
 
+    /// The profile the session `id` belongs to.
+    pub async fn profile_of(&self, id: &str) -> IpcResult<drivly_core::profile::ProfileId> {
+        let refresher = self.running.get(&session_id(id)?).await?;
+        Ok(refresher.view().meta.profile_id)
+    }
+
     /// Refreshes now (the UI's "Retry now").
     pub async fn refresh_now(&self, id: &str) -> IpcResult<SessionView> {
         let refresher = self.running.get(&session_id(id)?).await?;

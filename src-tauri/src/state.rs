@@ -15,7 +15,7 @@ use drivly_core::profile::store::{EnvOverrides, ProfileStore};
 use drivly_core::session::SessionEvent;
 use drivly_core::session::ports::SessionStore;
 use drivly_core::usecases::Stores;
-use drivly_core::vault::{KeyringOptions, KeyringStore, SecretStore, Vault};
+use drivly_core::vault::{KeyringOptions, KeyringStore, ORPHAN_GRACE, SecretStore, Vault};
 use tokio::sync::mpsc;
 
 use crate::clipboard::SecureClipboard;
@@ -111,6 +111,10 @@ pub struct AppState {
     /// Opens the system browser for a sign-in ([`drivly_core::browser::open`]); the IPC tests
     /// put a recorder here, as a person's browser would only be told the URL.
     pub browser: BrowserOpener,
+    /// Native confirmations (the platform dialog once the app is set up; tests inject one).
+    pub confirmer: crate::native_confirm::Confirmer,
+    /// Reveals approved in the last minute, by key id.
+    pub reveal_approvals: crate::native_confirm::RecentApprovals,
 }
 
 /// Opens a URL in the system browser; returns the program that took it.
@@ -191,6 +195,8 @@ impl AppState {
             profile_notices,
             sign_in_task: std::sync::Mutex::default(),
             browser: Arc::new(drivly_core::browser::open),
+            confirmer: crate::native_confirm::Confirmer::default(),
+            reveal_approvals: crate::native_confirm::RecentApprovals::default(),
         };
         Ok((
             state,
@@ -348,6 +354,28 @@ fn open_vault(
         StoreSource::Given(store) => store?,
         StoreSource::Opener(open) => open()?,
     };
-    let (vault, report) = Vault::open(paths, store)?;
+    let (vault, mut report) = Vault::open(paths, store)?;
+    // Keyring items no entry names (left by a removed profile, a crash, an older build) go
+    // once they have been unnamed for a day (`vault::orphans`: never one another process is
+    // still writing). A failure only leaves them for the next start.
+    match vault.sweep_orphans(ORPHAN_GRACE) {
+        Ok(swept) => {
+            report.items.retain(|item| {
+                !swept
+                    .removed
+                    .iter()
+                    .any(|removed| removed.entry == item.entry)
+            });
+            if !swept.removed.is_empty() {
+                tracing::info!(
+                    removed = swept.removed.len(),
+                    "orphaned keyring items removed"
+                );
+            }
+        }
+        Err(error) => {
+            tracing::warn!(code = %drivly_core::ErrorCode::code(&error), "orphaned keyring items were not swept");
+        }
+    }
     Ok((Arc::new(vault), crate::notices::from_reconcile(&report)))
 }

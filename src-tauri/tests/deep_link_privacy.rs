@@ -86,3 +86,123 @@ fn a_forwarded_link_is_handled_in_rust_and_never_broadcast_to_the_page() {
     );
     assert!(emitted.is_err(), "the page may not emit events");
 }
+
+/// Reads `pipe` to the end on a thread, so the child never blocks on a full pipe.
+fn drain(pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let mut reader = std::io::BufReader::new(pipe);
+        let _ = std::io::Read::read_to_string(&mut reader, &mut text);
+        text
+    })
+}
+
+/// The desktop's second launch with a link, as `drivly-keys-app %u` (issue #13 item 4): the
+/// link is in that process's command line, which every local user can read in `ps`, so the
+/// process forwards it and exits at once; neither it nor the running app logs it, even at
+/// `trace`. Needs a session bus (single-instance) and a display: scripts/test runs it.
+#[test]
+#[ignore = "needs a session bus and a display: scripts/test runs it"]
+fn a_second_launch_forwards_its_link_exits_at_once_and_logs_nothing_of_it() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bin = env!("CARGO_BIN_EXE_drivly-keys-app");
+    let app = |extra: &[&str]| {
+        let mut cmd = Command::new(bin);
+        cmd.args(extra)
+            .env("DRIVLY_KEYS_HOME", dir.path().join("home"))
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env(
+                "DRIVLY_KEYS_KEYRING_SERVICE",
+                format!("ly.driv.keys.test-launch-{}", std::process::id()),
+            )
+            .env("DRIVLY_KEYS_LOG", "trace")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        cmd
+    };
+
+    // The running app: ready once secure storage was opened (set-up, and so the single-instance
+    // name, come before that).
+    let mut first = app(&[]).spawn().expect("the app starts");
+    let first_out = drain(first.stdout.take().expect("stdout"));
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
+    let stderr = first.stderr.take().expect("stderr");
+    let first_err = std::thread::spawn(move || {
+        let mut seen = String::new();
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("secure storage opened") {
+                let _ = ready_tx.send(());
+            }
+            seen.push_str(&line);
+            seen.push('\n');
+        }
+        seen
+    });
+    let ready = ready_rx.recv_timeout(Duration::from_secs(120));
+    if ready.is_err() {
+        let _ = first.kill();
+        let _ = first.wait();
+        panic!(
+            "the first instance never got ready: {}",
+            first_err.join().unwrap_or_default()
+        );
+    }
+
+    // The second launch, with a (forged) callback carrying a canary code.
+    let scheme = if cfg!(debug_assertions) {
+        "ly.driv.keys.dev"
+    } else {
+        "ly.driv.keys"
+    };
+    let link = format!("{scheme}:/auth/callback?code={CODE}&state=forged");
+    let started = std::time::Instant::now();
+    let mut second = app(&[&link]).spawn().expect("the second launch starts");
+    let second_out = drain(second.stdout.take().expect("stdout"));
+    let second_err = drain(second.stderr.take().expect("stderr"));
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("waited") {
+            break Some(status);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = started.elapsed();
+    if status.is_none() {
+        let _ = second.kill();
+    }
+    let _ = second.wait();
+    // Let the running app handle the forwarded link (and log whatever it logs) before it stops.
+    std::thread::sleep(Duration::from_secs(2));
+    let _ = first.kill();
+    let _ = first.wait();
+
+    let logs = [
+        (
+            "second launch stdout",
+            second_out.join().unwrap_or_default(),
+        ),
+        (
+            "second launch stderr",
+            second_err.join().unwrap_or_default(),
+        ),
+        ("running app stdout", first_out.join().unwrap_or_default()),
+        ("running app stderr", first_err.join().unwrap_or_default()),
+    ];
+    assert!(
+        status.is_some_and(|s| s.success()),
+        "the second launch did not hand over and exit within 20 s ({took:?}): {status:?}\n{logs:#?}"
+    );
+    for (stream, text) in &logs {
+        assert!(
+            !text.contains(CODE) && !text.contains("auth/callback"),
+            "{stream} holds the link:\n{text}"
+        );
+    }
+}

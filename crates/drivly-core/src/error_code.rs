@@ -190,6 +190,11 @@ codes! {
     Unauthorized = "unauthorized",
     UnexpectedStatus = "unexpected_status",
     Usage = "usage",
+    // Issue #13 (security helper): native confirmations, held-token origins, profile removal,
+    // orphan sweeping.
+    NotConfirmed = "not_confirmed",
+    TokenWrongOrigin = "token_wrong_origin",
+    ProfileNotEmpty = "profile_not_empty",
 }
 
 impl std::fmt::Display for Code {

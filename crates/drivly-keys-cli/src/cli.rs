@@ -179,12 +179,30 @@ Examples:
 
 --json fields: id, name, baseUrl, environment")]
     Add(ProfileAddArgs),
-    /// Remove a profile you added (its stored keys and sessions are kept).
-    #[command(after_help = "Examples:\n  drivly-keys profiles remove staging")]
-    Remove(ProfileNameArg),
+    /// Remove a profile you added, with what it holds: its sessions are signed out (revoked on
+    /// the server where it allows) and its API keys deleted from this computer. A profile that
+    /// holds keys or sessions needs --yes; without it the command says what it holds and
+    /// exits with 2 (code profile_not_empty), changing nothing.
+    #[command(after_help = "\
+Examples:
+  drivly-keys profiles remove staging
+  drivly-keys profiles remove staging --yes
+
+--json fields: id, name, keys, sessions (each: id, outcome), message")]
+    Remove(ProfileRemoveArgs),
     /// Make a profile the active one (for the CLI and the desktop app).
     #[command(after_help = "Examples:\n  drivly-keys profiles use emulator")]
     Use(ProfileNameArg),
+}
+
+/// `profiles remove`.
+#[derive(Debug, Args)]
+pub struct ProfileRemoveArgs {
+    /// The profile's name.
+    pub name: String,
+    /// Remove it even though it holds API keys or sessions (they are removed with it).
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// `profiles add`.

@@ -195,7 +195,9 @@ pub fn exit_code_for(code: &str) -> u8 {
         | "key_several_lines"
         | "key_whitespace"
         | "key_too_long"
-        | "key_is_jwt" => EXIT_USAGE,
+        | "key_is_jwt"
+        // `profiles remove` of a profile holding keys or sessions, without --yes.
+        | "profile_not_empty" => EXIT_USAGE,
         c if c.starts_with("permission_") => EXIT_USAGE,
         c if c.starts_with("jwt_") => EXIT_USAGE,
         "not_signed_in" | "sign_in_needed" | "session_signed_out" | "refresh_token_not_saved" => {

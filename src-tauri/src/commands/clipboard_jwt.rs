@@ -10,6 +10,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::commands::inspect::{InspectionView, TokenHandle};
+use crate::held_tokens::IssuedBy;
 use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -42,7 +43,7 @@ pub fn clipboard_jwt(state: tauri::State<'_, AppState>) -> Option<ClipboardJwt> 
 /// Holds the clipboard's JWT for the inspector.
 #[tauri::command]
 pub fn inspect_clipboard(state: tauri::State<'_, AppState>) -> IpcResult<TokenHandle> {
-    let (token, _) = clipboard_token(&state).ok_or_else(|| {
+    let (token, claims) = clipboard_token(&state).ok_or_else(|| {
         IpcError::new(
             Code::ClipboardNoJwt,
             "the clipboard holds no JWT; copy one (three base64url parts separated by dots) and try again",
@@ -50,7 +51,11 @@ pub fn inspect_clipboard(state: tauri::State<'_, AppState>) -> IpcResult<TokenHa
     })?;
     let inspection = InspectionView::of(&state, token.expose_secret())?;
     Ok(TokenHandle {
-        token_ref: state.tokens.hold(token),
+        // "Try it" sends it only to the server its own `iss` names: a token a page had the app
+        // copy (a session's JWT) cannot be laundered through the clipboard to another server.
+        token_ref: state
+            .tokens
+            .hold(token, IssuedBy::claimed(claims.issuer.as_deref())),
         inspection,
         warning: None,
     })

@@ -11,7 +11,7 @@ use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::commands::CopyResult;
-use crate::held_tokens::HeldSource;
+use crate::held_tokens::{HeldSource, IssuedBy};
 use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -269,6 +269,23 @@ pub async fn try_it(state: tauri::State<'_, AppState>, input: TryItInput) -> Ipc
         }
     };
     let profile = state.profiles.get(&ProfileId::parse(&input.profile_id)?)?;
+    // A held token goes only to the server it came from: the page names the profile, and must
+    // not be able to hand a session's JWT to another host that way. A pasted token is the
+    // user's own to send anywhere.
+    if let TokenSource::Held { token_ref } = &input.source {
+        let target = IssuedBy::base_url(&profile.base_url);
+        let issuer = state.tokens.issuer(token_ref);
+        if issuer.as_ref() != Some(&target) {
+            return Err(IpcError::new(
+                Code::TokenWrongOrigin,
+                format!(
+                    "this token was issued by {} and is only sent there; choose its own profile, not {}",
+                    issuer.as_ref().map_or("another server", IssuedBy::as_str),
+                    profile.name
+                ),
+            ));
+        }
+    }
     let credential = SecretString::new(token.expose_secret().to_owned());
     let body = (method == Method::POST || method == Method::PUT).then(|| serde_json::json!({}));
     let result = DrivlyClient::new(&profile)?

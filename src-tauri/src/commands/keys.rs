@@ -16,6 +16,7 @@ use crate::blocking;
 use crate::commands::CopyResult;
 use crate::events::BackendEvent;
 use crate::ipc_error::{IpcError, IpcResult};
+use crate::native_confirm::Confirmation;
 use crate::state::AppState;
 
 /// A stored key as the UI lists it: metadata only.
@@ -111,13 +112,15 @@ pub enum ServerRemoval {
     Failed,
 }
 
+fn key_gone() -> IpcError {
+    IpcError::new(
+        Code::KeyNotFound,
+        "that key no longer exists; refresh the list",
+    )
+}
+
 fn parse_id(id: &str) -> IpcResult<Uuid> {
-    Uuid::parse_str(id).map_err(|_| {
-        IpcError::new(
-            Code::KeyNotFound,
-            "that key no longer exists; refresh the list",
-        )
-    })
+    Uuid::parse_str(id).map_err(|_| key_gone())
 }
 
 /// Stored keys, oldest first (interrupted adds and removals are not listed).
@@ -163,11 +166,51 @@ pub async fn verify_api_key(
     })
 }
 
-/// The key itself: the one command that returns a secret, on the user's explicit request.
+/// The key itself: the one command that returns a secret, on the user's explicit request,
+/// confirmed in a native dialog (the page cannot answer it) unless the same key was approved
+/// within the last minute.
 #[tauri::command]
 pub async fn reveal_api_key(state: tauri::State<'_, AppState>, id: String) -> IpcResult<String> {
     let id = parse_id(&id)?;
     let vault = state.vault().await?;
+    let subject = id.to_string();
+    if !state.reveal_approvals.is_recent(&subject) {
+        let listed = std::sync::Arc::clone(&vault);
+        let meta = blocking::run(move || listed.list_api_keys())
+            .await?
+            .into_iter()
+            .find(|k| k.id == id && k.state == drivly_core::vault::JournalState::Active)
+            .ok_or_else(|| {
+                IpcError::new(
+                    Code::ApiKeyNotFound,
+                    "that key no longer exists; refresh the list",
+                )
+            })?;
+        let profile = state
+            .profiles
+            .get(&meta.profile_id)
+            .map_or_else(|_| meta.profile_id.to_string(), |p| p.name);
+        let approved = state
+            .confirmer
+            .ask(Confirmation {
+                title: "Show an API key?".into(),
+                message: format!(
+                    "Drivly Keys is about to show the API key \u{201c}{}\u{201d} ({profile}) in \
+                     its window, where anyone who can see your screen can read it.\n\nShow it \
+                     only if you just asked to.",
+                    meta.label
+                ),
+                approve: "Show key".into(),
+            })
+            .await;
+        if !approved {
+            return Err(IpcError::new(
+                Code::NotConfirmed,
+                "the key was not shown: showing it was not confirmed",
+            ));
+        }
+        state.reveal_approvals.record(&subject);
+    }
     let key = blocking::run(move || vault.reveal_api_key(id)).await?;
     Ok(key.expose_secret().to_owned())
 }

@@ -12,6 +12,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::commands::inspect::{InspectionView, TokenHandle};
+use crate::held_tokens::IssuedBy;
 use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -92,9 +93,12 @@ pub async fn mint_token(
         );
     }
     let warning = minted.warning();
+    let issuer = IssuedBy::base_url(&state.profiles.get(&minted.key.profile_id)?.base_url);
     let inspection = InspectionView::of(&state, minted.jwt.expose_secret())?;
     Ok(TokenHandle {
-        token_ref: state.tokens.hold_minted(minted.jwt, minted.minted_at),
+        token_ref: state
+            .tokens
+            .hold_minted(minted.jwt, minted.minted_at, issuer),
         inspection,
         warning,
     })

@@ -5,11 +5,16 @@ use drivly_core::profile::{
     Endpoints, Environment, Profile, ProfileError, ProfileId, RedirectForm,
 };
 use drivly_core::settings::{Settings, SettingsPatch};
-use drivly_core::usecases::profiles::{ProfileEdit, edit_profile};
+use drivly_core::usecases::UseCaseError;
+use drivly_core::usecases::profiles::{
+    Holdings, ProfileEdit, edit_profile, edit_profile_moving_credentials, profile_holdings,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::events::BackendEvent;
 use crate::ipc_error::{IpcError, IpcResult};
+use crate::native_confirm::Confirmation;
 use crate::state::AppState;
 
 /// A profile as the header shows it.
@@ -112,7 +117,9 @@ pub fn add_profile(
     Ok((&state.profiles.add(profile)?).into())
 }
 
-/// Edits a profile's name, base URL and environment.
+/// Edits a profile's name, base URL and environment. A new URL for a profile that holds keys
+/// or sessions takes the person's approval in a native dialog (their credentials then go to
+/// the new URL); a built-in profile's URL never changes.
 #[tauri::command]
 pub async fn update_profile(
     state: tauri::State<'_, AppState>,
@@ -124,19 +131,111 @@ pub async fn update_profile(
         base_url: Profile::validate_base_url(&input.base_url)?,
         environment: input.environment,
     };
-    Ok((&edit_profile(&state.stores().await?, &id, edit).await?).into())
+    let stores = state.stores().await?;
+    let old_url = state.profiles.get(&id)?.base_url;
+    match edit_profile(&stores, &id, edit.clone()).await {
+        Err(UseCaseError::ProfileInUse {
+            profile,
+            keys,
+            sessions,
+        }) => {
+            let held = Holdings { keys, sessions };
+            let approved = state
+                .confirmer
+                .ask(Confirmation {
+                    title: "Send this profile's credentials to a new URL?".into(),
+                    message: format!(
+                        "\u{201c}{profile}\u{201d} holds {}. If its URL changes from {old_url} to \
+                         {}, they belong to the new URL: its keys, tokens and sessions' refresh \
+                         tokens will be sent there from now on.\n\nChange the URL only if you \
+                         trust that server and just asked for this.",
+                        held.describe(),
+                        edit.base_url
+                    ),
+                    approve: "Change URL".into(),
+                })
+                .await;
+            if !approved {
+                return Err(IpcError::new(
+                    Code::NotConfirmed,
+                    format!(
+                        "the URL was not changed: moving {} to another server was not confirmed",
+                        held.describe()
+                    ),
+                ));
+            }
+            Ok((&edit_profile_moving_credentials(&stores, &id, edit).await?).into())
+        }
+        other => Ok((&other?).into()),
+    }
 }
 
-/// Removes a custom profile.
+/// What removing a profile did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoveProfileResult {
+    /// API keys deleted from this computer.
+    keys: u32,
+    /// Sessions signed out.
+    sessions: u32,
+    /// One sentence for people (what the server revoked, what was only removed here).
+    message: String,
+}
+
+/// Removes a custom profile with what it holds: when it holds keys or sessions, a native
+/// dialog says what, and once approved its sessions are signed out (revoked on the server
+/// where it allows) and its keys deleted from this computer.
 #[tauri::command]
-pub fn remove_profile(state: tauri::State<'_, AppState>, id: String) -> IpcResult<()> {
+pub async fn remove_profile(
+    state: tauri::State<'_, AppState>,
+    id: String,
+) -> IpcResult<RemoveProfileResult> {
     let id = ProfileId::parse(&id)?;
     let profile = state.profiles.get(&id)?;
     if profile.is_built_in() {
         return Err(ProfileError::BuiltIn(id.to_string()).into());
     }
-    state.profiles.remove(&id)?;
-    Ok(())
+    let stores = state.stores().await?;
+    let held = profile_holdings(&stores, &id).await?;
+    if !held.is_empty() {
+        let approved = state
+            .confirmer
+            .ask(Confirmation {
+                title: "Remove this profile and what it holds?".into(),
+                message: format!(
+                    "\u{201c}{}\u{201d} ({}) holds {}. Removing it signs its sessions out \
+                     (revoked on the server where it allows) and deletes its API keys from this \
+                     computer; the keys stay valid on the server until you revoke them there.",
+                    profile.name,
+                    profile.base_url,
+                    held.describe()
+                ),
+                approve: "Remove".into(),
+            })
+            .await;
+        if !approved {
+            return Err(IpcError::new(
+                Code::NotConfirmed,
+                format!(
+                    "the profile was not removed: deleting {} was not confirmed",
+                    held.describe()
+                ),
+            ));
+        }
+    }
+    let running = state.sessions().await?.running();
+    let removed =
+        drivly_core::usecases::profiles::remove_profile(&stores, running, &id, true).await?;
+    if !held.is_empty() {
+        state.events.send(BackendEvent::KeysChanged);
+        state.events.send(BackendEvent::SessionsChanged);
+    }
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(RemoveProfileResult {
+        keys: count(removed.keys.len()),
+        sessions: count(removed.sessions.len()),
+        message: removed.message(),
+    })
 }
 
 /// Makes a profile the active one.

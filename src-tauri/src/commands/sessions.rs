@@ -14,6 +14,7 @@ use ts_rs::TS;
 
 use crate::commands::CopyResult;
 use crate::commands::inspect::{InspectionView, TokenHandle};
+use crate::held_tokens::IssuedBy;
 use crate::ipc_error::IpcResult;
 use crate::sign_in_flow::{self, RedirectChoice};
 use crate::state::AppState;
@@ -160,14 +161,16 @@ pub async fn session_token(
     state: tauri::State<'_, AppState>,
     session_id: String,
 ) -> IpcResult<TokenHandle> {
-    let jwt = state
-        .sessions()
-        .await?
-        .token(&session_id, Some(Duration::ZERO))
-        .await?;
+    let hub = state.sessions().await?;
+    let jwt = hub.token(&session_id, Some(Duration::ZERO)).await?;
+    let profile = state.profiles.get(&hub.profile_of(&session_id).await?)?;
     let inspection = InspectionView::of(&state, jwt.expose_secret())?;
     Ok(TokenHandle {
-        token_ref: state.tokens.hold_session(jwt, &session_id),
+        token_ref: state.tokens.hold_session(
+            jwt,
+            &session_id,
+            IssuedBy::base_url(&profile.base_url),
+        ),
         inspection,
         warning: None,
     })

@@ -33,7 +33,17 @@ pub fn state_in(
     emulator_url: Option<String>,
     clipboard: &MemoryBackend,
 ) -> (AppState, EventReceivers) {
-    let store: Arc<dyn SecretStore> = Arc::new(MemoryStore::new());
+    state_over(dir, emulator_url, clipboard, Arc::new(MemoryStore::new()))
+}
+
+/// The state over `store` in `dir` (tests that look into the store afterwards).
+pub fn state_over(
+    dir: &tempfile::TempDir,
+    emulator_url: Option<String>,
+    clipboard: &MemoryBackend,
+    store: Arc<MemoryStore>,
+) -> (AppState, EventReceivers) {
+    let store: Arc<dyn SecretStore> = store;
     AppState::assemble(
         AppPaths::in_folder(dir.path()),
         options(emulator_url),
@@ -72,4 +82,42 @@ pub fn invoke(
     args: Value,
 ) -> Result<Value, Value> {
     invoke_from(webview, cmd, args, APP_ORIGIN)
+}
+
+/// A native confirmation that answers as the test says and records what it was asked.
+#[derive(Debug)]
+pub struct ScriptedConfirm {
+    approve: std::sync::atomic::AtomicBool,
+    asked: std::sync::Mutex<Vec<drivly_keys_app::native_confirm::Confirmation>>,
+}
+
+impl ScriptedConfirm {
+    /// Approves (`true`) or cancels every confirmation until told otherwise.
+    pub fn answering(approve: bool) -> Arc<Self> {
+        Arc::new(Self {
+            approve: std::sync::atomic::AtomicBool::new(approve),
+            asked: std::sync::Mutex::default(),
+        })
+    }
+
+    /// Answers `approve` from now on.
+    pub fn set(&self, approve: bool) {
+        self.approve
+            .store(approve, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// What was asked so far, oldest first.
+    pub fn asked(&self) -> Vec<drivly_keys_app::native_confirm::Confirmation> {
+        self.asked.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+impl drivly_keys_app::native_confirm::NativeConfirm for ScriptedConfirm {
+    fn ask(&self, confirmation: &drivly_keys_app::native_confirm::Confirmation) -> bool {
+        self.asked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(confirmation.clone());
+        self.approve.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }

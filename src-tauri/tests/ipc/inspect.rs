@@ -147,6 +147,15 @@ fn inspect_clipboard() {
         h.clipboard.content.lock().unwrap().as_deref(),
         Some(SAMPLE_JWT)
     );
+    // A token brought in from the clipboard goes only to the server its `iss` names (none here).
+    assert_eq!(
+        h.code_of(
+            "try_it",
+            json!({"input": {"source": {"tokenRef": handle["tokenRef"]}, "profileId": "emulator",
+                   "method": "GET", "resource": "invoices"}}),
+        ),
+        "token_wrong_origin"
+    );
     user_copies(&h, Some("dk_live_not_a_jwt"));
     assert_eq!(
         h.code_of("inspect_clipboard", json!({})),

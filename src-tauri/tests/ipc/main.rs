@@ -91,16 +91,32 @@ struct Harness {
     emulator: Emulator,
     /// The authorize URL the app asked the browser to open.
     opened: Arc<Mutex<Option<String>>>,
+    /// The native confirmation: approves unless a test says otherwise.
+    confirm: Arc<common::ScriptedConfirm>,
+    /// The secret store under the app.
+    store: Arc<drivly_core::vault::MemoryStore>,
 }
 
 fn harness() -> Harness {
+    harness_over(
+        tempfile::tempdir().expect("temp dir"),
+        drivly_core::vault::MemoryStore::new(),
+    )
+}
+
+/// The harness over `store` in `dir` (tests that prepare the store or the folder first).
+fn harness_over(dir: tempfile::TempDir, store: drivly_core::vault::MemoryStore) -> Harness {
     let emulator = runtime()
         .block_on(Emulator::start(Config::default()))
         .expect("the emulator starts");
-    let dir = tempfile::tempdir().expect("temp dir");
     let clipboard = MemoryBackend::default();
-    let (state, _receivers) =
-        common::state_in(&dir, Some(emulator.base_url().to_string()), &clipboard);
+    let store = Arc::new(store);
+    let (state, _receivers) = common::state_over(
+        &dir,
+        Some(emulator.base_url().to_string()),
+        &clipboard,
+        Arc::clone(&store),
+    );
     let opened = Arc::new(Mutex::new(None));
     let recorder = opened.clone();
     let mut state = state;
@@ -108,6 +124,8 @@ fn harness() -> Harness {
         *recorder.lock().unwrap_or_else(|e| e.into_inner()) = Some(url.to_owned());
         Ok("the test's browser".to_owned())
     });
+    let confirm = common::ScriptedConfirm::answering(true);
+    state.confirmer.use_if_unset(confirm.clone());
     let app = build_app(mock_builder(), state)
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("the app builds");
@@ -121,6 +139,8 @@ fn harness() -> Harness {
         clipboard,
         emulator,
         opened,
+        confirm,
+        store,
     }
 }
 
@@ -166,9 +186,20 @@ impl Harness {
     /// Signs in through the `sign_in` command and the loopback redirect, as a person would with
     /// the browser; returns the new session's id.
     fn sign_in(&self) -> String {
+        self.sign_in_to("emulator")
+    }
+
+    /// As [`Harness::sign_in`], for the profile `profile_id` (at the emulator's URL); returns
+    /// the id of the newest session.
+    fn sign_in_to(&self, profile_id: &str) -> String {
+        let before = self
+            .invoke("list_sessions", json!({}))
+            .expect("listed")
+            .as_array()
+            .map_or(0, Vec::len);
         self.invoke(
             "sign_in",
-            json!({"input": {"profileId": "emulator", "permissions": ["invoices.read"], "redirect": "loopback"}}),
+            json!({"input": {"profileId": profile_id, "permissions": ["invoices.read"], "redirect": "loopback"}}),
         )
         .expect("the sign-in starts");
         let authorize = self
@@ -193,7 +224,13 @@ impl Harness {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let sessions = self.invoke("list_sessions", json!({})).expect("listed");
-            if let Some(id) = sessions[0]["id"].as_str() {
+            let sessions = sessions.as_array().expect("a list");
+            if sessions.len() > before
+                && let Some(id) = sessions
+                    .iter()
+                    .find(|s| s["profileId"] == profile_id)
+                    .and_then(|s| s["id"].as_str())
+            {
                 return id.to_owned();
             }
             assert!(Instant::now() < deadline, "no session after the sign-in");
@@ -218,6 +255,7 @@ impl Harness {
     }
 }
 
+mod confirmations;
 mod inspect;
 mod keys;
 mod links;

@@ -73,8 +73,10 @@ fn update_profile_keeps_credentials_on_their_server() {
         json!({"input": {"label": "staging", "profileId": "staging", "secret": "dk_staging_key", "note": null}}),
     )
     .expect("key added");
+    // Unless the native dialog approves it (tests/ipc/confirmations.rs), which it does not here.
+    h.confirm.set(false);
     let moved = json!({"input": {"id": "staging", "name": "Staging", "baseUrl": "https://evil.example/api", "environment": "sandbox"}});
-    assert_eq!(h.code_of("update_profile", moved), "profile_in_use");
+    assert_eq!(h.code_of("update_profile", moved), "not_confirmed");
     let profiles = h.invoke("list_profiles", json!({})).expect("listed");
     let staging = profiles
         .as_array()
@@ -97,10 +99,16 @@ fn update_profile_keeps_credentials_on_their_server() {
 fn remove_profile() {
     let h = harness();
     h.invoke("add_profile", staging()).expect("added");
+    let removed = h
+        .invoke("remove_profile", json!({"id": "staging"}))
+        .expect("ok");
     assert_eq!(
-        h.invoke("remove_profile", json!({"id": "staging"}))
-            .expect("ok"),
-        Value::Null
+        (removed["keys"].clone(), removed["sessions"].clone()),
+        (json!(0), json!(0))
+    );
+    assert!(
+        h.confirm.asked().is_empty(),
+        "an empty profile goes without asking"
     );
     assert_eq!(
         h.code_of("remove_profile", json!({"id": "emulator"})),

@@ -37,6 +37,7 @@ export type {
   ProfileView,
   RedirectChoice,
   RemoveKeyResult,
+  RemoveProfileResult,
   ServerRemoval,
   SessionState,
   SessionView,
@@ -73,6 +74,7 @@ import type {
   ProfileSummary,
   ProfileView,
   RemoveKeyResult,
+  RemoveProfileResult,
   SessionView,
   Settings,
   SignatureStatus,
@@ -101,7 +103,9 @@ export interface Backend {
   listProfiles(): Promise<ProfileView[]>;
   addProfile(input: ProfileInput): Promise<ProfileView>;
   updateProfile(input: ProfileInput): Promise<ProfileView>;
-  removeProfile(id: string): Promise<void>;
+  /** Removes the profile with its keys and sessions; Rust asks for a native confirmation
+   * first when it holds any (`not_confirmed` when cancelled). */
+  removeProfile(id: string): Promise<RemoveProfileResult>;
   setActiveProfile(id: string): Promise<ProfileSummary>;
   getSettings(): Promise<Settings>;
   updateSettings(settings: Settings): Promise<Settings>;

@@ -18,9 +18,7 @@ export const tauriBackend: Backend = {
   listProfiles: () => call('list_profiles', {}),
   addProfile: (input) => call('add_profile', { input }),
   updateProfile: (input) => call('update_profile', { input }),
-  removeProfile: async (id) => {
-    await call('remove_profile', { id });
-  },
+  removeProfile: (id) => call('remove_profile', { id }),
   setActiveProfile: (id) => call('set_active_profile', { id }),
   getSettings: () => call('get_settings', {}),
   updateSettings: (settings) => call('update_settings', { settings }),

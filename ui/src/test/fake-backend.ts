@@ -205,6 +205,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       if (p?.builtIn) throw err('profile_built_in', 'Built-in profiles cannot be removed.');
       state.profiles = state.profiles.filter((x) => x.id !== pid);
       if (state.activeProfileId === pid) state.activeProfileId = 'emulator';
+      return { keys: 0, sessions: 0, message: `Removed '${p?.name ?? pid}' with 0 API keys and 0 sessions.` };
     },
     async setActiveProfile(pid) {
       const p = profile(pid);

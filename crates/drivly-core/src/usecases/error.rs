@@ -70,6 +70,18 @@ pub enum UseCaseError {
     /// A blocking task did not finish (the process is shutting down).
     #[error("the operation was interrupted; try again")]
     Interrupted,
+    /// Removing the profile would delete what it holds, and that was not confirmed.
+    #[error(
+        "'{profile}' holds {keys} API key(s) and {sessions} session(s); removing it signs the sessions out and deletes the keys from this computer, so confirm first"
+    )]
+    ProfileNotEmpty {
+        /// The profile's name.
+        profile: String,
+        /// Its stored API keys.
+        keys: usize,
+        /// Its signed-in sessions.
+        sessions: usize,
+    },
 }
 
 impl ErrorCode for UseCaseError {
@@ -89,6 +101,7 @@ impl ErrorCode for UseCaseError {
             Self::Interrupted => Code::Interrupted,
             Self::UrlFixed { .. } => Code::ProfileUrlFixed,
             Self::ProfileInUse { .. } => Code::ProfileInUse,
+            Self::ProfileNotEmpty { .. } => Code::ProfileNotEmpty,
         }
     }
 }

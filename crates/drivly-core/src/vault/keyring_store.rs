@@ -9,6 +9,9 @@
 //!   sequence concurrent calls on one entry reliably);
 //! - a call whose caller already gave up is skipped if it has not started; one already running
 //!   may still finish, which the vault's journal and reconcile cover;
+//! - a worker wedged in a call that never returns (a D-Bus call left unanswered) is abandoned
+//!   at the first timeout and a fresh worker takes the next calls, so one hung call costs one
+//!   timeout, not the rest of the run. The abandoned thread exits if its call ever returns;
 //! - [`KeyringStore::open_platform`] refuses the crate's mock store and stores whose values do
 //!   not persist: there is never a plaintext or in-memory fallback;
 //! - items are named service `ly.driv.keys` (or `DRIVLY_KEYS_KEYRING_SERVICE`), user
@@ -85,7 +88,7 @@ impl KeyringOptions {
 pub struct KeyringStore {
     options: KeyringOptions,
     items: Arc<KeyringItems>,
-    jobs: Mutex<mpsc::Sender<Job>>,
+    worker: Mutex<Worker>,
     enumerable: bool,
     /// The last successful probe. Opening proves the store, and the vault's reconcile asks
     /// again straight after; a proof this fresh is reused instead of three more Secret Service
@@ -107,6 +110,37 @@ impl std::fmt::Debug for KeyringStore {
 struct Job {
     cancelled: Arc<AtomicBool>,
     run: Box<dyn FnOnce() + Send>,
+}
+
+/// The current worker thread: where jobs go, and which one it is (a caller that timed out
+/// replaces the worker only if no other caller has already).
+struct Worker {
+    jobs: mpsc::Sender<Job>,
+    generation: u64,
+}
+
+impl Worker {
+    /// Starts a worker thread. It ends when its sender is dropped: when the store is dropped,
+    /// or when the worker is replaced (after the call it is stuck in returns, if ever).
+    fn spawn(generation: u64) -> Self {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let spawned = std::thread::Builder::new()
+            .name(format!("drivly-keyring-{generation}"))
+            .spawn(move || {
+                for job in rx {
+                    if !job.cancelled.load(Ordering::SeqCst) {
+                        (job.run)();
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start the keyring worker thread");
+        }
+        Self {
+            jobs: tx,
+            generation,
+        }
+    }
 }
 
 /// Item-level keyring access, used on the worker thread only.
@@ -150,28 +184,13 @@ impl KeyringStore {
     }
 
     fn start(options: KeyringOptions, factory: EntryFactory, enumerable: bool) -> Self {
-        let (tx, rx) = mpsc::channel::<Job>();
-        // The worker ends when the store (the only sender) is dropped. A keyring call that
-        // never returns keeps this one thread blocked; callers still get their timeout.
-        let spawned = std::thread::Builder::new()
-            .name("drivly-keyring".into())
-            .spawn(move || {
-                for job in rx {
-                    if !job.cancelled.load(Ordering::SeqCst) {
-                        (job.run)();
-                    }
-                }
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "could not start the keyring worker thread");
-        }
         Self {
             items: Arc::new(KeyringItems {
                 service: options.service.clone(),
                 factory,
             }),
             options,
-            jobs: Mutex::new(tx),
+            worker: Mutex::new(Worker::spawn(0)),
             enumerable,
             proven: Mutex::new(None),
         }
@@ -219,11 +238,10 @@ impl KeyringStore {
                 let _ = reply.send(f(&items));
             }),
         };
-        let sent = self
-            .jobs
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .send(job);
+        let (sent, generation) = {
+            let worker = self.worker.lock().unwrap_or_else(|e| e.into_inner());
+            (worker.jobs.send(job), worker.generation)
+        };
         if sent.is_err() {
             return Err(StoreError::Unavailable {
                 detail: "the keyring worker thread is not running".into(),
@@ -233,6 +251,7 @@ impl KeyringStore {
             Ok(result) => result,
             Err(RecvTimeoutError::Timeout) => {
                 cancelled.store(true, Ordering::SeqCst);
+                self.replace_worker(generation);
                 Err(StoreError::Timeout {
                     after: self.options.timeout,
                 })
@@ -240,6 +259,22 @@ impl KeyringStore {
             Err(RecvTimeoutError::Disconnected) => Err(StoreError::Unavailable {
                 detail: "the keyring worker thread stopped".into(),
             }),
+        }
+    }
+}
+
+impl KeyringStore {
+    /// Abandons the worker `generation` (stuck in a call, or behind one) for a fresh thread,
+    /// unless another timed-out caller already did. Calls already queued on the old worker keep
+    /// their own timeout (and run if it frees in time); every later call goes to the new one.
+    fn replace_worker(&self, generation: u64) {
+        let mut worker = self.worker.lock().unwrap_or_else(|e| e.into_inner());
+        if worker.generation == generation {
+            tracing::warn!(
+                generation,
+                "a keyring call did not return in time; its worker is replaced"
+            );
+            *worker = Worker::spawn(generation + 1);
         }
     }
 }

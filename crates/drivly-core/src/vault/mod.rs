@@ -18,6 +18,7 @@ mod handle;
 mod index;
 mod keyring_store;
 mod memory_store;
+mod orphans;
 mod reconcile;
 #[cfg(target_os = "linux")]
 mod secret_service_search;
@@ -35,5 +36,6 @@ pub use keyring_store::{
     check_platform_store,
 };
 pub use memory_store::{MemoryStore, StoreFault};
+pub use orphans::{ORPHAN_GRACE, Orphan, OrphanReport};
 pub use reconcile::{OrphanScan, ReconcileAction, ReconcileItem, ReconcileReport, ReportedError};
 pub use secret_store::{MAX_SECRET_BYTES, SecretBytes, SecretStore, StoreError, StoreInfo};

@@ -208,3 +208,39 @@ fn a_fresh_probe_is_reused_instead_of_writing_again() {
         "no second probe entry"
     );
 }
+
+#[test]
+fn a_wedged_worker_is_replaced_so_later_calls_work() {
+    // The first keyring call never returns (a D-Bus call left unanswered); every later one is
+    // answered by the mock. Only a fresh worker thread can serve them.
+    let hung = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let entries: Entries = Arc::default();
+    let factory: EntryFactory = {
+        let hung = Arc::clone(&hung);
+        let shared = Arc::clone(&entries);
+        Arc::new(move |service, user| {
+            if !hung.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
+            let mut map = shared.lock().unwrap();
+            if let Some(e) = map.get(user) {
+                return Ok(Arc::clone(e));
+            }
+            let cred = keyring::mock::default_credential_builder().build(None, service, user)?;
+            let entry = Arc::new(Entry::new_with_credential(cred));
+            map.insert(user.to_owned(), Arc::clone(&entry));
+            Ok(entry)
+        })
+    };
+    let options = KeyringOptions {
+        timeout: Duration::from_millis(300),
+        ..KeyringOptions::default()
+    };
+    let store = KeyringStore::with_entry_factory(options, factory);
+    let name = EntryName::new(EntryKind::ApiKey, Uuid::new_v4());
+    assert_eq!(store.get(&name).unwrap_err().code(), "keyring_timeout");
+    store
+        .set(&name, b"after the hang")
+        .expect("a fresh worker answers");
+    assert_eq!(store.get(&name).unwrap().expose(), b"after the hang");
+}

@@ -32,3 +32,4 @@ mod session_vault;
 mod usecases;
 mod vault_crash;
 mod vault_memory;
+mod vault_orphans;

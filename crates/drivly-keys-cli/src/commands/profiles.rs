@@ -41,15 +41,11 @@ fn view(profile: &Profile, active: &ProfileId) -> ProfileView {
 ///
 /// # Errors
 /// Profile store errors (`profile_not_found`, `profile_exists`, `invalid_url`, …).
-pub fn run(ctx: &Ctx, command: &ProfilesCommand) -> Result<(), CliError> {
+pub async fn run(ctx: &Ctx, command: &ProfilesCommand) -> Result<(), CliError> {
     match command {
         ProfilesCommand::List => list(ctx),
         ProfilesCommand::Add(args) => add(ctx, args),
-        ProfilesCommand::Remove(arg) => {
-            let id = ProfileId::parse(&arg.name).map_err(CliError::core)?;
-            let removed = ctx.profiles.remove(&id).map_err(CliError::core)?;
-            report_one(ctx, &removed, "Removed the profile")
-        }
+        ProfilesCommand::Remove(args) => super::profile_remove::run(ctx, args).await,
         ProfilesCommand::Use(arg) => {
             let id = ProfileId::parse(&arg.name).map_err(CliError::core)?;
             let chosen = ctx.profiles.set_active(&id).map_err(CliError::core)?;
