@@ -17,10 +17,11 @@ Examples:
   printf %s \"$KEY\" | drivly-keys keys add ci-key
   drivly-keys mint --key ci-key --permissions invoices.read --expires 1h
 
-Tokens alone go to standard output; messages go to standard error. With --json, reports are
-one JSON document on standard output (field names are stable, camelCase) and errors are
-{\"error\":{\"code\":…,\"message\":…}} on standard error. Colour only on a terminal, never with
-NO_COLOR. Files live in DRIVLY_KEYS_HOME when set; secrets live only in the system keyring.";
+A command's output (a token, or a report such as `status`, `keys list`, `decode`) goes to
+standard output, so it pipes; messages, confirmations and prompts go to standard error. With
+--json, reports are one JSON document on standard output (field names are stable, camelCase) and
+errors are {\"error\":{\"code\":…,\"message\":…}} on standard error. Colour only on a terminal
+(decided per stream), never with NO_COLOR. Files live in DRIVLY_KEYS_HOME when set; secrets live only in the system keyring.";
 
 /// Fresh Drivly JWTs for scripts and terminals. Shares profiles, keys and sessions with the
 /// Drivly Keys desktop app.

@@ -1,8 +1,11 @@
-//! Where output goes: tokens and `--json` reports on standard output, everything for people
-//! on standard error, colour only when standard error is a terminal and `NO_COLOR` is unset.
+//! Where output goes: a command's primary output (a token, a `--json` report, a human report such
+//! as `status` or `keys list`) on standard output; diagnostics, progress, confirmations and
+//! prompts on standard error (clig.dev, gh, cargo). Colour is decided per stream: each stream is
+//! painted only when it is a terminal and `NO_COLOR` is unset.
 //!
-//! Keeping standard output to the one value a script wants is what makes
-//! `$(drivly-keys token)` safe: a notice can never end up inside an `Authorization` header.
+//! Keeping diagnostics off standard output is what makes `$(drivly-keys token)` safe: a notice
+//! can never end up inside an `Authorization` header; and reports on standard output are what
+//! makes `drivly-keys keys list | grep billing` work.
 
 use std::io::{IsTerminal, Write};
 
@@ -14,17 +17,21 @@ use crate::error::CliError;
 #[derive(Debug, Clone, Copy)]
 pub struct Out {
     json: bool,
+    /// Paint standard error (a terminal, no `NO_COLOR`).
     color: bool,
+    /// Paint standard output (a terminal, no `NO_COLOR`): never inside a pipe or a file.
+    color_stdout: bool,
 }
 
 impl Out {
-    /// Decides colour from the environment: stderr is a terminal and `NO_COLOR` is unset or
-    /// empty (no-color.org).
+    /// Decides colour per stream from the environment: the stream is a terminal and `NO_COLOR`
+    /// is unset or empty (no-color.org).
     pub fn new(json: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         Self {
             json,
             color: !no_color && std::io::stderr().is_terminal(),
+            color_stdout: !no_color && std::io::stdout().is_terminal(),
         }
     }
 
@@ -53,13 +60,23 @@ impl Out {
         }
     }
 
-    /// Wraps `text` in an ANSI colour when colour is on.
+    /// Wraps `text` in an ANSI colour when standard error is painted (for [`Out::warn`] and
+    /// other standard-error lines).
     pub fn paint(&self, text: &str, sgr: &str) -> String {
-        if self.color {
-            format!("\x1b[{sgr}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+        paint_if(self.color, text, sgr)
+    }
+
+    /// Wraps `text` in an ANSI colour when standard output is painted (for report lines).
+    pub fn paint_report(&self, text: &str, sgr: &str) -> String {
+        paint_if(self.color_stdout, text, sgr)
+    }
+
+    /// Writes one line of a human report (the command's primary output) to standard output.
+    ///
+    /// # Errors
+    /// [`CliError::Output`] when standard output is closed.
+    pub fn report_line(&self, line: &str) -> Result<(), CliError> {
+        self.stdout_line(line)
     }
 
     /// Writes a line to standard output (a token, or a human report line meant for stdout).
@@ -81,5 +98,13 @@ impl Out {
         let text = serde_json::to_string_pretty(value)
             .map_err(|e| CliError::Output(format!("JSON encoding failed: {e}")))?;
         self.stdout_line(&text)
+    }
+}
+
+fn paint_if(on: bool, text: &str, sgr: &str) -> String {
+    if on {
+        format!("\x1b[{sgr}m{text}\x1b[0m")
+    } else {
+        text.to_owned()
     }
 }

@@ -52,9 +52,9 @@ async fn verify_checks_the_signature_against_the_profile_jwks() {
     let out = w.run_with_stdin(&["decode", "--verify"], Some(&jwt)).await;
     ok(&out);
     assert!(
-        stderr(&out).contains("signature  verified"),
+        stdout(&out).contains("signature  verified"),
         "{}",
-        stderr(&out)
+        stdout(&out)
     );
     // Only the keys were fetched; the token was never sent.
     let log = w.emu().request_log();

@@ -43,6 +43,13 @@ async fn keys_from_a_pipe_then_mint_list_copy_remove() {
     assert_eq!(list["profile"], "emulator");
     assert_eq!(list["keys"].as_array().unwrap().len(), 1);
     assert_not_in_output(&out, CANARY);
+    // The human list is the report: through a pipe on standard output, one row per key.
+    let out = w.run(&["keys", "list"]).await;
+    ok(&out);
+    assert!(stdout(&out).starts_with("ci-key"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("••••8c0e"));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    assert_not_in_output(&out, CANARY);
 
     // Mint: the token alone on standard output.
     let out = w
@@ -121,6 +128,12 @@ async fn keys_from_a_pipe_then_mint_list_copy_remove() {
     w.assert_not_in_files(&jwt);
 
     // Verify asks the server, as the app's "Verify" does.
+    let out = w.run(&["keys", "verify", "ci-key"]).await;
+    ok(&out);
+    assert!(
+        !stdout(&out).is_empty(),
+        "the verdict is the report, on stdout"
+    );
     let out = w.run(&["keys", "verify", "ci-key", "--json"]).await;
     ok(&out);
     let verified: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();

@@ -51,11 +51,11 @@ async fn profiles_add_use_list_remove_with_json() {
         list["profiles"][2]["baseUrl"],
         "https://staging.example.com/api"
     );
-    // The human list goes to standard error; standard output stays empty.
+    // The human list is the report: it arrives through a pipe on standard output, uncoloured.
     let out = w.run(&["profiles", "list"]).await;
     ok(&out);
-    assert!(stdout(&out).is_empty());
-    assert!(stderr(&out).contains("* staging"));
+    assert!(stdout(&out).contains("* staging"), "{}", stdout(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     // Errors: duplicate (1), built-in removal (1), unknown (6), bad name and URL (2).
     exit(
         &w.run(&[
@@ -129,10 +129,10 @@ async fn decode_shows_claims_permissions_and_warnings() {
     ));
     let out = w.run(&["decode", &jwt]).await;
     ok(&out);
-    let text = stderr(&out);
+    let text = stdout(&out);
     assert!(
-        stdout(&out).is_empty(),
-        "the human view goes to standard error"
+        stderr(&out).is_empty(),
+        "the human view is the report: standard output"
     );
     assert!(text.contains("usr_1"));
     assert!(text.contains("invoices"));

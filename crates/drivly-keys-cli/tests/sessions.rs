@@ -89,9 +89,11 @@ async fn login_token_exec_status_logout() {
     assert_eq!(session["profileId"], "emulator");
     assert_eq!(session["state"], "active");
     assert!(session["secondsLeft"].as_i64().unwrap() > 500);
+    // The human status is the report: it arrives through a pipe on standard output.
     let out = w.run(&["status"]).await;
     ok(&out);
-    assert!(stderr(&out).contains("expires in"));
+    assert!(stdout(&out).contains("expires in"), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("Profiles:"));
 
     // Neither the JWT nor anything else secret is in a file.
     w.assert_not_in_files(&jwt);
@@ -301,9 +303,9 @@ async fn a_server_clock_fifteen_minutes_behind_changes_nothing_but_the_status_li
     let out = w.run(&["status"]).await;
     ok(&out);
     assert!(
-        stderr(&out).contains("the server's clock is 15 min behind this computer's"),
+        stdout(&out).contains("the server's clock is 15 min behind this computer's"),
         "{}",
-        stderr(&out)
+        stdout(&out)
     );
 }
 

@@ -91,9 +91,9 @@ pub async fn run(ctx: &Ctx, args: &DecodeArgs) -> Result<(), CliError> {
             signature: &signature,
         })?;
     } else {
-        // The human view is a report for people: standard error, like every other message.
+        // The human view is the command's primary output: standard output, so it pipes.
         for line in render(ctx, &inspection, &signature) {
-            ctx.out.info(&line);
+            ctx.out.report_line(&line)?;
         }
     }
     match (args.verify, signature.status) {
@@ -195,8 +195,8 @@ fn render(ctx: &Ctx, i: &Inspection, signature: &SignatureView) -> Vec<String> {
     let mut lines = Vec::new();
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".into());
     let status = match signature.status {
-        "verified" => ctx.out.paint("verified", "32"),
-        "invalid" => ctx.out.paint("INVALID", "31"),
+        "verified" => ctx.out.paint_report("verified", "32"),
+        "invalid" => ctx.out.paint_report("INVALID", "31"),
         _ => "not verified".to_owned(),
     };
     lines.push(format!(
@@ -237,8 +237,8 @@ fn render(ctx: &Ctx, i: &Inspection, signature: &SignatureView) -> Vec<String> {
     }
     for w in &i.warnings {
         let label = match w.severity {
-            Severity::Danger => ctx.out.paint("danger", "31"),
-            Severity::Warning => ctx.out.paint("warning", "33"),
+            Severity::Danger => ctx.out.paint_report("danger", "31"),
+            Severity::Warning => ctx.out.paint_report("warning", "33"),
             Severity::Info => "info".to_owned(),
         };
         lines.push(format!("{label}: {}", w.message));

@@ -201,10 +201,10 @@ async fn verify(
             status: check.status,
             message: check.message.clone(),
         })?;
-    } else if check.status == KeyStatus::Valid {
-        ctx.out.info(&check.message);
     } else {
-        ctx.out.warn(&check.message);
+        // The verdict is the report (standard output); a failure also exits non-zero with
+        // the error on standard error.
+        ctx.out.report_line(&check.message)?;
     }
     match check.status {
         KeyStatus::Valid => Ok(()),
@@ -256,6 +256,7 @@ async fn list(ctx: &Ctx, stores: &Stores, profile: &Profile) -> Result<(), CliEr
         });
     }
     if keys.is_empty() {
+        // An empty list is a diagnostic, not a row: `keys list | wc -l` counts keys.
         ctx.out.info(&format!(
             "No API keys stored for the profile '{}'. Add one with `drivly-keys keys add LABEL`.",
             profile.id
@@ -271,10 +272,10 @@ async fn list(ctx: &Ctx, stores: &Stores, profile: &Profile) -> Result<(), CliEr
             || "never used".to_owned(),
             |t| format!("last used {}", t.format("%Y-%m-%d %H:%M")),
         );
-        ctx.out.info(&format!(
+        ctx.out.report_line(&format!(
             "{:<24} {}  {used}{missing}",
             k.label, k.masked_tail
-        ));
+        ))?;
     }
     Ok(())
 }

@@ -65,12 +65,12 @@ fn list(ctx: &Ctx) -> Result<(), CliError> {
     }
     for p in &all {
         let mark = if p.id == active { "*" } else { " " };
-        ctx.out.info(&format!(
+        ctx.out.report_line(&format!(
             "{mark} {:<16} {:<10} {}",
             p.id,
             p.environment.as_str(),
             p.base_url
-        ));
+        ))?;
     }
     Ok(())
 }

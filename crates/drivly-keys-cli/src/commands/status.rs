@@ -155,31 +155,33 @@ pub async fn run(ctx: &Ctx) -> Result<(), CliError> {
     if ctx.out.json() {
         ctx.out.report(&status)?;
     } else {
-        print_human(ctx, &status, now);
+        print_human(ctx, &status, now)?;
     }
     failure.map_or(Ok(()), Err)
 }
 
-fn print_human(ctx: &Ctx, s: &Status, now: DateTime<Utc>) {
-    ctx.out.info("Profiles:");
+/// The human report, on standard output.
+fn print_human(ctx: &Ctx, s: &Status, now: DateTime<Utc>) -> Result<(), CliError> {
+    ctx.out.report_line("Profiles:")?;
     for p in &s.profiles {
         let mark = if p.active { "*" } else { " " };
         let count = s.keys.by_profile.get(&p.id).copied().unwrap_or(0);
-        ctx.out.info(&format!(
+        ctx.out.report_line(&format!(
             "{mark} {:<16} {:<10} {:<40} {count} key(s)",
             p.id, p.environment, p.base_url
-        ));
+        ))?;
     }
     if !s.keyring.ok {
-        return;
+        return Ok(());
     }
-    ctx.out.info(&format!("Keys: {} stored", s.keys.total));
+    ctx.out
+        .report_line(&format!("Keys: {} stored", s.keys.total))?;
     if s.sessions.is_empty() {
         ctx.out
-            .info("Sessions: none (sign in with `drivly-keys login`)");
-        return;
+            .report_line("Sessions: none (sign in with `drivly-keys login`)")?;
+        return Ok(());
     }
-    ctx.out.info("Sessions:");
+    ctx.out.report_line("Sessions:")?;
     for line in &s.sessions {
         let left = line
             .jwt_expires
@@ -188,13 +190,14 @@ fn print_human(ctx: &Ctx, s: &Status, now: DateTime<Utc>) {
             .server_clock_skew_secs
             .map(|secs| format!(" ({})", skew_text(secs)))
             .unwrap_or_default();
-        ctx.out.info(&format!(
+        ctx.out.report_line(&format!(
             "  {:<16} {:<14} {:<24} {left}{skew}",
             line.profile_id,
             line.state,
             line.subject.clone().unwrap_or_default()
-        ));
+        ))?;
     }
+    Ok(())
 }
 
 /// "the server's clock is 15 min ahead of this computer's" for a skew in seconds.
