@@ -224,6 +224,11 @@ test('sign-in: app link, forged link refused, loopback, self-refresh, sign out',
     // ---- Sign out both: each leaves the list.
     for (let left = 2; left > 0; left--) {
       await clickButton(browser.$('article.session'), 'Sign out');
+      // The confirmation says the emulator will be told (it has a revoke endpoint).
+      const dialog = await browser.$('[role="dialog"]');
+      await dialog.waitForExist({ timeout: 5000 });
+      assert.match(await dialog.getText(), /will be told to revoke the session/);
+      await clickButton(dialog, 'Sign out');
       await waitFor(
         browser,
         async () => (await sessionCards(browser)).length === left - 1,

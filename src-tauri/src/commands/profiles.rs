@@ -51,6 +51,8 @@ pub struct ProfileView {
     built_in: bool,
     dashboard_url: Option<String>,
     can_revoke_api_keys: bool,
+    /// Whether signing out tells the server (the profile has a revoke endpoint).
+    can_revoke_sessions: bool,
     redirect_form: RedirectForm,
 }
 
@@ -61,6 +63,7 @@ impl From<&Profile> for ProfileView {
             built_in: profile.is_built_in(),
             dashboard_url: profile.dashboard_url.as_ref().map(ToString::to_string),
             can_revoke_api_keys: profile.api_key_revoke_url.is_some(),
+            can_revoke_sessions: profile.endpoints.revoke.is_some(),
             redirect_form: profile.redirect_form,
         }
     }

@@ -82,7 +82,9 @@ describe('Keys: adding', () => {
       note: 'for CI',
     });
     await waitFor(() => expect(backend.calls['verifyApiKey']).toHaveLength(1));
-    expect(await screen.findByText('The server accepted this key.')).toBeTruthy();
+    // One action, one announcement: the save and the server's answer in a single toast.
+    expect(await screen.findByText('Saved “Deploy bot” to your keyring. The server accepted this key.')).toBeTruthy();
+    expect(screen.queryByText('Saved “Deploy bot” to your keyring.')).toBeNull();
     expect(screen.getByText('••••9999')).toBeTruthy();
   });
 });

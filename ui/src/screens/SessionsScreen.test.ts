@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/svelte';
 import SessionsScreen from './SessionsScreen.svelte';
 import { renderScreen } from '../test/render';
+import { fakeBackend } from '../test/fake-backend';
 
 const card = (name: string) => screen.getByRole('article', { name });
 
@@ -69,8 +70,27 @@ describe('Sessions', () => {
     await user.click(within(active).getByRole('button', { name: 'Copy fresh JWT' }));
     expect(await screen.findByText('Copied — clears in 30 s')).toBeTruthy();
     await user.click(within(active).getByRole('button', { name: 'Sign out' }));
+    // Confirmed first, saying whether the server will be told; Cancel keeps the session.
+    let dialog = await screen.findByRole('dialog', { name: 'Sign out demo@drivly.test?' });
+    expect(dialog.textContent).toMatch(/Local emulator will be told to revoke the session/);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getByRole('article', { name: 'demo@drivly.test' })).toBeTruthy();
+    await user.click(within(active).getByRole('button', { name: 'Sign out' }));
+    dialog = await screen.findByRole('dialog', { name: 'Sign out demo@drivly.test?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByText('Signed out; the server revoked the refresh token.')).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('article', { name: 'demo@drivly.test' })).toBeNull());
+  });
+
+  it('says before signing out when the server will not be told', async () => {
+    const backend = fakeBackend();
+    backend.state.profiles = backend.state.profiles.map((p) => ({ ...p, canRevokeSessions: false }));
+    const { user } = await renderScreen(SessionsScreen, { backend });
+    const active = await screen.findByRole('article', { name: 'demo@drivly.test' });
+    await user.click(within(active).getByRole('button', { name: 'Sign out' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Sign out demo@drivly.test?' });
+    expect(dialog.textContent).toMatch(/Local emulator will not be told/);
   });
 
   it('opens a session’s JWT in the inspector', async () => {

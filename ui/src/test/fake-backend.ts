@@ -68,6 +68,7 @@ const builtIns = (): ProfileView[] => [
     builtIn: true,
     dashboardUrl: 'http://127.0.0.1:7878/dashboard',
     canRevokeApiKeys: true,
+    canRevokeSessions: true,
     redirectForm: 'code',
   },
   {
@@ -78,6 +79,7 @@ const builtIns = (): ProfileView[] => [
     builtIn: true,
     dashboardUrl: 'https://dashboard.drivly.io/settings/api-keys',
     canRevokeApiKeys: false,
+    canRevokeSessions: true,
     redirectForm: 'token',
   },
 ];
@@ -188,6 +190,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
         builtIn: false,
         dashboardUrl: null,
         canRevokeApiKeys: false,
+        canRevokeSessions: true,
         redirectForm: 'code',
       };
       state.profiles.push(p);

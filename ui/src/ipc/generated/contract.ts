@@ -381,7 +381,11 @@ baseUrl: string, };
 /**
  * A profile as Settings shows it.
  */
-export type ProfileView = { builtIn: boolean, dashboardUrl: string | null, canRevokeApiKeys: boolean, redirectForm: RedirectForm, 
+export type ProfileView = { builtIn: boolean, dashboardUrl: string | null, canRevokeApiKeys: boolean, 
+/**
+ * Whether signing out tells the server (the profile has a revoke endpoint).
+ */
+canRevokeSessions: boolean, redirectForm: RedirectForm, 
 /**
  * Identifier.
  */
