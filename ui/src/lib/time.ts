@@ -83,6 +83,13 @@ export function formatLocal(iso: string): string {
   );
 }
 
+/** A clock time in the user's time zone, for "retrying at 14:05". */
+export function formatClock(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** A short date for lists: "1 Mar 2025". */
 export function formatDate(iso: string): string {
   const d = new Date(iso);

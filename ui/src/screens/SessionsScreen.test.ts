@@ -52,6 +52,25 @@ describe('Sessions', () => {
     expect(backend.calls['listSessions'] ?? []).toHaveLength(listCalls);
   });
 
+  it('says a network that is down calmly, with the time of the next attempt', async () => {
+    const { backend } = await renderScreen(SessionsScreen);
+    await screen.findByRole('article', { name: 'demo@drivly.test' });
+    const nextAttempt = new Date(Date.now() + 90_000);
+    Object.assign(backend.state.sessions[0]!, {
+      state: 'retrying',
+      nextAttempt: nextAttempt.toISOString(),
+      // What the refresher records when the server cannot be reached (drivly_core::Code).
+      lastError: { code: 'network_error', message: 'Could not reach the server.' },
+    });
+    backend.emit({ type: 'sessionsChanged' });
+    const active = card('demo@drivly.test');
+    const hh = String(nextAttempt.getHours()).padStart(2, '0');
+    const mm = String(nextAttempt.getMinutes()).padStart(2, '0');
+    const note = await within(active).findByText(new RegExp(`Offline: Local emulator cannot be reached, retrying at ${hh}:${mm}`));
+    expect(note.closest('[role="status"]')).toBeTruthy();
+    expect(within(active).queryByRole('alert')).toBeNull();
+  });
+
   it('retries a failed refresh now', async () => {
     const { user, backend } = await renderScreen(SessionsScreen);
     await screen.findByRole('article', { name: 'demo@drivly.test' });
