@@ -48,6 +48,9 @@ pub enum BackendEvent {
         message: String,
         /// The error code when not ok.
         code: Option<Code>,
+        /// True when a sign-in is still pending after this one was refused (a forged or stale
+        /// link): the wait goes on.
+        still_waiting: bool,
     },
 }
 

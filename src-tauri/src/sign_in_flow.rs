@@ -13,6 +13,7 @@
 
 use std::time::Duration;
 
+use drivly_core::Code;
 use drivly_core::login::{
     CallbackError, LOGIN_TTL, LoopbackListener, PendingSignInStore, RedirectTarget, parse_callback,
 };
@@ -56,6 +57,25 @@ pub async fn start<R: Runtime>(
                     .logins
                     .start(profile, permissions, state.deep_link_redirect.clone());
             keep_for_cold_start(&state, &started.state).await;
+            // A loopback wait ends with its listener's timeout; a link wait needs its own, or
+            // the window would wait for a browser that never comes back.
+            let app = app.clone();
+            let task = tauri::async_runtime::spawn(async move {
+                let ttl = LOGIN_TTL.to_std().unwrap_or(Duration::from_secs(600));
+                tokio::time::sleep(ttl + Duration::from_secs(1)).await;
+                let state = app.state::<AppState>();
+                if state.logins.expire() > 0 {
+                    forget_kept_sign_in(&state);
+                    announce(
+                        &app,
+                        Err(IpcError::new(
+                            Code::LoginExpired,
+                            "the sign-in expired: the browser did not come back within 10 minutes; start it again",
+                        )),
+                    );
+                }
+            });
+            *state.sign_in_task.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
             started
         }
         RedirectChoice::Loopback => {
@@ -195,8 +215,12 @@ async fn complete<R: Runtime>(
     };
     let profile = state.profiles.get(&completed.profile_id)?;
     let hub = state.sessions().await?;
-    complete_sign_in(completed, &profile, hub.running()).await?;
-    Ok(format!("Signed in to {}.", profile.name))
+    let signed_in = complete_sign_in(completed, &profile, hub.running()).await?;
+    // Named by the account, so a user with several can tell which one the browser had.
+    Ok(match signed_in.view.meta.subject.as_deref() {
+        Some(account) => format!("Signed in to {} as {account}.", profile.name),
+        None => format!("Signed in to {}.", profile.name),
+    })
 }
 
 /// Tells the UI how a sign-in ended (the event carries a message and a code, never the URL).
@@ -209,6 +233,7 @@ fn announce<R: Runtime>(app: &AppHandle<R>, result: IpcResult<String>) {
                 ok: true,
                 message,
                 code: None,
+                still_waiting: false,
             }
         }
         Err(error) => {
@@ -220,6 +245,9 @@ fn announce<R: Runtime>(app: &AppHandle<R>, result: IpcResult<String>) {
                 ok: false,
                 message: error.message,
                 code: Some(error.code),
+                // A link that was not the pending sign-in's own (forged, stale) leaves it
+                // pending: the window keeps waiting for the real one.
+                still_waiting: state.logins.pending_count() > 0,
             }
         }
     };

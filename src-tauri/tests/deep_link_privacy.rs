@@ -87,6 +87,58 @@ fn a_forwarded_link_is_handled_in_rust_and_never_broadcast_to_the_page() {
     assert!(emitted.is_err(), "the page may not emit events");
 }
 
+/// A forged link that arrives while a real sign-in waits is refused without ending the wait:
+/// the event says a sign-in is still pending (`stillWaiting`), so the window keeps waiting for
+/// the browser, and the real sign-in stays completable.
+#[test]
+fn a_forged_link_during_a_sign_in_leaves_it_waiting() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (mut state, receivers) = common::state_in(&dir, None, &MemoryBackend::default());
+    state.browser = std::sync::Arc::new(|_: &str| Ok("the test's browser".to_owned()));
+    let mut app = app_builder(mock_builder(), move || {
+        Ok(Startup {
+            state,
+            receivers,
+            demo: None,
+            register_link_handler: false,
+        })
+    })
+    .build(tauri::generate_context!("../tauri.conf.json"))
+    .expect("the app builds with its plugins");
+    #[allow(deprecated)]
+    app.run_iteration(|_, _| {});
+    let webview = app.get_webview_window("main").expect("the main window");
+    let (sender, events) = mpsc::channel::<String>();
+    app.listen_any(EVENT_CHANNEL, move |event| {
+        let _ = sender.send(event.payload().to_owned());
+    });
+    common::invoke(
+        &webview,
+        "sign_in",
+        json!({"input": {"profileId": "emulator", "permissions": [], "redirect": "deepLink"}}),
+    )
+    .expect("the sign-in starts");
+    let scheme = match &app.state::<AppState>().deep_link_redirect {
+        drivly_core::login::RedirectTarget::PrivateUse { scheme } => scheme.clone(),
+        other => panic!("a build's redirect is its scheme, not {other}"),
+    };
+    let link = format!("{scheme}:/auth/callback?code={CODE}&state=forged");
+    on_second_launch(app.handle(), &["drivly-keys-app".to_owned(), link]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let finished = loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let payload = events.recv_timeout(left).expect("a loginFinished event");
+        let value: Value = serde_json::from_str(&payload).expect("JSON");
+        if value["type"] == "loginFinished" {
+            break value;
+        }
+    };
+    assert_eq!(finished["ok"], false);
+    assert_eq!(finished["code"], "login_state_mismatch");
+    assert_eq!(finished["stillWaiting"], true, "{finished}");
+    assert_eq!(app.state::<AppState>().logins.pending_count(), 1);
+}
+
 /// Reads `pipe` to the end on a thread, so the child never blocks on a full pipe.
 fn drain(pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
     std::thread::spawn(move || {

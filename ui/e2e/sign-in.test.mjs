@@ -111,11 +111,12 @@ test('sign-in: app link, forged link refused, loopback, self-refresh, sign out',
       () => `no active session after the app-link sign-in:\n${fakeBrowserLog()}`,
       45000,
     );
+    // The success banner names the account, and fades after a few seconds: read it first.
+    const banner = await waitFor(browser, () => outcomeBanner(browser), 'no outcome banner after the sign-in', 10000);
+    assert.ok(banner?.ok && /Signed in to Local emulator as /.test(banner.text), `success banner: ${JSON.stringify(banner)}`);
     await browserRunsFinished(browser, 1);
     assert.match(fakeBrowserLog(), /redirected back by appLink to ly\.driv\.keys\.dev:\/auth\/callback/);
     assert.match(fakeBrowserLog(), /second instance exited \(code 0/);
-    const banner = await outcomeBanner(browser);
-    assert.ok(banner?.ok && /Signed in to/.test(banner.text), `success banner: ${JSON.stringify(banner)}`);
     assert.match(first.countdown, /^expires in (9|10) min/);
     // The countdown is live: it changes without any action.
     await waitFor(
@@ -282,7 +283,7 @@ test('sign-in with no permission picked, and Copy fresh JWT with short-lived tok
       toasts = await browser.execute(() => [...document.querySelectorAll('.toast .msg')].map((e) => e.textContent));
       const text = clipboardText();
       if (JWT_SHAPE.test(text)) return { jwt: text };
-      const message = toasts.find((t) => t !== 'Signed in to Local emulator.');
+      const message = toasts.find((t) => !t.startsWith('Signed in to Local emulator'));
       return message ? { message } : null;
     }, 'neither a JWT nor a message after “Copy fresh JWT”', 20000);
     await app.screenshot('signin-copy-short-lived');

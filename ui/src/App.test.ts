@@ -102,7 +102,7 @@ describe('sign-in results', () => {
     const backend = fakeBackend();
     render(App, { props: { backend } });
     await screen.findByTestId('active-profile');
-    backend.emit({ type: 'loginFinished', ok: false, message: 'That sign-in link was not expected.', code: 'no_pending_login' });
+    backend.emit({ type: 'loginFinished', ok: false, message: 'That sign-in link was not expected.', code: 'no_pending_login', stillWaiting: false });
     expect(await screen.findByText('That sign-in link was not expected.')).toBeTruthy();
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/svelte';
 import SessionsScreen from './SessionsScreen.svelte';
 import { renderScreen } from '../test/render';
@@ -132,8 +132,13 @@ describe('Sessions', () => {
       redirect: 'loopback',
     });
     expect(await screen.findByText('Waiting for the browser…')).toBeTruthy();
-    backend.emit({ type: 'loginFinished', ok: true, message: 'Signed in as demo@drivly.test.', code: null });
-    expect(await screen.findByText('Signed in as demo@drivly.test.')).toBeTruthy();
+    // A refused link that was not this sign-in's own (the flow says a sign-in is still pending)
+    // does not end the wait.
+    backend.emit({ type: 'loginFinished', ok: false, message: 'That link does not match the sign-in in progress.', code: 'login_state_mismatch', stillWaiting: true });
+    expect((await screen.findByTestId('stray-refusal')).textContent).toMatch(/does not match the sign-in in progress.*still waiting/);
+    expect(screen.getByText('Waiting for the browser…')).toBeTruthy();
+    backend.emit({ type: 'loginFinished', ok: true, message: 'Signed in to Local emulator as demo@drivly.test.', code: null, stillWaiting: false });
+    expect(await screen.findByText('Signed in to Local emulator as demo@drivly.test.')).toBeTruthy();
     expect(screen.queryByText('Waiting for the browser…')).toBeNull();
 
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -141,6 +146,24 @@ describe('Sessions', () => {
     await user.click(await screen.findByRole('button', { name: 'Cancel' }));
     expect(backend.calls['cancelSignIn']).toHaveLength(1);
     expect(await screen.findByText('Sign-in cancelled.')).toBeTruthy();
+  });
+
+  it('lets a success banner fade, and keeps a failure', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const { backend } = await renderScreen(SessionsScreen);
+      await screen.findByRole('article', { name: 'demo@drivly.test' });
+      backend.emit({ type: 'loginFinished', ok: true, message: 'Signed in to Local emulator as demo@drivly.test.', code: null, stillWaiting: false });
+      expect(await screen.findByText('Signed in to Local emulator as demo@drivly.test.')).toBeTruthy();
+      await vi.advanceTimersByTimeAsync(13_000);
+      expect(screen.queryByText('Signed in to Local emulator as demo@drivly.test.')).toBeNull();
+      backend.emit({ type: 'loginFinished', ok: false, message: 'The sign-in expired: start it again.', code: 'login_expired', stillWaiting: false });
+      expect(await screen.findByText('The sign-in expired: start it again.')).toBeTruthy();
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(screen.getByText('The sign-in expired: start it again.')).toBeTruthy();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('offers “Sign in again” for a session that needs it', async () => {

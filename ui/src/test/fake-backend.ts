@@ -362,7 +362,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       if (!profile(input.profileId)) throw err('profile_not_found', 'That profile no longer exists.');
     },
     async cancelSignIn() {
-      emit({ type: 'loginFinished', ok: false, message: 'Sign-in cancelled.', code: 'login_cancelled' });
+      emit({ type: 'loginFinished', ok: false, message: 'Sign-in cancelled.', code: 'login_cancelled', stillWaiting: false });
     },
     async copySessionJwt(sid) {
       const s = session(sid);

@@ -76,7 +76,12 @@ message: string,
 /**
  * The error code when not ok.
  */
-code: Code | null, };
+code: Code | null, 
+/**
+ * True when a sign-in is still pending after this one was refused (a forged or stale
+ * link): the wait goes on.
+ */
+stillWaiting: boolean, };
 
 /**
  * A JWT found on the clipboard, as the offer shows it.
