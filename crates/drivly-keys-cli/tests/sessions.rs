@@ -364,3 +364,46 @@ async fn a_refresh_token_marked_dead_is_never_sent() {
         "nor sent to revoke"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
+async fn a_server_clock_fifteen_minutes_ahead_changes_nothing_but_the_status_line() {
+    // Issue #13 item 2, the other side, set through the emulator's `/__emulator/skew-clock`
+    // control: the server's `expires` is 25 minutes in our future; read against our clock, the
+    // CLI would hand out tokens for 10 minutes after the server stopped taking them.
+    let w = World::with_emulator(Config::default()).await;
+    let control = w.emu().base_url().join("/__emulator/skew-clock").unwrap();
+    let answer = reqwest::Client::new()
+        .post(control)
+        .json(&serde_json::json!({"seconds": 900}))
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.status().is_success(), "{}", answer.status());
+    ok(&w.login(&[]).await);
+    for _ in 0..3 {
+        let out = w.run(&["token", "--json"]).await;
+        ok(&out);
+        let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let expires: chrono::DateTime<chrono::Utc> =
+            serde_json::from_value(doc["expires"].clone()).unwrap();
+        let left = (expires - chrono::Utc::now()).num_seconds();
+        assert!((550..=601).contains(&left), "{left} s left on our clock");
+    }
+    assert_eq!(w.refreshes(), 0, "no refresh while the token is fresh");
+    let out = w.run(&["status", "--json"]).await;
+    ok(&out);
+    let status: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let skew = status["sessions"][0]["serverClockSkewSecs"]
+        .as_i64()
+        .unwrap();
+    assert!((skew - 900).abs() <= 2, "skew {skew}");
+    let out = w.run(&["status"]).await;
+    ok(&out);
+    // Either stream: where `status` prints its report is another change's business.
+    let text = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        text.contains("the server's clock is 15 min ahead of this computer's"),
+        "{text}"
+    );
+}

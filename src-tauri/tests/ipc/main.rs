@@ -95,6 +95,8 @@ struct Harness {
     confirm: Arc<common::ScriptedConfirm>,
     /// The secret store under the app.
     store: Arc<drivly_core::vault::MemoryStore>,
+    /// What the app would emit to the page (events of the UI and of the refreshers).
+    receivers: Mutex<drivly_keys_app::state::EventReceivers>,
 }
 
 fn harness() -> Harness {
@@ -106,12 +108,21 @@ fn harness() -> Harness {
 
 /// The harness over `store` in `dir` (tests that prepare the store or the folder first).
 fn harness_over(dir: tempfile::TempDir, store: drivly_core::vault::MemoryStore) -> Harness {
+    harness_with(dir, store, Config::default())
+}
+
+/// The harness over `store` in `dir`, against an emulator started from `config`.
+fn harness_with(
+    dir: tempfile::TempDir,
+    store: drivly_core::vault::MemoryStore,
+    config: Config,
+) -> Harness {
     let emulator = runtime()
-        .block_on(Emulator::start(Config::default()))
+        .block_on(Emulator::start(config))
         .expect("the emulator starts");
     let clipboard = MemoryBackend::default();
     let store = Arc::new(store);
-    let (state, _receivers) = common::state_over(
+    let (state, receivers) = common::state_over(
         &dir,
         Some(emulator.base_url().to_string()),
         &clipboard,
@@ -141,6 +152,7 @@ fn harness_over(dir: tempfile::TempDir, store: drivly_core::vault::MemoryStore) 
         opened,
         confirm,
         store,
+        receivers: Mutex::new(receivers),
     }
 }
 
@@ -255,6 +267,7 @@ impl Harness {
     }
 }
 
+mod canary;
 mod confirmations;
 mod inspect;
 mod keys;

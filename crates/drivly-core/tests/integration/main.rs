@@ -18,6 +18,7 @@ mod keyring_locked;
 mod keyring_mock;
 mod keyring_vault;
 mod login_callback;
+mod login_callback_props;
 mod login_loopback;
 mod login_registry;
 mod permissions_props;
