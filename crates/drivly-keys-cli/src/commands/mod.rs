@@ -10,5 +10,7 @@ pub mod logout;
 pub mod manpage;
 pub mod mint;
 pub mod profiles;
+pub mod proxy;
+pub mod run;
 pub mod status;
 pub mod token;
