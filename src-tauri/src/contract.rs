@@ -25,6 +25,7 @@ use crate::commands::{
     app_info::AppInfo,
     inspect::{InspectionView, KeyMaterial, TokenHandle, TokenSource, TryItInput, TryItView},
     keys::{AddApiKeyInput, ApiKeyView, RemoveKeyResult, VerifyResult},
+    local_proxy::LocalProxyView,
     mint::{MintInput, MintRecordView, PermissionCatalog},
     profiles::{ProfileInput, ProfileSummary, ProfileView},
     sessions::{SessionItem, SignInInput, SignOutResult},
