@@ -48,6 +48,12 @@ macro_rules! app_commands {
             sessions::session_token(session_id: String) -> TokenHandle;
             sessions::refresh_now(session_id: String) -> SessionItem;
             sessions::sign_out(session_id: String) -> SignOutResult;
+            // issue #15: a local proxy per session, and a curl line without the token
+            local_proxy::start_local_proxy(session_id: String) -> LocalProxyView;
+            local_proxy::stop_local_proxy(session_id: String) -> ();
+            local_proxy::list_local_proxies() -> Vec<LocalProxyView>;
+            local_proxy::copy_local_proxy_url(session_id: String) -> CopyResult;
+            local_proxy::copy_curl(session_id: String) -> CopyResult;
             link_handler::link_handler_status() -> LinkHandlerStatus;
             link_handler::remove_link_handler_entry() -> LinkHandlerStatus;
         }

@@ -26,6 +26,7 @@ use crate::commands::{
     clipboard_jwt::ClipboardJwt,
     inspect::{InspectionView, KeyMaterial, TokenHandle, TokenSource, TryItInput, TryItView},
     keys::{AddApiKeyInput, ApiKeyView, RemoveKeyResult, VerifyResult},
+    local_proxy::LocalProxyView,
     mint::{MintInput, MintRecordView, PermissionCatalog},
     profiles::{ProfileInput, ProfileSummary, ProfileView, RemoveProfileResult},
     sessions::{SessionItem, SignInInput, SignOutResult},

@@ -25,6 +25,7 @@ pub mod held_tokens;
 pub mod ipc_error;
 pub mod launch_links;
 pub mod live_sync;
+pub mod local_proxies;
 pub mod native_confirm;
 pub mod notices;
 pub mod sessions_hub;

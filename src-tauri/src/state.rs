@@ -94,6 +94,8 @@ pub struct AppState {
     pub clipboard: SecureClipboard,
     /// Tokens held for the UI by reference.
     pub tokens: HeldTokens,
+    /// The session cards' local API proxies (issue #15).
+    pub local_proxies: crate::local_proxies::LocalProxies,
     /// Pending browser sign-ins.
     pub logins: Arc<LoginRegistry>,
     /// Events to the UI.
@@ -187,6 +189,7 @@ impl AppState {
             session_events: Arc::new(session_events),
             clipboard,
             tokens: HeldTokens::default(),
+            local_proxies: crate::local_proxies::LocalProxies::default(),
             logins: Arc::new(LoginRegistry::new(Arc::clone(&clock))),
             events,
             clock,

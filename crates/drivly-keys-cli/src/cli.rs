@@ -135,9 +135,45 @@ message}]) and signature{status (verified|invalid|unverified), message}")]
 Examples:
   drivly-keys exec -- ./run-tests.sh
   drivly-keys exec --profile emulator -- sh -c 'curl -H \"Authorization: Bearer $DRIVLY_TOKEN\" \"$DRIVLY_API_URL/invoices\"'
+  drivly-keys exec --token-server -- npm test
+  drivly-keys exec --proxy -- npm run dev
 
-The command's exit code is passed through.")]
+DRIVLY_TOKEN lives about 10 minutes. For longer runs, --token-server also sets DRIVLY_TOKEN_URL
+(http://127.0.0.1:PORT/token) and DRIVLY_TOKEN_AUTH (a secret for this run): GET the URL with
+`Authorization: Bearer $DRIVLY_TOKEN_AUTH` for {\"token\",\"expires\"}, always with at least
+--min-ttl left. --proxy points DRIVLY_API_URL at a local proxy that adds a fresh token to every
+request. Both live exactly as long as the command; SIGINT, SIGTERM and SIGHUP are passed on to it,
+and its exit code is passed through (128+N when signal N ended it).")]
     Exec(ExecArgs),
+    // --- issue #15: long-running programs (proxy, run) ---
+    /// Serve a local proxy to the profile's API that adds a fresh token to every request.
+    #[command(after_help = "\
+Examples:
+  drivly-keys proxy --profile emulator
+  drivly-keys proxy --port 8787 --session 3f2a
+  drivly-keys proxy --key ci-key --permissions invoices.read
+
+The first line on standard output is the proxy's base URL (http://127.0.0.1:PORT/api); then one
+line per request on standard error (method, path, status, time; never a header or query value).
+It listens on 127.0.0.1 only and refuses requests from web pages (any Origin header, cross-site
+fetch metadata) and requests addressed to another host. Ctrl-C or SIGTERM stops it.")]
+    Proxy(ProxyArgs),
+    /// Run a command with drivly:// references in its environment resolved, and those values
+    /// concealed in its output.
+    #[command(after_help = "\
+Examples:
+  drivly-keys run --env-file .env -- npm test
+  DRIVLY_KEY=drivly://emulator/keys/ci-key drivly-keys run -- ./deploy.sh
+
+References: drivly://PROFILE/keys/LABEL (a stored API key), drivly://PROFILE/session (a fresh
+session JWT), drivly://PROFILE/session/SESSION (a given session). Env files use dotenv syntax
+(KEY=VALUE, # comments, quotes, `export`); later files win over earlier ones and over the
+environment. Other variables pass through untouched. Every resolved value is replaced by
+<concealed by drivly-keys> in the command's standard output and error (--no-masking turns that
+off). The exit code is passed through; an unresolvable reference stops before the command starts
+(exit 6 unknown profile or key, 3 sign-in needed).")]
+    Run(RunArgs),
+    // --- end issue #15 ---
     /// Print a shell completion script.
     #[command(after_help = "\
 Examples:
@@ -356,6 +392,9 @@ pub struct TokenArgs {
     /// lifetime for tokens living under 4 minutes).
     #[arg(long, value_name = "SECONDS")]
     pub min_ttl: Option<u64>,
+    /// The session to use when the profile has several (its id or the start of it).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
 }
 
 /// `decode`.
@@ -377,9 +416,52 @@ pub struct DecodeArgs {
 /// `exec`.
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// The least time, in seconds, the token must stay valid (as for `token`).
+    /// The least time, in seconds, the token must stay valid (as for `token`); with
+    /// --token-server, every token the endpoint answers.
     #[arg(long, value_name = "SECONDS")]
     pub min_ttl: Option<u64>,
+    /// The session to use when the profile has several (its id or the start of it).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// Also serve fresh tokens at DRIVLY_TOKEN_URL (with DRIVLY_TOKEN_AUTH) while the command runs.
+    #[arg(long)]
+    pub token_server: bool,
+    /// Point DRIVLY_API_URL at a local proxy that adds a fresh token to every request, for as
+    /// long as the command runs.
+    #[arg(long)]
+    pub proxy: bool,
+    /// The command and its arguments (after `--`).
+    #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+/// `proxy`.
+#[derive(Debug, Args)]
+pub struct ProxyArgs {
+    /// The session to use when the profile has several (its id or the start of it).
+    #[arg(long, value_name = "ID", conflicts_with = "key")]
+    pub session: Option<String>,
+    /// The port on 127.0.0.1 (default: any free port).
+    #[arg(long, value_name = "PORT", default_value_t = 0)]
+    pub port: u16,
+    /// Use tokens minted from this stored API key instead of a session.
+    #[arg(long, value_name = "LABEL", requires = "permissions")]
+    pub key: Option<String>,
+    /// With --key: exactly these permissions (comma-separated, <resource>.read|write).
+    #[arg(long, value_name = "LIST", requires = "key")]
+    pub permissions: Option<String>,
+}
+
+/// `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// A dotenv file to read (may be given several times; later files win).
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_files: Vec<std::path::PathBuf>,
+    /// Do not conceal the resolved values in the command's output (its output is then passed
+    /// straight through).
+    #[arg(long)]
+    pub no_masking: bool,
     /// The command and its arguments (after `--`).
     #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
     pub command: Vec<String>,

@@ -182,6 +182,8 @@ pub fn exit_code_for(code: &str) -> u8 {
         | "invalid_expires"
         | "invalid_profile_name"
         | "invalid_url"
+        | "reference_invalid"
+        | "env_file_invalid"
         | "invalid_environment_variable"
         | "invalid_profile_display_name"
         | "invalid_label"

@@ -6,14 +6,18 @@
 //! runtime, and turn the outcome into the documented exit code. Commands live in
 //! [`commands`]; all domain logic is in `drivly-core`.
 
+mod child_process;
 mod cli;
 mod clipboard;
 mod commands;
 mod context;
+mod env_file;
 mod error;
 mod expires;
 mod output;
+mod output_concealer;
 mod secret_input;
+mod secret_reference;
 mod sessions;
 
 use std::process::ExitCode;
@@ -96,6 +100,8 @@ fn run(cli: Cli, out: Out) -> Result<u8, CliError> {
             Command::Logout => commands::logout::run(&ctx).await.map(|()| EXIT_OK),
             Command::Decode(a) => commands::decode::run(&ctx, a).await.map(|()| EXIT_OK),
             Command::Exec(a) => commands::exec::run(&ctx, a).await,
+            Command::Proxy(a) => commands::proxy::run(&ctx, a).await.map(|()| EXIT_OK),
+            Command::Run(a) => commands::run::run(&ctx, a).await,
             Command::Completions(_)
             | Command::LinkHandler(_)
             | Command::Manpage(_)

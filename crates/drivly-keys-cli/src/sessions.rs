@@ -10,10 +10,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use drivly_core::Code;
 use drivly_core::profile::Profile;
 use drivly_core::secret::Jwt;
 use drivly_core::session::{RefreshPolicy, SessionError, SessionStore, meta_from_record};
+use drivly_core::usecases::RunningSessions;
 use drivly_core::vault::{JournalState, SessionRecord, Vault};
+use drivly_local_api::SessionTokenSource;
 
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -54,34 +57,111 @@ pub fn sessions_for(vault: &Vault, profile: &Profile) -> Result<Vec<SessionRecor
 pub async fn fresh_token_fast(
     ctx: &Ctx,
     profile: &Profile,
+    session: Option<&str>,
     min_ttl: Option<u64>,
 ) -> Result<FreshToken, CliError> {
     let first = match ctx.vault_for_lookup() {
-        Ok(vault) => fresh_token(ctx, Arc::new(vault), profile, min_ttl).await,
+        Ok(vault) => fresh_token(ctx, Arc::new(vault), profile, session, min_ttl).await,
         Err(error) => Err(error),
     };
     match first {
         Ok(fresh) => Ok(fresh),
-        Err(error) if error.exit_code() == 4 => Err(error),
-        Err(_) => fresh_token(ctx, Arc::new(ctx.vault()?), profile, min_ttl).await,
+        // Network failures and a session that is not there are final answers.
+        Err(error) if matches!(error.exit_code(), 4 | 6) => Err(error),
+        Err(_) => fresh_token(ctx, Arc::new(ctx.vault()?), profile, session, min_ttl).await,
     }
+}
+
+/// The session to use: `wanted` (its id, or a start of it that only one session has), else the
+/// profile's newest.
+///
+/// # Errors
+/// `not_signed_in` (exit 3) without any session, `session_not_found` (exit 6) when `wanted`
+/// matches none, a usage error when it matches several.
+pub fn pick_session(
+    vault: &Vault,
+    profile: &Profile,
+    wanted: Option<&str>,
+) -> Result<SessionRecord, CliError> {
+    let sessions = sessions_for(vault, profile)?;
+    if sessions.is_empty() {
+        return Err(CliError::NotSignedIn(profile.id.to_string()));
+    }
+    let Some(wanted) = wanted.map(str::trim).filter(|w| !w.is_empty()) else {
+        return Ok(sessions.into_iter().next().expect("not empty"));
+    };
+    let wanted = wanted.to_ascii_lowercase();
+    let mut matching: Vec<SessionRecord> = sessions
+        .into_iter()
+        .filter(|s| s.id.to_string().starts_with(&wanted))
+        .collect();
+    match matching.len() {
+        1 => Ok(matching.remove(0)),
+        0 => Err(CliError::Core {
+            code: Code::SessionNotFound,
+            message: format!(
+                "the profile '{}' has no session '{wanted}'; see `drivly-keys status`",
+                profile.id
+            ),
+        }),
+        _ => Err(CliError::usage(
+            Code::Usage,
+            format!("several sessions start with '{wanted}'; give more of the id"),
+        )),
+    }
+}
+
+/// A session's refresher kept for the whole run (`exec --token-server`, `proxy`, `run`):
+/// every token comes from the core's refresher, under its lock and single flight.
+#[derive(Debug)]
+pub struct LiveSession {
+    /// The source the local servers ask.
+    pub source: Arc<SessionTokenSource>,
+    /// The session.
+    pub record: SessionRecord,
+    /// Keeps the refresher's registry alive as long as the source.
+    _sessions: RunningSessions,
+}
+
+/// Starts `profile`'s session (see [`pick_session`]) for a long run.
+///
+/// # Errors
+/// As [`pick_session`]; keyring errors; `refresh_token_not_saved` (exit 3).
+pub async fn live_session(
+    ctx: &Ctx,
+    profile: &Profile,
+    session: Option<&str>,
+) -> Result<LiveSession, CliError> {
+    let vault = Arc::new(ctx.vault()?);
+    let record = pick_session(&vault, profile, session)?;
+    if record.refresh_token_unusable {
+        return Err(CliError::session(SessionError::RefreshTokenNotSaved));
+    }
+    let sessions = ctx.sessions(Arc::clone(&vault), profile);
+    let refresher = sessions
+        .start(meta_from_record(&record))
+        .await
+        .map_err(CliError::use_case)?;
+    Ok(LiveSession {
+        source: Arc::new(SessionTokenSource::new(refresher)),
+        record,
+        _sessions: sessions,
+    })
 }
 
 /// A session JWT for the profile with at least `min_ttl` left (the policy's default when
 /// `None`).
 ///
 /// # Errors
-/// `not_signed_in` (exit 3) without a session, the refresher's errors otherwise.
+/// As [`pick_session`], the refresher's errors otherwise.
 pub async fn fresh_token(
     ctx: &Ctx,
     vault: Arc<Vault>,
     profile: &Profile,
+    session: Option<&str>,
     min_ttl: Option<u64>,
 ) -> Result<FreshToken, CliError> {
-    let record = sessions_for(&vault, profile)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| CliError::NotSignedIn(profile.id.to_string()))?;
+    let record = pick_session(&vault, profile, session)?;
     if record.refresh_token_unusable {
         // The stored refresh token is dead (a rotation could not be saved): never replay it,
         // and do not serve the session as if it were fine.

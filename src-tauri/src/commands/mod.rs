@@ -9,6 +9,7 @@ pub mod clipboard_jwt;
 pub mod inspect;
 pub mod keys;
 pub mod link_handler;
+pub mod local_proxy;
 pub mod mint;
 pub mod profiles;
 pub mod sessions;
@@ -43,5 +44,14 @@ pub fn copy_secret(state: &AppState, secret: &str) -> IpcResult<CopyResult> {
         .map_err(IpcError::from)?;
     Ok(CopyResult {
         clears_in_seconds: delay.map(|d| d.as_secs()),
+    })
+}
+
+/// Copies text that is not a secret (a local URL, a command line): no clearing, so it stays
+/// for the user to paste later.
+pub fn copy_text(state: &AppState, text: &str) -> IpcResult<CopyResult> {
+    state.clipboard.copy(text, None).map_err(IpcError::from)?;
+    Ok(CopyResult {
+        clears_in_seconds: None,
     })
 }

@@ -197,6 +197,8 @@ pub async fn sign_out(
     session_id: String,
 ) -> IpcResult<SignOutResult> {
     let id = crate::sessions_hub::session_id(&session_id)?;
+    // Its proxy would only answer "sign in again" from now on.
+    state.local_proxies.stop(&session_id).await;
     let done = sign_out_session(state.sessions().await?.running(), &id).await?;
     state
         .events

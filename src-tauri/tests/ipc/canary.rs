@@ -233,6 +233,16 @@ fn no_command_event_log_line_or_panic_carries_a_stored_secret() {
     a.call(&h, "refresh_now", json!({"sessionId": session}))
         .expect("ok");
     let rotated = stored_secret(&h, "refresh-token/");
+    // The session's local proxy and the curl line: URLs and a command, never its JWT.
+    a.call(&h, "start_local_proxy", json!({"sessionId": session}))
+        .expect("started");
+    a.call(&h, "list_local_proxies", json!({})).expect("ok");
+    a.call(&h, "copy_local_proxy_url", json!({"sessionId": session}))
+        .expect("ok");
+    a.call(&h, "copy_curl", json!({"sessionId": session}))
+        .expect("ok");
+    a.call(&h, "stop_local_proxy", json!({"sessionId": session}))
+        .expect("ok");
     a.call(
         &h,
         "sign_in",

@@ -55,6 +55,11 @@ const TESTED: &[&str] = &[
     "session_token",
     "refresh_now",
     "sign_out",
+    "start_local_proxy",
+    "stop_local_proxy",
+    "list_local_proxies",
+    "copy_local_proxy_url",
+    "copy_curl",
     "link_handler_status",
     "remove_link_handler_entry",
 ];
@@ -272,6 +277,7 @@ mod confirmations;
 mod inspect;
 mod keys;
 mod links;
+mod local_proxy;
 mod mint;
 mod profiles;
 mod sessions;

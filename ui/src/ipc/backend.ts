@@ -28,6 +28,7 @@ export type {
   KeyMaterial,
   LastError,
   LinkHandlerStatus,
+  LocalProxyView,
   MintInput,
   MintRecord,
   PermissionCatalog,
@@ -67,6 +68,7 @@ import type {
   Inspection,
   KeyMaterial,
   LinkHandlerStatus,
+  LocalProxyView,
   MintInput,
   MintRecord,
   PermissionCatalog,
@@ -141,6 +143,13 @@ export interface Backend {
   sessionToken(sessionId: string): Promise<TokenHandle>;
   refreshNow(sessionId: string): Promise<SessionView>;
   signOut(sessionId: string): Promise<SignOutResult>;
+  /** Starts (or returns) the session's local API proxy, which adds a fresh JWT to every request. */
+  startLocalProxy(sessionId: string): Promise<LocalProxyView>;
+  stopLocalProxy(sessionId: string): Promise<void>;
+  listLocalProxies(): Promise<LocalProxyView[]>;
+  copyLocalProxyUrl(sessionId: string): Promise<CopyResult>;
+  /** Copies a curl line that runs `drivly-keys token --profile …`: never the token itself. */
+  copyCurl(sessionId: string): Promise<CopyResult>;
 
   /** Which desktop entry opens the app's sign-in links. */
   linkHandlerStatus(): Promise<LinkHandlerStatus>;

@@ -54,6 +54,13 @@ export const tauriBackend: Backend = {
   sessionToken: (sessionId) => call('session_token', { sessionId }),
   refreshNow: (sessionId) => call('refresh_now', { sessionId }),
   signOut: (sessionId) => call('sign_out', { sessionId }),
+  startLocalProxy: (sessionId) => call('start_local_proxy', { sessionId }),
+  stopLocalProxy: async (sessionId) => {
+    await call('stop_local_proxy', { sessionId });
+  },
+  listLocalProxies: () => call('list_local_proxies', {}),
+  copyLocalProxyUrl: (sessionId) => call('copy_local_proxy_url', { sessionId }),
+  copyCurl: (sessionId) => call('copy_curl', { sessionId }),
 
   linkHandlerStatus: () => call('link_handler_status', {}),
   removeLinkHandlerEntry: () => call('remove_link_handler_entry', {}),

@@ -178,3 +178,45 @@ describe('Sessions', () => {
     expect(screen.getByRole('button', { name: 'Open browser to sign in' })).toBeTruthy();
   });
 });
+
+describe('Sessions: long-running programs', () => {
+  it('runs a local proxy for a session, shows and copies its URL, and stops it', async () => {
+    const { user, backend } = await renderScreen(SessionsScreen);
+    const active = await screen.findByRole('article', { name: 'demo@drivly.test' });
+    await user.click(within(active).getByRole('button', { name: 'Run a local proxy' }));
+    const url = await within(active).findByTestId('proxy-url');
+    expect(url.textContent).toBe('http://127.0.0.1:41000/api');
+    expect(backend.calls['startLocalProxy']?.[0]).toEqual(['session-1']);
+    await user.click(within(active).getByRole('button', { name: 'Copy URL' }));
+    expect(await screen.findByText('Copied')).toBeTruthy();
+    expect(backend.state.copiedText).toBe('http://127.0.0.1:41000/api');
+    await user.click(within(active).getByRole('button', { name: 'Stop local proxy' }));
+    await waitFor(() => expect(within(active).queryByTestId('proxy-url')).toBeNull());
+    expect(backend.state.proxies.size).toBe(0);
+    // A session that needs a new sign-in cannot start one.
+    expect(within(card('ana@example.com')).getByRole('button', { name: 'Run a local proxy' })).toHaveProperty(
+      'disabled',
+      true,
+    );
+  });
+
+  it('shows a proxy that is already running when the screen opens', async () => {
+    const backend = fakeBackend();
+    backend.state.proxies.set('session-1', 'http://127.0.0.1:40999/api');
+    await renderScreen(SessionsScreen, { backend });
+    const active = await screen.findByRole('article', { name: 'demo@drivly.test' });
+    expect((await within(active).findByTestId('proxy-url')).textContent).toBe('http://127.0.0.1:40999/api');
+    expect(within(active).getByRole('button', { name: 'Stop local proxy' })).toBeTruthy();
+    expect(backend.calls['listLocalProxies']).toBeTruthy();
+  });
+
+  it('copies a curl command that asks drivly-keys for the token, never the token', async () => {
+    const { user, backend } = await renderScreen(SessionsScreen);
+    const active = await screen.findByRole('article', { name: 'demo@drivly.test' });
+    await user.click(within(active).getByRole('button', { name: 'Copy curl' }));
+    expect(await screen.findByText('Copied')).toBeTruthy();
+    expect(backend.state.copiedText).toBe(
+      'curl -H "Authorization: Bearer $(drivly-keys token --profile emulator)" http://127.0.0.1:7878/api/invoices',
+    );
+  });
+});

@@ -51,6 +51,10 @@ export type FakeBackend = Backend & {
     tokens: Map<string, string>;
     activeProfileId: string;
     linkHandler: LinkHandlerStatus;
+    /** Running local proxies: session id → URL. */
+    proxies: Map<string, string>;
+    /** The last non-secret text copied (proxy URLs, curl lines). */
+    copiedText: string | null;
   };
 };
 
@@ -112,7 +116,10 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       systemEntries: [],
       userEntries: ['/home/dev/.local/share/applications/drivly-keys-app-handler.desktop'],
     },
+    proxies: new Map(),
+    copiedText: null,
   };
+  let nextProxyPort = 41000;
 
   if (seeded) seed(state, iso);
 
@@ -393,9 +400,39 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     async signOut(sid) {
       session(sid);
       state.sessions = state.sessions.filter((s) => s.id !== sid);
+      state.proxies.delete(sid);
       emit({ type: 'sessionRemoved', sessionId: sid });
       emit({ type: 'sessionsChanged' });
       return { revokedOnServer: true, message: 'Signed out; the server revoked the refresh token.' };
+    },
+
+    async startLocalProxy(sid) {
+      const s = session(sid);
+      let url = state.proxies.get(sid);
+      if (!url) {
+        const path = new URL(profile(s.profileId)?.baseUrl ?? 'http://127.0.0.1/api').pathname.replace(/\/$/, '');
+        url = `http://127.0.0.1:${nextProxyPort++}${path}`;
+        state.proxies.set(sid, url);
+      }
+      return { sessionId: sid, url };
+    },
+    async stopLocalProxy(sid) {
+      state.proxies.delete(sid);
+    },
+    async listLocalProxies() {
+      return [...state.proxies].map(([sessionId, url]) => ({ sessionId, url }));
+    },
+    async copyLocalProxyUrl(sid) {
+      const url = state.proxies.get(sid);
+      if (!url) throw err('not_found', 'No local proxy runs for this session; start one first.');
+      state.copiedText = url;
+      return { clearsInSeconds: null };
+    },
+    async copyCurl(sid) {
+      const s = session(sid);
+      const p = profile(s.profileId);
+      state.copiedText = `curl -H "Authorization: Bearer $(drivly-keys token --profile ${s.profileId})" ${(p?.baseUrl ?? '').replace(/\/$/, '')}/invoices`;
+      return { clearsInSeconds: null };
     },
 
     async linkHandlerStatus() {

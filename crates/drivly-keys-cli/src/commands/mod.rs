@@ -11,5 +11,7 @@ pub mod manpage;
 pub mod mint;
 pub mod profile_remove;
 pub mod profiles;
+pub mod proxy;
+pub mod run;
 pub mod status;
 pub mod token;

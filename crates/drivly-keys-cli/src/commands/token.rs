@@ -23,7 +23,7 @@ struct TokenReport<'a> {
 /// `not_signed_in`/`sign_in_needed` (exit 3), network (4), keyring (5) errors.
 pub async fn run(ctx: &Ctx, args: &TokenArgs) -> Result<(), CliError> {
     let profile = ctx.profile()?;
-    let fresh = fresh_token_fast(ctx, &profile, args.min_ttl).await?;
+    let fresh = fresh_token_fast(ctx, &profile, args.session.as_deref(), args.min_ttl).await?;
     if ctx.out.json() {
         return ctx.out.report(&TokenReport {
             token: fresh.jwt.expose_secret(),
