@@ -87,7 +87,7 @@ fn run(cli: Cli, out: Out) -> Result<u8, CliError> {
         .map_err(|e| CliError::Output(format!("could not start the async runtime: {e}")))?;
     runtime.block_on(async {
         match &cli.command {
-            Command::Profiles(c) => commands::profiles::run(&ctx, c).map(|()| EXIT_OK),
+            Command::Profiles(c) => commands::profiles::run(&ctx, c).await.map(|()| EXIT_OK),
             Command::Keys(c) => commands::keys::run(&ctx, c).await.map(|()| EXIT_OK),
             Command::Mint(a) => commands::mint::run(&ctx, a).await.map(|()| EXIT_OK),
             Command::Login(a) => commands::login::run(&ctx, a).await.map(|()| EXIT_OK),

@@ -108,6 +108,7 @@ pub fn add_profile(
         redirect_form: RedirectForm::Code,
         dashboard_url: None,
         api_key_revoke_url: None,
+        client_id: None,
     };
     Ok((&state.profiles.add(profile)?).into())
 }
@@ -123,6 +124,7 @@ pub async fn update_profile(
         name: name_of(&input)?,
         base_url: Profile::validate_base_url(&input.base_url)?,
         environment: input.environment,
+        protocol: drivly_core::profile::ProtocolPatch::default(),
     };
     Ok((&edit_profile(&state.stores().await?, &id, edit).await?).into())
 }

@@ -7,7 +7,7 @@
 //! keys or sessions keeps its URL (the user adds a profile for the other server, or removes the
 //! credentials first). Name and environment edits are always allowed.
 
-use crate::profile::{Environment, Profile, ProfileId};
+use crate::profile::{Environment, Profile, ProfileId, ProtocolPatch};
 
 use super::Stores;
 use super::error::UseCaseError;
@@ -22,6 +22,9 @@ pub struct ProfileEdit {
     pub base_url: url::Url,
     /// The environment badge.
     pub environment: Environment,
+    /// Protocol settings to change (endpoint paths, redirect form, client id); the default
+    /// changes none. They never move credentials to another host: paths stay under the base URL.
+    pub protocol: ProtocolPatch,
 }
 
 /// Applies `edit` to the profile `id` and saves it.
@@ -65,6 +68,9 @@ pub async fn edit_profile(
             });
         }
     }
+    edit.protocol
+        .apply(&mut profile)
+        .map_err(crate::profile::store::ConfigError::from)?;
     profile.name = edit.name;
     profile.base_url = edit.base_url;
     profile.environment = edit.environment;

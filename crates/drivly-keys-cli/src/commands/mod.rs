@@ -9,6 +9,7 @@ pub mod login;
 pub mod logout;
 pub mod manpage;
 pub mod mint;
+pub mod profile_settings;
 pub mod profiles;
 pub mod status;
 pub mod token;
