@@ -85,6 +85,7 @@ codes! {
     InvalidNote = "invalid_note",
     InvalidProfileDisplayName = "invalid_profile_display_name",
     InvalidProfileName = "invalid_profile_name",
+    InvalidProfileSetting = "invalid_profile_setting",
     InvalidRedirectScheme = "invalid_redirect_scheme",
     InvalidRequest = "invalid_request",
     InvalidSetting = "invalid_setting",

@@ -213,9 +213,33 @@ Examples:
     #[command(after_help = "\
 Examples:
   drivly-keys profiles add staging --url https://staging.example.com/api --env sandbox
+  drivly-keys profiles add acme --url https://auth.acme.example/api --client-id app_42 \
+      --authorize-path oauth/authorize --token-path oauth/token --refresh-path oauth/refresh
 
---json fields: id, name, baseUrl, environment")]
+Paths are relative to the URL (defaults: auth, auth/token, auth/refresh, auth/revoke,
+.well-known/jwks.json; an empty --revoke-path or --jwks-path means the server has none).
+--json fields: as `profiles show --json`")]
     Add(ProfileAddArgs),
+    // --- protocol settings (issue 14) ---
+    /// Change a profile's settings: only the flags given change.
+    #[command(after_help = "\
+Examples:
+  drivly-keys profiles edit staging --refresh-path oauth/refresh --client-id app_42
+  drivly-keys profiles edit drivly --redirect-form code
+  drivly-keys profiles edit staging --defaults     # back to Drivly's paths, no client id
+
+A built-in profile's URL is fixed, and a profile holding keys or sessions keeps its URL.
+--json fields: as `profiles show --json`")]
+    Edit(ProfileEditArgs),
+    /// Print every setting of a profile.
+    #[command(after_help = "\
+Examples:
+  drivly-keys profiles show staging --json
+
+--json fields: id, name, baseUrl, environment, builtIn, active, redirectForm, clientId,
+authorizePath, tokenPath, refreshPath, revokePath, jwksPath, dashboardUrl")]
+    Show(ProfileNameArg),
+    // --- end protocol settings ---
     /// Remove a profile you added, with what it holds: its sessions are signed out (revoked on
     /// the server where it allows) and its API keys deleted from this computer. A profile that
     /// holds keys or sessions needs --yes; without it the command says what it holds and
@@ -253,6 +277,66 @@ pub struct ProfileAddArgs {
     /// The environment badge (default: local for 127.0.0.1/localhost, else production).
     #[arg(long = "env", value_enum)]
     pub environment: Option<EnvArg>,
+    /// Protocol settings.
+    #[command(flatten)]
+    pub protocol: ProtocolArgs,
+}
+
+/// `profiles edit`.
+#[derive(Debug, Args)]
+pub struct ProfileEditArgs {
+    /// The profile's name.
+    pub name: String,
+    /// A new API base URL.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// A new environment badge.
+    #[arg(long = "env", value_enum)]
+    pub environment: Option<EnvArg>,
+    /// A new display name.
+    #[arg(long = "display-name")]
+    pub display_name: Option<String>,
+    /// Put the redirect form, paths and client id back to Drivly's defaults first.
+    #[arg(long)]
+    pub defaults: bool,
+    /// Protocol settings.
+    #[command(flatten)]
+    pub protocol: ProtocolArgs,
+}
+
+/// The protocol settings `profiles add` and `profiles edit` take (protocol.md B).
+#[derive(Debug, Args)]
+pub struct ProtocolArgs {
+    /// How the sign-in redirect returns: code (with PKCE, the default) or token (warned).
+    #[arg(long, value_enum)]
+    pub redirect_form: Option<RedirectFormArg>,
+    /// The OAuth client_id sent at sign-in and in token, refresh and revoke calls ("" = none).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// The authorization page (and minting) path.
+    #[arg(long, value_name = "PATH")]
+    pub authorize_path: Option<String>,
+    /// The code-exchange path.
+    #[arg(long, value_name = "PATH")]
+    pub token_path: Option<String>,
+    /// The refresh path.
+    #[arg(long, value_name = "PATH")]
+    pub refresh_path: Option<String>,
+    /// The revoke path ("" = the server has none).
+    #[arg(long, value_name = "PATH")]
+    pub revoke_path: Option<String>,
+    /// The JWKS path ("" = the server publishes none).
+    #[arg(long, value_name = "PATH")]
+    pub jwks_path: Option<String>,
+}
+
+/// The sign-in redirect form.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RedirectFormArg {
+    /// `?code=…`, exchanged with the PKCE verifier.
+    Code,
+    /// `?token=…&refreshToken=…` (the refresh token travels in a URL).
+    Token,
 }
 
 /// A profile's environment badge.

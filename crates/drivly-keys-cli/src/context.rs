@@ -63,7 +63,15 @@ impl Ctx {
                 let id = ProfileId::parse(name.trim()).map_err(CliError::core)?;
                 self.profiles.get(&id).map_err(CliError::core)
             }
-            None => self.profiles.active().map_err(CliError::core),
+            None => match drivly_env() {
+                // Drivly's SDK variable, honoured when no profile is named (issue 14).
+                Some(value) => {
+                    let id = drivly_core::profile::store::profile_for_drivly_env(&value)
+                        .map_err(CliError::core)?;
+                    self.profiles.get(&id).map_err(CliError::core)
+                }
+                None => self.profiles.active().map_err(CliError::core),
+            },
         }
     }
 
@@ -128,6 +136,15 @@ impl Ctx {
             RunMode::OnDemand,
         )
     }
+}
+
+/// `DRIVLY_ENV`, unless `DRIVLY_KEYS_PROFILE` (ours, more specific) is set.
+fn drivly_env() -> Option<String> {
+    let set = |name| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if set(drivly_core::profile::store::PROFILE_ENV).is_some() {
+        return None;
+    }
+    set(drivly_core::profile::store::DRIVLY_ENV)
 }
 
 /// The static code for a reported keyring error (reports carry owned strings).

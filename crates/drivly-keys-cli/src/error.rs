@@ -199,7 +199,8 @@ pub fn exit_code_for(code: &str) -> u8 {
         | "key_too_long"
         | "key_is_jwt"
         // `profiles remove` of a profile holding keys or sessions, without --yes.
-        | "profile_not_empty" => EXIT_USAGE,
+        | "profile_not_empty"
+        | "invalid_profile_setting" => EXIT_USAGE,
         c if c.starts_with("permission_") => EXIT_USAGE,
         c if c.starts_with("jwt_") => EXIT_USAGE,
         "not_signed_in" | "sign_in_needed" | "session_signed_out" | "refresh_token_not_saved" => {
@@ -211,7 +212,11 @@ pub fn exit_code_for(code: &str) -> u8 {
         | "rate_limited"
         | "server_error"
         | "refresh_failed"
-        | "token_already_expired" => EXIT_NETWORK,
+        | "token_already_expired"
+        // A server that answers 404/405 (or HTML) where an endpoint should be: the profile's
+        // setup, found by talking to the server, so the network class (issue 14).
+        | "endpoint_not_found"
+        | "html_answer" => EXIT_NETWORK,
         c if c.starts_with("keyring_") => EXIT_KEYRING,
         "profile_not_found" | "api_key_not_found" | "key_not_found" | "session_not_found"
         | "secret_missing" | "not_found" => EXIT_NOT_FOUND,

@@ -45,10 +45,13 @@ async fn profiles_add_use_list_remove_with_json() {
         .iter()
         .map(|p| p["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["drivly", "emulator", "staging", "mine"]);
-    assert_eq!(list["profiles"][2]["environment"], "sandbox");
     assert_eq!(
-        list["profiles"][2]["baseUrl"],
+        ids,
+        ["drivly", "drivly-sandbox", "emulator", "staging", "mine"]
+    );
+    assert_eq!(list["profiles"][3]["environment"], "sandbox");
+    assert_eq!(
+        list["profiles"][3]["baseUrl"],
         "https://staging.example.com/api"
     );
     // The human list is the report: it arrives through a pipe on standard output, uncoloured.

@@ -116,6 +116,7 @@ pub fn add_profile(
         redirect_form: RedirectForm::Code,
         dashboard_url: None,
         api_key_revoke_url: None,
+        client_id: None,
     };
     Ok((&state.profiles.add(profile)?).into())
 }
@@ -133,6 +134,7 @@ pub async fn update_profile(
         name: name_of(&input)?,
         base_url: Profile::validate_base_url(&input.base_url)?,
         environment: input.environment,
+        protocol: drivly_core::profile::ProtocolPatch::default(),
     };
     let stores = state.stores().await?;
     let old_url = state.profiles.get(&id)?.base_url;

@@ -220,7 +220,8 @@ impl DrivlyClient {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             clock: Arc::new(SystemClock),
-            client_id: None,
+            // The profile's own setting; `client_id(..)` may still override it (tests).
+            client_id: profile.client_id.clone().filter(|c| !c.is_empty()),
         }
     }
 

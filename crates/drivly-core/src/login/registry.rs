@@ -449,6 +449,9 @@ fn authorize_url(
         .append_pair("code_challenge", &challenge_s256(verifier))
         .append_pair("code_challenge_method", CHALLENGE_METHOD)
         .append_pair("permissions", &permissions.join(","));
+    if let Some(client_id) = &profile.client_id {
+        url.query_pairs_mut().append_pair("client_id", client_id);
+    }
     url
 }
 

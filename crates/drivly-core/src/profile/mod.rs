@@ -5,6 +5,8 @@
 //! The model lives here; [`store`] keeps profiles in a versioned, non-secret config file.
 
 mod model;
+pub mod protocol;
 pub mod store;
 
 pub use model::{Endpoints, Environment, Profile, ProfileError, ProfileId, RedirectForm};
+pub use protocol::{ProtocolPatch, TOKEN_FORM_WARNING};

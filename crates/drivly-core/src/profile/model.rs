@@ -136,6 +136,10 @@ pub struct Profile {
     /// none (keys are revoked in its dashboard); the emulator has one.
     #[serde(default)]
     pub api_key_revoke_url: Option<Url>,
+    /// The OAuth `client_id` sent on the authorization URL and in the token, refresh and
+    /// revoke requests; `None` sends none (Drivly documents none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 /// Profile validation and lookup errors.
@@ -156,6 +160,9 @@ pub enum ProfileError {
     /// Built-in profiles cannot be removed.
     #[error("the built-in profile '{0}' cannot be removed")]
     BuiltIn(String),
+    /// A protocol setting (endpoint path, client id) is malformed.
+    #[error("{0}")]
+    InvalidSetting(String),
 }
 
 impl ErrorCode for ProfileError {
@@ -166,6 +173,7 @@ impl ErrorCode for ProfileError {
             Self::NotFound(_) => Code::ProfileNotFound,
             Self::AlreadyExists(_) => Code::ProfileExists,
             Self::BuiltIn(_) => Code::ProfileBuiltIn,
+            Self::InvalidSetting(_) => Code::InvalidProfileSetting,
         }
     }
 }
@@ -173,6 +181,8 @@ impl ErrorCode for ProfileError {
 impl Profile {
     /// The id of the built-in Drivly production profile.
     pub const DRIVLY_ID: &'static str = "drivly";
+    /// The id of the built-in Drivly sandbox profile.
+    pub const DRIVLY_SANDBOX_ID: &'static str = "drivly-sandbox";
     /// The id of the built-in local emulator profile.
     pub const EMULATOR_ID: &'static str = "emulator";
     /// The emulator's default address, used by the built-in emulator profile.
@@ -189,6 +199,19 @@ impl Profile {
             redirect_form: RedirectForm::Code,
             dashboard_url: Some(Url::parse("https://dashboard.driv.ly").expect("static URL")),
             api_key_revoke_url: None,
+            client_id: None,
+        }
+    }
+
+    /// Drivly's sandbox. Drivly documents a `sandbox` environment (its SDK's `DRIVLY_ENV`) but
+    /// no separate sandbox host, so this profile uses the one documented base URL; which
+    /// environment answers is then decided by the sandbox key or account (docs/connecting.md).
+    pub fn drivly_sandbox() -> Self {
+        Self {
+            id: ProfileId(Self::DRIVLY_SANDBOX_ID.into()),
+            name: "Drivly sandbox".into(),
+            environment: Environment::Sandbox,
+            ..Self::drivly()
         }
     }
 
@@ -204,12 +227,16 @@ impl Profile {
             environment: Environment::Local,
             endpoints: Endpoints::default(),
             redirect_form: RedirectForm::Code,
+            client_id: None,
         }
     }
 
     /// True for the profiles that ship with the app.
     pub fn is_built_in(&self) -> bool {
-        matches!(self.id.as_str(), Self::DRIVLY_ID | Self::EMULATOR_ID)
+        matches!(
+            self.id.as_str(),
+            Self::DRIVLY_ID | Self::DRIVLY_SANDBOX_ID | Self::EMULATOR_ID
+        )
     }
 
     /// Checks that a base URL is http(s) and can carry paths.

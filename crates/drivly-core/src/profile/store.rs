@@ -2,7 +2,7 @@
 //! non-secret config file shared by the desktop app and the command line.
 //!
 //! Invariants:
-//! - the built-in profiles ([`Profile::drivly`], [`Profile::emulator`]) are always listed; the
+//! - the built-in profiles ([`Profile::drivly`], [`Profile::drivly_sandbox`], [`Profile::emulator`]) are always listed; the
 //!   file only stores user profiles and user edits of built-ins (same id), so a new release can
 //!   change a built-in's defaults;
 //! - every operation re-reads the file under the cross-process lock ([`DurableFile`]), so a
@@ -22,6 +22,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::protocol::{validate_client_id, validate_endpoint_path};
 use super::{Profile, ProfileError, ProfileId};
 use crate::ErrorCode;
 use crate::app_paths::{AppPaths, AppPathsError};
@@ -314,8 +315,12 @@ impl ProfileStore {
         let default_emulator = Url::parse(Profile::EMULATOR_DEFAULT_BASE)
             .map(Profile::emulator)
             .unwrap_or_else(|_| Profile::drivly());
-        let mut out = Vec::with_capacity(doc.profiles.len() + 2);
-        for builtin in [Profile::drivly(), default_emulator] {
+        let mut out = Vec::with_capacity(doc.profiles.len() + 3);
+        for builtin in [
+            Profile::drivly(),
+            Profile::drivly_sandbox(),
+            default_emulator,
+        ] {
             let mut p = doc
                 .profiles
                 .iter()
@@ -343,5 +348,43 @@ fn validate(profile: &Profile) -> Result<(), ConfigError> {
         return Err(ConfigError::InvalidName);
     }
     Profile::validate_base_url(profile.base_url.as_str())?;
+    // The paths are checked again here, whoever built the profile (IPC, CLI, a hand-edited
+    // file), so no setting can point a credential at another host.
+    let e = &profile.endpoints;
+    for (what, path) in [
+        ("authorize path", Some(&e.auth)),
+        ("token path", Some(&e.token)),
+        ("refresh path", Some(&e.refresh)),
+        ("revoke path", e.revoke.as_ref()),
+        ("JWKS path", e.jwks.as_ref()),
+    ] {
+        if let Some(path) = path {
+            validate_endpoint_path(what, path)?;
+        }
+    }
+    if let Some(id) = &profile.client_id {
+        validate_client_id(id)?;
+    }
     Ok(())
+}
+
+/// Drivly's SDK variable choosing its environment: `sandbox` or `production`.
+pub const DRIVLY_ENV: &str = "DRIVLY_ENV";
+
+/// The built-in profile `DRIVLY_ENV` names (`sandbox` or `production`, any case).
+///
+/// # Errors
+/// [`ConfigError::InvalidEnv`] for any other value.
+pub fn profile_for_drivly_env(value: &str) -> Result<ProfileId, ConfigError> {
+    let id = match value.trim().to_ascii_lowercase().as_str() {
+        "sandbox" => Profile::DRIVLY_SANDBOX_ID,
+        "production" => Profile::DRIVLY_ID,
+        _ => {
+            return Err(ConfigError::InvalidEnv {
+                var: DRIVLY_ENV,
+                detail: "use sandbox or production".into(),
+            });
+        }
+    };
+    Ok(ProfileId::parse(id)?)
 }

@@ -15,7 +15,7 @@
 
 use std::sync::Arc;
 
-use crate::profile::{Environment, Profile, ProfileError, ProfileId};
+use crate::profile::{Environment, Profile, ProfileError, ProfileId, ProtocolPatch};
 use crate::vault::{ApiKeyMeta, JournalState};
 
 use super::Stores;
@@ -33,6 +33,9 @@ pub struct ProfileEdit {
     pub base_url: url::Url,
     /// The environment badge.
     pub environment: Environment,
+    /// Protocol settings to change (endpoint paths, redirect form, client id); the default
+    /// changes none. They never move credentials to another host: paths stay under the base URL.
+    pub protocol: ProtocolPatch,
 }
 
 /// What a profile holds in the vault.
@@ -137,6 +140,9 @@ async fn apply_edit(
             }
         }
     }
+    edit.protocol
+        .apply(&mut profile)
+        .map_err(crate::profile::store::ConfigError::from)?;
     profile.name = edit.name;
     profile.base_url = edit.base_url;
     profile.environment = edit.environment;

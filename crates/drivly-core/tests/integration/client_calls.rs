@@ -181,6 +181,7 @@ async fn api_keys_are_checked_and_revoked() {
 
     let drivly_like = DrivlyClient::new(&Profile {
         api_key_revoke_url: None,
+        client_id: None,
         ..client.profile().clone()
     })
     .unwrap();

@@ -25,6 +25,7 @@ fn custom(id: &str) -> Profile {
         redirect_form: RedirectForm::Token,
         dashboard_url: None,
         api_key_revoke_url: None,
+        client_id: None,
     }
 }
 
@@ -42,7 +43,7 @@ fn built_ins_are_always_listed_first() {
         .iter()
         .map(|p| p.id.to_string())
         .collect();
-    assert_eq!(ids, ["drivly", "emulator"]);
+    assert_eq!(ids, ["drivly", "drivly-sandbox", "emulator"]);
     assert_eq!(store.active().unwrap().id.as_str(), "drivly");
     assert!(store.take_notices().is_empty());
 }
@@ -107,7 +108,7 @@ fn crud_rules_table() {
     assert_eq!(store.active().unwrap().id.as_str(), "staging");
     store.remove(&id("staging")).unwrap();
     assert_eq!(store.active().unwrap().id.as_str(), "drivly");
-    assert_eq!(store.list().unwrap().len(), 2);
+    assert_eq!(store.list().unwrap().len(), 3);
 }
 
 #[test]
@@ -226,7 +227,11 @@ fn damaged_config_is_moved_aside_reported_and_backup_used() {
             .iter()
             .map(|p| p.id.to_string())
             .collect();
-        assert_eq!(ids, ["drivly", "emulator", "first"], "{case}");
+        assert_eq!(
+            ids,
+            ["drivly", "drivly-sandbox", "emulator", "first"],
+            "{case}"
+        );
         assert!(reopened.take_notices().is_empty(), "{case}: reported once");
     }
 }
@@ -251,5 +256,33 @@ fn concurrent_writers_lose_no_update() {
         t.join().unwrap();
     }
     let store = store_in(&path, EnvOverrides::default());
-    assert_eq!(store.list().unwrap().len(), 42);
+    assert_eq!(store.list().unwrap().len(), 43);
+}
+
+#[test]
+fn protocol_settings_are_checked_on_every_write_and_drivly_env_names_a_built_in() {
+    use drivly_core::profile::store::profile_for_drivly_env;
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path(), EnvOverrides::default());
+    let mut p = custom("staging");
+    p.endpoints.refresh = "https://evil.example/steal".into();
+    let err = store.add(p.clone()).unwrap_err();
+    assert_eq!(err.code(), drivly_core::Code::InvalidProfileSetting);
+    p.endpoints.refresh = "oauth/refresh".into();
+    p.client_id = Some("app_1".into());
+    store.add(p).unwrap();
+    let back = store.get(&id("staging")).unwrap();
+    assert_eq!(back.endpoints.refresh, "oauth/refresh");
+    assert_eq!(back.client_id.as_deref(), Some("app_1"));
+
+    assert_eq!(
+        profile_for_drivly_env("Sandbox").unwrap().as_str(),
+        "drivly-sandbox"
+    );
+    assert_eq!(
+        profile_for_drivly_env("production").unwrap().as_str(),
+        "drivly"
+    );
+    assert!(profile_for_drivly_env("staging").is_err());
+    assert!(store.get(&id("drivly-sandbox")).unwrap().is_built_in());
 }

@@ -10,6 +10,7 @@ pub mod logout;
 pub mod manpage;
 pub mod mint;
 pub mod profile_remove;
+pub mod profile_settings;
 pub mod profiles;
 pub mod proxy;
 pub mod run;

@@ -3,6 +3,7 @@
 use drivly_core::profile::{Endpoints, Environment, Profile, ProfileId, RedirectForm};
 use serde::Serialize;
 
+use super::profile_settings;
 use crate::cli::{EnvArg, ProfileAddArgs, ProfilesCommand};
 use crate::context::Ctx;
 use crate::error::CliError;
@@ -45,6 +46,8 @@ pub async fn run(ctx: &Ctx, command: &ProfilesCommand) -> Result<(), CliError> {
     match command {
         ProfilesCommand::List => list(ctx),
         ProfilesCommand::Add(args) => add(ctx, args),
+        ProfilesCommand::Edit(args) => profile_settings::edit(ctx, args).await,
+        ProfilesCommand::Show(arg) => profile_settings::show(ctx, &arg.name),
         ProfilesCommand::Remove(args) => super::profile_remove::run(ctx, args).await,
         ProfilesCommand::Use(arg) => {
             let id = ProfileId::parse(&arg.name).map_err(CliError::core)?;
@@ -85,7 +88,7 @@ fn add(ctx: &Ctx, args: &ProfileAddArgs) -> Result<(), CliError> {
         None if is_local(&base_url) => Environment::Local,
         None => Environment::Production,
     };
-    let profile = Profile {
+    let mut profile = Profile {
         id,
         name: args.name.clone(),
         base_url,
@@ -94,8 +97,16 @@ fn add(ctx: &Ctx, args: &ProfileAddArgs) -> Result<(), CliError> {
         redirect_form: RedirectForm::default(),
         dashboard_url: None,
         api_key_revoke_url: None,
+        client_id: None,
     };
+    profile_settings::patch_of(&args.protocol)
+        .apply(&mut profile)
+        .map_err(CliError::core)?;
     let added = ctx.profiles.add(profile).map_err(CliError::core)?;
+    profile_settings::warn_token_form(ctx, &added);
+    if ctx.out.json() {
+        return profile_settings::report(ctx, &added);
+    }
     report_one(ctx, &added, "Added the profile")
 }
 

@@ -106,7 +106,8 @@ async fn sessions(vault: Arc<Vault>, now: DateTime<Utc>) -> Result<Vec<SessionLi
 /// Profile store errors; the keyring's error (exit 5) after the report.
 pub async fn run(ctx: &Ctx) -> Result<(), CliError> {
     let now = Utc::now();
-    let active = ctx.profiles.active().map_err(CliError::core)?.id;
+    // The profile this run works on (`--profile`, `DRIVLY_KEYS_PROFILE`, `DRIVLY_ENV`, stored).
+    let active = ctx.profile()?.id;
     let profiles: Vec<ProfileLine> = ctx
         .profiles
         .list()
