@@ -141,6 +141,33 @@ test('sign-in: app link, forged link refused, loopback, self-refresh, sign out',
     assert.equal(invoices.status, 200, 'the copied session JWT works against the emulator');
     await app.screenshot('signin-copied');
 
+    // ---- Issue #15: a local proxy for the session, and a curl line without the token.
+    await clickButton(browser, 'Run a local proxy');
+    const proxyUrl = await waitFor(
+      browser,
+      async () => browser.execute(() => document.querySelector('[data-testid="proxy-url"]')?.textContent ?? null),
+      'no proxy URL after “Run a local proxy”',
+    );
+    assert.match(proxyUrl, /^http:\/\/127\.0\.0\.1:\d+\/api$/);
+    const viaProxy = await fetch(`${proxyUrl}/invoices`);
+    assert.equal(viaProxy.status, 200, 'the proxy adds the session JWT');
+    const fromPage = await fetch(`${proxyUrl}/invoices`, { headers: { origin: 'https://evil.example' } });
+    assert.equal(fromPage.status, 403, 'the proxy refuses a web page');
+    await app.screenshot('signin-local-proxy');
+    await clickButton(browser, 'Copy curl');
+    await waitFor(
+      browser,
+      async () => clipboardText().includes('$(drivly-keys token --profile emulator)'),
+      () => `no curl line on the clipboard: ${clipboardText()}`,
+    );
+    assert.ok(!clipboardText().includes('eyJ'), 'the curl line holds no token');
+    await clickButton(browser, 'Stop local proxy');
+    await waitFor(
+      browser,
+      async () => browser.execute(() => document.querySelector('[data-testid="proxy-url"]') === null),
+      'the proxy URL stayed after “Stop local proxy”',
+    );
+
     // ---- The command line shares the app's store: `drivly-keys token` prints the same JWT,
     // with no call to the server at all (no refresh, no token exchange), and it works.
     const logBefore = await requestLog(emulator.baseUrl);

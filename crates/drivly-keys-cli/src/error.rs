@@ -158,6 +158,11 @@ impl CliError {
         }
     }
 
+    /// True when standard output was closed by its reader (a pipe into `head`).
+    pub fn is_closed_pipe(&self) -> bool {
+        matches!(self, Self::Output(kind) if kind == &std::io::ErrorKind::BrokenPipe.to_string())
+    }
+
     /// A usage error with a code.
     pub fn usage(code: Code, message: impl Into<String>) -> Self {
         Self::Usage {

@@ -44,7 +44,10 @@ fn main() -> ExitCode {
     match run(cli, out) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            out.error(e.code().as_str(), &e.to_string());
+            // `drivly-keys status | head -1`: the reader left; nothing useful to say to it.
+            if !e.is_closed_pipe() {
+                out.error(e.code().as_str(), &e.to_string());
+            }
             ExitCode::from(e.exit_code())
         }
     }

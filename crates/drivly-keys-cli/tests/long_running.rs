@@ -458,3 +458,76 @@ async fn run_resolves_references_and_conceals_them_in_the_output() {
     exit(&out, 3);
     assert!(stderr(&out).starts_with("error: S: "), "{}", stderr(&out));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the system keyring (run inside the keyring session)"]
+async fn proxy_with_a_key_mints_least_privilege_tokens() {
+    let w = World::with_emulator(config_with_key(CANARY)).await;
+    ok(&w
+        .run_with_stdin(&["keys", "add", "ci-key"], Some(CANARY))
+        .await);
+    let mut child = w
+        .cmd()
+        .args(["proxy", "--key", "ci-key", "--permissions", "invoices.read"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    tokio::task::block_in_place(|| reader.read_line(&mut first_line).unwrap());
+    let base = first_line.trim().to_owned();
+    let client = reqwest::Client::new();
+    let list = client.get(format!("{base}/invoices")).send().await.unwrap();
+    assert_eq!(list.status(), 200);
+    // Only what was asked for: writing is refused by the server.
+    let body = serde_json::json!({"customer": "X", "amount": 1});
+    let write = client
+        .post(format!("{base}/invoices"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(write.status(), 403);
+    let mints = || {
+        w.emu()
+            .request_log()
+            .iter()
+            .filter(|r| r.path == "/api/auth" && r.method == "POST")
+            .count()
+    };
+    assert_eq!(mints(), 1, "one token serves every request");
+    terminate(&child);
+    let mut log = String::new();
+    let mut err = child.stderr.take().unwrap();
+    tokio::task::block_in_place(|| err.read_to_string(&mut log).unwrap());
+    ok(&wait_child(child).await);
+    assert!(!log.contains(&CANARY[..12]), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs the system keyring (run inside the keyring session)"]
+async fn exec_forwards_a_signal_to_the_child_and_passes_its_status() {
+    let w = World::with_emulator(Config::default()).await;
+    ok(&w.login(&[]).await);
+    let dir = tempfile::tempdir().unwrap();
+    let ready = dir.path().join("ready");
+    let script = format!(
+        "trap 'exit 42' TERM; touch {}; while :; do sleep 0.1; done",
+        ready.display()
+    );
+    let child = w
+        .cmd()
+        .args(["exec", "--token-server", "--", "sh", "-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    while !ready.exists() {
+        wait(0.05).await;
+    }
+    terminate(&child);
+    exit(&wait_child(child).await, 42);
+}
