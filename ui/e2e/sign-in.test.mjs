@@ -303,6 +303,26 @@ test('sign-in with no permission picked, and Copy fresh JWT with short-lived tok
       await runsFinished(browser, 2);
     }
     await waitFor(browser, async () => (await sessionCards(browser)).some((c) => c.state === 'Active'), 'no active session', 30000);
+    // Click when the JWT the app holds is under the promised minimum (half of its 12 s): the
+    // emulator now answers after 5 s, so the background refresh that starts at half-life is
+    // still in flight and the held token ages meanwhile. A copy that handed out the held token
+    // as it is (the bug this test exists for) would carry under 6 s; the promised one waits for
+    // (or makes) a fresh JWT. Without the delay the refresher would keep the held token fresh
+    // and such a bug could not show.
+    const origin = new URL(emulator.baseUrl).origin;
+    const control = (path, body) =>
+      fetch(`${origin}/__emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    assert.ok((await control('latency', { millis: 5000 })).ok, 'the emulator takes the latency control');
+    await waitFor(
+      browser,
+      async () => {
+        const held = (await backendSessions(browser)).find((s) => s.jwtExpires);
+        const left = held ? Date.parse(held.jwtExpires) - Date.now() : Infinity;
+        return left < (SHORT_LIFETIME / 2) * 1000 - 500 && left > 1000;
+      },
+      'the held JWT never went under half its lifetime',
+      30000,
+    );
     const clickedAt = Date.now();
     await clickButton(browser, 'Copy fresh JWT');
     let toasts = [];
@@ -312,7 +332,8 @@ test('sign-in with no permission picked, and Copy fresh JWT with short-lived tok
       if (JWT_SHAPE.test(text)) return { jwt: text };
       const message = toasts.find((t) => !t.startsWith('Signed in to Local emulator'));
       return message ? { message } : null;
-    }, 'neither a JWT nor a message after “Copy fresh JWT”', 20000);
+    }, 'neither a JWT nor a message after “Copy fresh JWT”', 30000);
+    await control('latency', { millis: 0 });
     await app.screenshot('signin-copy-short-lived');
     if (copied.jwt) {
       // The promise: never a token with less than the minimum left, which for tokens living
