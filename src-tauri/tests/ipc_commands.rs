@@ -20,6 +20,10 @@ fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("temp dir");
     let clipboard = MemoryBackend::default();
     let (state, _receivers) = common::state_in(&dir, None, &clipboard);
+    // The person approves every native confirmation (tests/ipc/confirmations.rs refuses them).
+    state
+        .confirmer
+        .use_if_unset(common::ScriptedConfirm::answering(true));
     // The real context: the real capabilities and app manifest decide what the webview may call.
     let app = build_app(mock_builder(), state)
         .build(tauri::generate_context!("../tauri.conf.json"))
