@@ -88,12 +88,14 @@ pub async fn mint_token(
         );
     }
     let warning = minted.warning();
+    let profile_id = minted.key.profile_id.to_string();
     let issuer = IssuedBy::base_url(&state.profiles.get(&minted.key.profile_id)?.base_url);
     let inspection = InspectionView::of(&state, minted.jwt.expose_secret())?;
     Ok(TokenHandle {
         token_ref: state.tokens.hold(minted.jwt, issuer),
         inspection,
         warning,
+        profile_id,
     })
 }
 
