@@ -50,12 +50,23 @@ pub fn inspect_clipboard(state: tauri::State<'_, AppState>) -> IpcResult<TokenHa
         )
     })?;
     let inspection = InspectionView::of(&state, token.expose_secret())?;
+    let issuer = IssuedBy::claimed(claims.issuer.as_deref());
+    // The profile whose server issued it, when one matches; else the active one (Try it then
+    // refuses it with a message naming the issuer).
+    let profile_id = state
+        .profiles
+        .list()?
+        .into_iter()
+        .find(|p| IssuedBy::base_url(&p.base_url) == issuer)
+        .map_or_else(|| state.profiles.active(), Ok)?
+        .id
+        .as_str()
+        .to_owned();
     Ok(TokenHandle {
         // "Try it" sends it only to the server its own `iss` names: a token a page had the app
         // copy (a session's JWT) cannot be laundered through the clipboard to another server.
-        token_ref: state
-            .tokens
-            .hold(token, IssuedBy::claimed(claims.issuer.as_deref())),
+        token_ref: state.tokens.hold(token, issuer),
+        profile_id,
         inspection,
         warning: None,
     })

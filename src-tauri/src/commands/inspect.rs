@@ -50,6 +50,8 @@ pub struct TokenHandle {
     /// What the user should know about how it was made (a mint whose history entry could not
     /// be written); `None` when all went well.
     pub warning: Option<String>,
+    /// The profile it was issued for: "Try it" sends it to that profile's server only.
+    pub profile_id: String,
 }
 
 /// Where a token comes from: held in Rust, or pasted (zeroized when dropped).

@@ -93,6 +93,7 @@ pub async fn mint_token(
         );
     }
     let warning = minted.warning();
+    let profile_id = minted.key.profile_id.to_string();
     let issuer = IssuedBy::base_url(&state.profiles.get(&minted.key.profile_id)?.base_url);
     let inspection = InspectionView::of(&state, minted.jwt.expose_secret())?;
     Ok(TokenHandle {
@@ -101,6 +102,7 @@ pub async fn mint_token(
             .hold_minted(minted.jwt, minted.minted_at, issuer),
         inspection,
         warning,
+        profile_id,
     })
 }
 

@@ -173,6 +173,7 @@ pub async fn session_token(
         ),
         inspection,
         warning: None,
+        profile_id: profile.id.to_string(),
     })
 }
 

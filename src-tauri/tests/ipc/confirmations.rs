@@ -126,6 +126,10 @@ fn a_url_moves_under_credentials_only_with_native_approval_and_never_for_built_i
 fn a_held_token_is_sent_only_to_its_own_profiles_origin() {
     let h = harness();
     let minted = h.mint();
+    assert_eq!(
+        minted["profileId"], "emulator",
+        "the UI learns where it may go"
+    );
     // Another server: refused before anything is sent.
     add_profile(&h, "elsewhere", "https://evil.example/api");
     let to = |profile: &str, token_ref: &serde_json::Value| json!({"input": {"source": {"tokenRef": token_ref}, "profileId": profile, "method": "GET", "resource": "invoices"}});
@@ -145,6 +149,7 @@ fn a_held_token_is_sent_only_to_its_own_profiles_origin() {
     let held = h
         .invoke("session_token", json!({"sessionId": session}))
         .expect("held");
+    assert_eq!(held["profileId"], "emulator");
     assert_eq!(
         h.code_of("try_it", to("elsewhere", &held["tokenRef"])),
         "token_wrong_origin"

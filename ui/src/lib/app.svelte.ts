@@ -17,6 +17,8 @@ export interface Toast {
 export interface InspectRequest {
   tokenRef: string;
   title: string;
+  /** The profile the token was issued for ("Try it" offers it first: it is sent nowhere else). */
+  profileId: string | null;
   /** Bumps so opening the same token twice still reloads. */
   serial: number;
 }
@@ -90,8 +92,8 @@ export class AppModel {
     this.screen = screen;
   }
 
-  openInspector(tokenRef: string, title: string): void {
-    this.inspect = { tokenRef, title, serial: (this.inspect?.serial ?? 0) + 1 };
+  openInspector(tokenRef: string, title: string, profileId: string | null = null): void {
+    this.inspect = { tokenRef, title, profileId, serial: (this.inspect?.serial ?? 0) + 1 };
     this.screen = 'inspect';
   }
 

@@ -313,7 +313,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
         expires: new Date(exp).toISOString(),
         mintedAt: iso(0),
       });
-      return { tokenRef, inspection: inspectJwt(token, now()), warning: state.historyWarning };
+      return { tokenRef, inspection: inspectJwt(token, now()), warning: state.historyWarning, profileId: k.profileId };
     },
     async mintHistory() {
       return structuredClone(state.history);
@@ -343,7 +343,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       } catch {
         throw err('clipboard_no_jwt', 'the clipboard holds no JWT; copy one (three base64url parts separated by dots) and try again');
       }
-      return { tokenRef: storeToken((state.clipboard ?? '').trim()), inspection, warning: null };
+      return { tokenRef: storeToken((state.clipboard ?? '').trim()), inspection, warning: null, profileId: state.activeProfileId };
     },
     async copyToken(tokenRef) {
       sourceToken({ tokenRef });
@@ -380,7 +380,12 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       const s = session(sid);
       if (!s.jwtExpires) throw err('sign_in_needed', 'This session has no current JWT. Sign in again.');
       const token = mintJwt(s.permissions, Date.parse(s.jwtExpires), { sub: s.subject, kind: 'session' });
-      return { tokenRef: storeToken(token), inspection: inspectJwt(token, now()), warning: null };
+      return {
+        tokenRef: storeToken(token),
+        inspection: inspectJwt(token, now()),
+        warning: null,
+        profileId: s.profileId,
+      };
     },
     async refreshNow(sid) {
       const s = session(sid);

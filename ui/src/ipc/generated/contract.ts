@@ -573,7 +573,11 @@ inspection: Inspection,
  * What the user should know about how it was made (a mint whose history entry could not
  * be written); `None` when all went well.
  */
-warning: string | null, };
+warning: string | null, 
+/**
+ * The profile it was issued for: "Try it" sends it to that profile's server only.
+ */
+profileId: string, };
 
 /**
  * Where a token comes from: held in Rust, or pasted (zeroized when dropped).
