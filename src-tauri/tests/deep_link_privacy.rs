@@ -19,10 +19,11 @@ use tauri::{Listener, Manager};
 
 const CODE: &str = "CANARYCODE0123456789";
 
-#[test]
-fn a_forwarded_link_is_handled_in_rust_and_never_broadcast_to_the_page() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (state, receivers) = common::state_in(&dir, None, &MemoryBackend::default());
+/// The app with its real plugins over `state`, after its first event-loop turn (setup done).
+fn started_app(
+    state: AppState,
+    receivers: drivly_keys_app::state::EventReceivers,
+) -> tauri::App<tauri::test::MockRuntime> {
     let mut app = app_builder(mock_builder(), move || {
         Ok(Startup {
             state,
@@ -35,6 +36,14 @@ fn a_forwarded_link_is_handled_in_rust_and_never_broadcast_to_the_page() {
     .expect("the app builds with its plugins");
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
+    app
+}
+
+#[test]
+fn a_forwarded_link_is_handled_in_rust_and_never_broadcast_to_the_page() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (state, receivers) = common::state_in(&dir, None, &MemoryBackend::default());
+    let app = started_app(state, receivers);
     let webview = app.get_webview_window("main").expect("the main window");
 
     let (plugin_sender, plugin_events) = mpsc::channel::<String>();
@@ -95,18 +104,7 @@ fn a_forged_link_during_a_sign_in_leaves_it_waiting() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut state, receivers) = common::state_in(&dir, None, &MemoryBackend::default());
     state.browser = std::sync::Arc::new(|_: &str| Ok("the test's browser".to_owned()));
-    let mut app = app_builder(mock_builder(), move || {
-        Ok(Startup {
-            state,
-            receivers,
-            demo: None,
-            register_link_handler: false,
-        })
-    })
-    .build(tauri::generate_context!("../tauri.conf.json"))
-    .expect("the app builds with its plugins");
-    #[allow(deprecated)]
-    app.run_iteration(|_, _| {});
+    let app = started_app(state, receivers);
     let webview = app.get_webview_window("main").expect("the main window");
     let (sender, events) = mpsc::channel::<String>();
     app.listen_any(EVENT_CHANNEL, move |event| {
