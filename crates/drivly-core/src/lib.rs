@@ -12,6 +12,7 @@ pub mod app_paths;
 pub mod browser;
 pub mod client;
 pub mod clock;
+pub mod doctor;
 pub mod durable_file;
 pub mod error_code;
 pub mod jwt;

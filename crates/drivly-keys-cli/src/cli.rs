@@ -106,6 +106,21 @@ message}, keys{total,byProfile}, sessions[{id,profileId,subject,permissions,crea
 jwtExpires,secondsLeft,state,serverClockSkewSecs}]; serverClockSkewSecs is the server's clock
 minus this computer's when over 30 s (else null)")]
     Status,
+    /// Check whether a profile can work: the server, each endpoint and the JWKS (probed
+    /// without credentials), the clock skew, the keyring, the sign-in link's handler and the
+    /// sessions. No secret is ever printed: paste it into a support request as it is. Exit 0
+    /// when all is well, 4 when the server cannot be reached, 1 with the problems listed.
+    #[command(after_help = "\
+Examples:
+  drivly-keys doctor
+  drivly-keys doctor --profile staging --json
+
+--json fields: profile, baseUrl, checkedAt, server{host,addresses,scheme,reachable,status,error},
+endpoints[{name,path,url,status,missing,error}], jwks{url,status,keys[{kid,kty,alg}],problem},
+clockSkewSeconds (server minus local), keyring{ok,code,message}, linkHandler{scheme,handledBy,
+origin,systemEntries,userEntries}, sessions[{id,subject,secondsLeft,lastRefresh,
+serverClockSkewSecs,problem}], problems[]")]
+    Doctor,
     /// Sign out: revoke the profile's sessions on the server and delete them here.
     #[command(after_help = "\
 Examples:

@@ -100,6 +100,7 @@ fn run(cli: Cli, out: Out) -> Result<u8, CliError> {
             Command::Login(a) => commands::login::run(&ctx, a).await.map(|()| EXIT_OK),
             Command::Token(a) => commands::token::run(&ctx, a).await.map(|()| EXIT_OK),
             Command::Status => commands::status::run(&ctx).await.map(|()| EXIT_OK),
+            Command::Doctor => commands::doctor::run(&ctx).await,
             Command::Logout => commands::logout::run(&ctx).await.map(|()| EXIT_OK),
             Command::Decode(a) => commands::decode::run(&ctx, a).await.map(|()| EXIT_OK),
             Command::Exec(a) => commands::exec::run(&ctx, a).await,

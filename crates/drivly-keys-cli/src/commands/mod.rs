@@ -2,6 +2,7 @@
 //! code to use on success (0, or the child's code for `exec`).
 
 pub mod decode;
+pub mod doctor;
 pub mod exec;
 pub mod keys;
 pub mod link_handler;
