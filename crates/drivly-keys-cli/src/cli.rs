@@ -119,7 +119,8 @@ Examples:
 endpoints[{name,path,url,status,missing,error}], jwks{url,status,keys[{kid,kty,alg}],problem},
 clockSkewSeconds (server minus local), keyring{ok,code,message}, linkHandler{scheme,handledBy,
 origin,systemEntries,userEntries}, sessions[{id,subject,secondsLeft,lastRefresh,
-serverClockSkewSecs,problem}], problems[]")]
+serverClockSkewSecs,problem}], orphans{enumerable,remaining[{entry,kind,firstSeen}],removed},
+problems[]")]
     Doctor,
     /// Sign out: revoke the profile's sessions on the server and delete them here.
     #[command(after_help = "\

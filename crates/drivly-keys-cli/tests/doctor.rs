@@ -69,3 +69,34 @@ async fn doctor_exits_4_when_the_server_cannot_be_reached() {
     exit(&out, 4);
     assert!(stdout(&out).contains("NOT reachable"), "{}", stdout(&out));
 }
+
+/// A keyring item no index entry names (here: a key whose index entry was lost) is listed by
+/// `doctor` by its entry name and kind, never its value.
+#[tokio::test]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
+async fn doctor_lists_keyring_items_that_belong_to_nothing() {
+    const SECRET: &str = "dk_live_doctor_orphan_canary_0123456789";
+    let w = World::with_emulator(Config::default()).await;
+    let out = w
+        .run_with_stdin(&["keys", "add", "lost"], Some(&format!("{SECRET}\n")))
+        .await;
+    exit(&out, 0);
+    // Lose the index entry, as a crash between the two writes could.
+    let index = w.home.path().join("vault-index.json");
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&index).unwrap()).unwrap();
+    doc["apiKeys"] = serde_json::json!([]);
+    std::fs::write(&index, doc.to_string()).unwrap();
+    let out = w.run(&["doctor", "--json"]).await;
+    assert!(!stdout(&out).contains(SECRET) && !common::stderr(&out).contains(SECRET));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let remaining = report["orphans"]["remaining"].as_array().expect("orphans");
+    assert_eq!(remaining.len(), 1, "{report}");
+    assert!(
+        remaining[0]["entry"]
+            .as_str()
+            .unwrap()
+            .starts_with("api-key/"),
+        "{report}"
+    );
+}

@@ -21,6 +21,7 @@ pub use server::{EndpointProbe, JwksKey, JwksLine, ServerLine, probe_server};
 
 use crate::link_handler::LinkHandlerStatus;
 use crate::profile::Profile;
+use crate::vault::OrphanReport;
 
 /// The whole report.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -48,6 +49,10 @@ pub struct DoctorReport {
     pub link_handler: Option<LinkHandlerLine>,
     /// The profile's sessions.
     pub sessions: Vec<SessionHealth>,
+    /// Keyring items of ours that no index entry names (entry names and dates, never a value);
+    /// each is removed a day after a start-up first found it. `None` when the keyring is closed.
+    #[ts(type = "unknown")]
+    pub orphans: Option<OrphanReport>,
     /// What is wrong, one sentence each (empty when all is well).
     pub problems: Vec<String>,
 }
@@ -123,6 +128,7 @@ impl DoctorReport {
         keyring: KeyringLine,
         link_handler: Option<LinkHandlerLine>,
         sessions: Vec<SessionHealth>,
+        orphans: Option<OrphanReport>,
     ) -> Self {
         let mut report = Self {
             profile: profile.id.to_string(),
@@ -135,6 +141,7 @@ impl DoctorReport {
             keyring,
             link_handler,
             sessions,
+            orphans,
             problems: Vec::new(),
         };
         report.problems = report.find_problems();

@@ -28,14 +28,19 @@ pub async fn run(ctx: &Ctx) -> Result<u8, CliError> {
     let now = Utc::now();
     let profile = ctx.profile()?;
     let probed = probe_server(&profile, PROBE_TIMEOUT).await;
-    let (keyring, records) = match ctx.vault() {
+    let (keyring, records, orphans) = match ctx.vault() {
         Ok(vault) => {
             let line = KeyringLine {
                 ok: true,
                 code: None,
                 message: None,
             };
-            (line, vault.list_sessions().map_err(CliError::core)?)
+            let orphans = vault.find_orphans().map_err(CliError::core)?;
+            (
+                line,
+                vault.list_sessions().map_err(CliError::core)?,
+                Some(orphans),
+            )
         }
         Err(e) => {
             let line = KeyringLine {
@@ -43,14 +48,14 @@ pub async fn run(ctx: &Ctx) -> Result<u8, CliError> {
                 code: Some(e.code().as_str().to_owned()),
                 message: Some(e.to_string()),
             };
-            (line, Vec::new())
+            (line, Vec::new(), None)
         }
     };
     // Desktop entries and `xdg-mime` are how Linux desktops route the sign-in link.
     let link = cfg!(target_os = "linux")
         .then(|| LinkHandlerLine::from_status(&link_status(RELEASE_SCHEME)));
     let sessions = session_health(&records, &profile.id, now);
-    let report = DoctorReport::new(&profile, now, probed, keyring, link, sessions);
+    let report = DoctorReport::new(&profile, now, probed, keyring, link, sessions, orphans);
     if ctx.out.json() {
         ctx.out.report(&report)?;
     } else {
@@ -144,6 +149,19 @@ fn print_human(ctx: &Ctx, r: &DoctorReport) -> Result<(), CliError> {
                 .map(|p| format!("; {p}"))
                 .unwrap_or_default()
         ))?;
+    }
+    if let Some(orphans) = r.orphans.as_ref().filter(|o| !o.remaining.is_empty()) {
+        out.report_line(&format!(
+            "  keyring items that belong to nothing: {} (each removed a day after it was first found)",
+            orphans.remaining.len()
+        ))?;
+        for o in &orphans.remaining {
+            let seen = o.first_seen.map_or_else(
+                || "not yet seen by a start-up".to_owned(),
+                |t| format!("first seen {t}"),
+            );
+            out.report_line(&format!("    {} ({}; {seen})", o.entry, o.kind))?;
+        }
     }
     if r.problems.is_empty() {
         out.report_line("All well.")?;
