@@ -17,7 +17,7 @@ printf 'bench-keyring-password' | gnome-keyring-daemon --unlock --components=sec
 wait_for_secret_service
 
 DISPLAY_NUM="${DRIVLY_KEYS_BENCH_DISPLAY:-:95}"
-Xvfb "$DISPLAY_NUM" -screen 0 1440x900x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb "$DISPLAY_NUM" -screen 0 1440x900x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 XVFB_PID=$!
 "$BIN/drivly-emulator" --port 0 >"$OUT/emulator.out" 2>"$OUT/emulator.err" &
 EMU_PID=$!

@@ -22,9 +22,11 @@ secret-tool clear app drivly-keys-smoke probe 1
 ! secret-tool lookup app drivly-keys-smoke probe 1 >/dev/null 2>&1 || { echo "Secret Service did not delete" >&2; exit 1; }
 
 # A free display and WebDriver port, so a leftover X server or a second run never collides.
+# -noreset: an X server resets when its last client leaves, and an app that connects during the
+# reset fails to start GTK (seen once in CI, in the cold-start test, between two app starts).
 display=99
 while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
-Xvfb ":$display" -screen 0 1440x900x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb ":$display" -screen 0 1440x900x24 -nolisten tcp -noreset >/dev/null 2>&1 &
 XVFB_PID=$!
 trap 'kill $XVFB_PID 2>/dev/null || true' EXIT
 export DISPLAY=":$display"

@@ -74,7 +74,10 @@ dbus-run-session -- bash -euo pipefail -c '
   wait_for_secret_service
   display=120
   while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
-  Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 & xvfb=$!
+  # -noreset: without it the X server resets each time its last client leaves, and the app the
+  # sign-in link starts (after the first one quit) once failed to start GTK during such a reset.
+  export XVFB_LOG="$HOME/xvfb.log"
+  Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp -noreset >"$XVFB_LOG" 2>&1 & xvfb=$!
   export DISPLAY=":$display"
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
   applog="$HOME/app.log"

@@ -115,7 +115,7 @@ test('cold start: the app the sign-in link launches finishes a sign-in started b
         return parsed.sessions.some((s) => s.state === 'active') ? parsed : null;
       },
       () =>
-        `no active session after the cold start (DISPLAY=${process.env.DISPLAY}, X: ${displayAnswers() ? 'answers' : 'does not answer'}; drivly-keys status failed ${cliFailures.length} times: ${cliFailures.at(-1) ?? ''}); the app said:\n${appSaid() || '(nothing)'}`,
+        `no active session after the cold start (DISPLAY=${process.env.DISPLAY}, X: ${displayAnswers() ? 'answers' : 'does not answer'}; drivly-keys status failed ${cliFailures.length} times: ${cliFailures.at(-1) ?? ''}); the app said:\n${appSaid() || '(nothing)'}${xServerSaid()}`,
     );
     assert.equal(status.sessions.length, 1, 'exactly one session');
     assert.equal(status.sessions[0].profileId, 'emulator');
@@ -135,6 +135,13 @@ test('cold start: the app the sign-in link launches finishes a sign-in started b
     rmSync(work, { recursive: true, force: true });
   }
 });
+
+/** What the X server logged (scripts/lib/package-test.sh keeps it in XVFB_LOG), for a failure. */
+const xServerSaid = () => {
+  const path = process.env.XVFB_LOG;
+  if (!path || !existsSync(path)) return '';
+  return `\nthe X server said:\n${readFileSync(path, 'utf8').split('\n').slice(-40).join('\n') || '(nothing)'}`;
+};
 
 /** Whether the X display answers (a failed cold start says whether the display was there). */
 const displayAnswers = () => spawnSync('xdpyinfo', [], { stdio: 'ignore', timeout: 5000 }).status === 0;
