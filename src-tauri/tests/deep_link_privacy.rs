@@ -19,11 +19,23 @@ use tauri::{Listener, Manager};
 
 const CODE: &str = "CANARYCODE0123456789";
 
-/// The app with its real plugins over `state`, after its first event-loop turn (setup done).
+/// One app at a time in this process: building one registers the tray's GObject types, and two
+/// test threads registering them at once crashed the process (SIGSEGV in libappindicator).
+static ONE_APP_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// The app with its real plugins over `state`, after its first event-loop turn (setup done),
+/// with the guard that keeps other tests' apps from starting while this one lives.
 fn started_app(
     state: AppState,
     receivers: drivly_keys_app::state::EventReceivers,
-) -> tauri::App<tauri::test::MockRuntime> {
+) -> (
+    std::sync::MutexGuard<'static, ()>,
+    tauri::App<tauri::test::MockRuntime>,
+) {
+    // A test that failed while holding the guard leaves it poisoned; the next app may still start.
+    let guard = ONE_APP_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut app = app_builder(mock_builder(), move || {
         Ok(Startup {
             state,
@@ -36,14 +48,15 @@ fn started_app(
     .expect("the app builds with its plugins");
     #[allow(deprecated)]
     app.run_iteration(|_, _| {});
-    app
+    (guard, app)
 }
 
 #[test]
 fn a_forwarded_link_is_handled_in_rust_and_never_broadcast_to_the_page() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (state, receivers) = common::state_in(&dir, None, &MemoryBackend::default());
-    let app = started_app(state, receivers);
+    // The guard is bound first so it is dropped last, after the app.
+    let (_one_app, app) = started_app(state, receivers);
     let webview = app.get_webview_window("main").expect("the main window");
 
     let (plugin_sender, plugin_events) = mpsc::channel::<String>();
@@ -104,7 +117,8 @@ fn a_forged_link_during_a_sign_in_leaves_it_waiting() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (mut state, receivers) = common::state_in(&dir, None, &MemoryBackend::default());
     state.browser = std::sync::Arc::new(|_: &str| Ok("the test's browser".to_owned()));
-    let app = started_app(state, receivers);
+    // The guard is bound first so it is dropped last, after the app.
+    let (_one_app, app) = started_app(state, receivers);
     let webview = app.get_webview_window("main").expect("the main window");
     let (sender, events) = mpsc::channel::<String>();
     app.listen_any(EVENT_CHANNEL, move |event| {
