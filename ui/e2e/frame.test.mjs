@@ -37,6 +37,34 @@ test('the window opens with its frame and every screen is reachable', async () =
         await app.screenshot(`frame-${id}-${theme}`);
       }
     }
+
+    // Issue #16: the header's profile name is also the switcher.
+    const switcher = await browser.$('#profile-switcher');
+    const before = await switcher.getValue();
+    const other = await browser.execute(
+      (current) => [...document.querySelectorAll('#profile-switcher option')].map((o) => o.value).find((v) => v !== current),
+      before,
+    );
+    assert.ok(other, 'the switcher offers another profile');
+    await switcher.selectByAttribute('value', other);
+    // Settings agrees: the chosen profile's row is the one marked Active.
+    const chosenName = await browser.execute((v) => document.querySelector(`#profile-switcher option[value="${v}"]`)?.textContent?.trim(), other);
+    await go(browser, 'settings');
+    await waitFor(
+      browser,
+      () => browser.execute((name) => [...document.querySelectorAll('li .name')].some((n) => n.querySelector('strong')?.textContent === name && n.querySelector('.active')), chosenName),
+      `Settings does not mark “${chosenName}” active after switching in the header`,
+    );
+    assert.equal(await switcher.getValue(), other, 'the header keeps the chosen profile');
+    const toast = await waitFor(
+      browser,
+      () => browser.execute(() => [...document.querySelectorAll('.toast .msg')].map((e) => e.textContent).find((t) => t.startsWith('Now using')) ?? null),
+      'no “Now using …” toast after switching in the header',
+    );
+    assert.match(toast, /^Now using “.+”\.$/);
+    await app.screenshot('frame-profile-switched');
+    await switcher.selectByAttribute('value', before);
+    await waitFor(browser, async () => (await switcher.getValue()) === before, 'switching back did not take');
   } finally {
     await app.close();
     rmSync(home, { recursive: true, force: true });

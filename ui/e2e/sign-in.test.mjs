@@ -168,6 +168,30 @@ test('sign-in: app link, forged link refused, loopback, self-refresh, sign out',
       'the proxy URL stayed after “Stop local proxy”',
     );
 
+    // ---- Issue #16: the quick palette (Ctrl+K) copies a fresh JWT from anywhere, by keyboard.
+    await go(browser, 'inspect');
+    await browser.keys(['Control', 'k']);
+    const search = await browser.$('input[role="combobox"][aria-label="Search actions"]');
+    await search.waitForDisplayed({ timeout: 10000, timeoutMsg: 'Ctrl+K did not open the quick palette' });
+    assert.equal(await browser.execute(() => document.activeElement?.getAttribute('aria-label')), 'Search actions', 'the palette’s field has focus');
+    await browser.keys('fresh jwt'.split(''));
+    await waitFor(
+      browser,
+      async () => (await browser.execute(() => document.querySelector('[role="option"][aria-selected="true"]')?.textContent ?? '')).includes('Copy a fresh JWT'),
+      'typing “fresh jwt” did not highlight the session’s copy action',
+    );
+    await app.screenshot('palette-copy');
+    await browser.keys(['Enter']);
+    const fromPalette = await waitFor(
+      browser,
+      async () => (JWT_SHAPE.test(clipboardText()) ? clipboardText() : null),
+      () => `no JWT on the clipboard after the palette’s copy: ${clipboardText().slice(0, 40)}`,
+    );
+    assert.equal(await browser.$('.palette').isExisting(), false, 'the palette closed after running its action');
+    const viaPalette = await fetch(`${emulator.baseUrl}/invoices`, { headers: { authorization: `Bearer ${fromPalette}` } });
+    assert.equal(viaPalette.status, 200, 'the JWT the palette copied works against the emulator');
+    await go(browser, 'sessions');
+
     // ---- The command line shares the app's store: `drivly-keys token` prints the same JWT,
     // with no call to the server at all (no refresh, no token exchange), and it works.
     const logBefore = await requestLog(emulator.baseUrl);

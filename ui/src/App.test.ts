@@ -7,7 +7,8 @@ import { fakeBackend } from './test/fake-backend';
 describe('the frame', () => {
   it('shows the active profile with its environment badge', async () => {
     render(App, { props: { backend: fakeBackend() } });
-    expect(await screen.findByTestId('active-profile')).toHaveProperty('textContent', 'Local emulator');
+    const switcher = (await screen.findByRole('combobox', { name: 'Profile' })) as HTMLSelectElement;
+    expect(switcher.selectedOptions[0]?.textContent).toBe('Local emulator');
     expect(within(screen.getByRole('banner')).getByText('local')).toBeTruthy();
     await waitFor(() => expect(document.body.dataset['ready']).toBe('true'));
   });
@@ -61,7 +62,9 @@ describe('the frame', () => {
     backend.state.profiles = [...backend.state.profiles, staging];
     backend.emit({ type: 'profilesChanged' });
     await user.click(screen.getByRole('button', { name: 'Settings' }));
-    expect(await screen.findByText('Staging')).toBeTruthy();
+    // Both the Settings list and the header's switcher learn of it.
+    expect(await within(screen.getByRole('main')).findByText('Staging')).toBeTruthy();
+    expect(within(screen.getByRole('combobox', { name: 'Profile' })).getByRole('option', { name: 'Staging' })).toBeTruthy();
   });
 
   it('says so when the backend fails instead of showing a blank window', async () => {

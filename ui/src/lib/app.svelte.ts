@@ -31,6 +31,8 @@ export class AppModel {
   screen = $state<ScreenId>('keys');
   inspect = $state<InspectRequest | null>(null);
   toasts = $state<Toast[]>([]);
+  /** The key the quick palette asked the Mint screen to start with; the form takes it once. */
+  mintKeyId = $state<string | null>(null);
   #nextId = 1;
   #backend: Backend;
 
@@ -90,6 +92,23 @@ export class AppModel {
 
   go(screen: ScreenId): void {
     this.screen = screen;
+  }
+
+  /** Opens Mint with `keyId` chosen (the quick palette's "Mint a JWT from …"). */
+  mintFrom(keyId: string): void {
+    this.mintKeyId = keyId;
+    this.screen = 'mint';
+  }
+
+  /** Makes `profileId` the active profile (header, palette, Settings) and says so. */
+  async switchProfile(profileId: string): Promise<void> {
+    try {
+      const summary = await this.#backend.setActiveProfile(profileId);
+      if (this.info) this.info.activeProfile = summary;
+      this.toast(`Now using “${summary.name}”.`, 'success');
+    } catch (error) {
+      this.toast(messageOf(error), 'error');
+    }
   }
 
   openInspector(tokenRef: string, title: string, profileId: string | null = null): void {
