@@ -376,13 +376,17 @@ pub struct ProfileNameArg {
 /// `keys …`.
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
-    /// Store an API key: the secret is read from standard input or a hidden prompt.
+    /// Store an API key: the secret is read from standard input, a hidden prompt, or (with
+    /// --from-env) the environment variable Drivly's SDK reads, DRIVLY_API_KEY.
     #[command(after_help = "\
 Examples:
   printf %s \"$DRIVLY_API_KEY\" | drivly-keys keys add ci-key
   drivly-keys keys add laptop        # prompts without echo
+  drivly-keys keys add sdk-key --from-env               # imports $DRIVLY_API_KEY
+  drivly-keys keys add other --from-env MY_DRIVLY_KEY   # or another variable
 
-The key is never accepted as an argument. --json fields: id, label, profile, maskedTail, created")]
+The key is never accepted as an argument. Once imported, remove the variable from your shell's
+start-up files: the keyring now holds it. --json fields: id, label, profile, maskedTail, created")]
     Add(KeyAddArgs),
     /// List the profile's stored keys (never the secrets).
     #[command(after_help = "\
@@ -438,6 +442,15 @@ pub struct KeyAddArgs {
     /// A free note shown in lists.
     #[arg(long)]
     pub note: Option<String>,
+    /// Read the key from this environment variable instead of standard input
+    /// (default: DRIVLY_API_KEY, the variable Drivly's SDK reads).
+    #[arg(
+        long,
+        value_name = "VAR",
+        num_args = 0..=1,
+        default_missing_value = crate::secret_input::SDK_KEY_VARIABLE
+    )]
+    pub from_env: Option<String>,
 }
 
 /// `keys copy`.

@@ -15,7 +15,7 @@ use crate::cli::{KeyAddArgs, KeyCopyArgs, KeyRemoveArgs, KeysCommand};
 use crate::clipboard;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::secret_input::read_secret;
+use crate::secret_input::{SDK_KEY_VARIABLE, env_holds_secret, read_secret, secret_from_env};
 
 /// A key as `--json` shows it (never the secret).
 #[derive(Debug, Serialize)]
@@ -160,11 +160,14 @@ async fn add(
     profile: &Profile,
     args: &KeyAddArgs,
 ) -> Result<(), CliError> {
-    let secret = read_secret(&format!(
-        "API key for '{}' on {} (input hidden): ",
-        args.label.trim(),
-        profile.id
-    ))?;
+    let secret = match &args.from_env {
+        Some(variable) => secret_from_env(variable)?,
+        None => read_secret(&format!(
+            "API key for '{}' on {} (input hidden): ",
+            args.label.trim(),
+            profile.id
+        ))?,
+    };
     let new = NewKey {
         profile_id: &profile.id,
         label: &args.label,
@@ -181,6 +184,14 @@ async fn add(
         "Stored the key '{}' ({}) for the profile '{}' in the system keyring.",
         meta.label, meta.masked_tail, profile.id
     ));
+    if let Some(variable) = &args.from_env {
+        ctx.out.info(&format!(
+            "You may now remove the key from your shell's start-up files. To hand it to a \
+             program, set {variable}=drivly://{}/keys/{} (a reference, safe to keep) and start \
+             it with `drivly-keys run -- COMMAND`.",
+            profile.id, meta.label
+        ));
+    }
     Ok(())
 }
 
@@ -261,6 +272,13 @@ async fn list(ctx: &Ctx, stores: &Stores, profile: &Profile) -> Result<(), CliEr
             "No API keys stored for the profile '{}'. Add one with `drivly-keys keys add LABEL`.",
             profile.id
         ));
+        // Drivly's SDK users often keep the key in the environment: offer to import it.
+        if env_holds_secret(SDK_KEY_VARIABLE) {
+            ctx.out.info(&format!(
+                "{SDK_KEY_VARIABLE} is set in this shell: store it in the keyring with \
+                 `drivly-keys keys add LABEL --from-env`."
+            ));
+        }
     }
     for k in &keys {
         let missing = if k.missing_secret {
