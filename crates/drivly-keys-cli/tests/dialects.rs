@@ -59,19 +59,6 @@ fn posts_to(w: &World, folder: &str, name: &str) -> usize {
         .count()
 }
 
-/// The status the emulator's API answers `jwt` with.
-async fn api_status(w: &World, jwt: &str) -> u16 {
-    let url = format!("{}/invoices", w.emu().base_url());
-    reqwest::Client::new()
-        .get(url)
-        .bearer_auth(jwt)
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
 async fn token(w: &World, min_ttl: &str) -> String {
     let out = w
         .run(&["token", "--profile", PROFILE, "--min-ttl", min_ttl])
@@ -115,14 +102,14 @@ async fn run_case(case: Case) {
     // The sign-in's JWT, with no network call, works against the API.
     let first = token(&w, "1").await;
     assert_eq!(posts_to(&w, case.folder, "refresh"), 0);
-    assert_eq!(api_status(&w, &first).await, 200);
+    assert_eq!(w.invoices_status(&first).await, 200);
 
     // A refresh forced by asking for more time than the stored JWT has.
     w.emu().set_jwt_lifetime(Duration::from_secs(40));
     let second = token(&w, "30").await;
     assert_eq!(posts_to(&w, case.folder, "refresh"), 1, "one refresh");
     assert_ne!(first, second, "a new JWT");
-    assert_eq!(api_status(&w, &second).await, 200);
+    assert_eq!(w.invoices_status(&second).await, 200);
     // Fresh enough now: no further call.
     assert_eq!(token(&w, "30").await, second);
     assert_eq!(posts_to(&w, case.folder, "refresh"), 1);
@@ -132,7 +119,7 @@ async fn run_case(case: Case) {
     let third = token(&w, "45").await;
     assert_eq!(posts_to(&w, case.folder, "refresh"), 2);
     assert!(seconds_left(&third) > 500);
-    assert_eq!(api_status(&w, &third).await, 200);
+    assert_eq!(w.invoices_status(&third).await, 200);
 
     // Sign out.
     let out = w.run(&["logout", "--profile", PROFILE]).await;
@@ -143,7 +130,7 @@ async fn run_case(case: Case) {
         assert!(said.contains("revoked on the server"), "{said}");
         assert_eq!(posts_to(&w, case.folder, "revoke"), 1);
         assert_eq!(
-            api_status(&w, &third).await,
+            w.invoices_status(&third).await,
             401,
             "the revoked session's JWT is refused"
         );
@@ -152,7 +139,7 @@ async fn run_case(case: Case) {
         assert!(said.contains("stays valid there"), "{said}");
         assert!(!said.contains("revoked on the server"), "{said}");
         assert_eq!(
-            api_status(&w, &third).await,
+            w.invoices_status(&third).await,
             200,
             "the server was not told: its JWT still works"
         );

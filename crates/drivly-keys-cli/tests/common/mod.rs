@@ -153,6 +153,22 @@ impl World {
         .unwrap()
     }
 
+    /// The status the emulator's API answers `GET /api/invoices` with, authorised by `jwt`.
+    pub async fn invoices_status(&self, jwt: &str) -> u16 {
+        let url = format!(
+            "{}/invoices",
+            self.emu().base_url().as_str().trim_end_matches('/')
+        );
+        reqwest::Client::new()
+            .get(url)
+            .bearer_auth(jwt)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
     /// Number of refresh requests the emulator has seen.
     pub fn refreshes(&self) -> usize {
         self.emu()
