@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApp } from './harness.mjs';
-import { go, waitFor } from './support.mjs';
+import { clickButton, go, pageText, waitFor } from './support.mjs';
 
 // The sidebar's label for each screen, which is also the heading the screen shows.
 const screens = { keys: 'Keys', sessions: 'Sessions', mint: 'Mint', inspect: 'Inspect', settings: 'Settings' };
@@ -65,6 +65,31 @@ test('the window opens with its frame and every screen is reachable', async () =
     await app.screenshot('frame-profile-switched');
     await switcher.selectByAttribute('value', before);
     await waitFor(browser, async () => (await switcher.getValue()) === before, 'switching back did not take');
+
+    // Issue #14: a profile's protocol settings, in Settings → Add profile → Advanced, are kept.
+    await go(browser, 'settings');
+    await clickButton(browser, 'Add profile');
+    await browser.$('#profile-name').setValue('Acme');
+    await browser.$('#profile-id').setValue('acme');
+    await browser.$('#profile-url').setValue('https://auth.acme.example/api');
+    await browser.$('summary=Advanced: how this server signs in').click().catch(async () => {
+      await browser.execute(() => document.querySelector('details.advanced summary').click());
+    });
+    await browser.$('#profile-refresh-path').waitForDisplayed({ timeout: 5000, timeoutMsg: 'Advanced did not open' });
+    await browser.$('#profile-refresh-path').clearValue();
+    await browser.$('#profile-refresh-path').setValue('oauth/refresh');
+    await browser.$('#profile-client-id').setValue('app_42');
+    await waitFor(browser, async () => (await pageText(browser)).includes('changed from Drivly’s defaults'), 'the form did not see the change');
+    await app.screenshot('settings-profile-advanced');
+    await browser.execute(() => document.querySelector('form.profile-form button[type="submit"]').click());
+    await waitFor(browser, async () => (await pageText(browser)).includes('https://auth.acme.example/api'), 'the profile was not added');
+    await go(browser, 'keys');
+    await go(browser, 'settings');
+    const acme = await browser.$('[aria-label="Actions for Acme"]');
+    await clickButton(acme, 'Edit');
+    await browser.$('#profile-refresh-path').waitForDisplayed({ timeout: 5000, timeoutMsg: 'Advanced is not open for a changed profile' });
+    assert.equal(await browser.$('#profile-refresh-path').getValue(), 'oauth/refresh', 'the refresh path was kept');
+    assert.equal(await browser.$('#profile-client-id').getValue(), 'app_42', 'the client id was kept');
   } finally {
     await app.close();
     rmSync(home, { recursive: true, force: true });

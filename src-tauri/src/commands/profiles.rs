@@ -2,7 +2,7 @@
 
 use drivly_core::Code;
 use drivly_core::profile::{
-    Endpoints, Environment, Profile, ProfileError, ProfileId, RedirectForm,
+    Endpoints, Environment, Profile, ProfileError, ProfileId, ProtocolPatch, RedirectForm,
 };
 use drivly_core::settings::{Settings, SettingsPatch};
 use drivly_core::usecases::UseCaseError;
@@ -54,6 +54,54 @@ pub struct ProfileView {
     /// Whether signing out tells the server (the profile has a revoke endpoint).
     can_revoke_sessions: bool,
     redirect_form: RedirectForm,
+    /// Every protocol setting, for the profile form's Advanced section.
+    protocol: ProtocolSettings,
+}
+
+/// A profile's protocol settings (protocol.md D) as the profile form edits them: every value
+/// as text, `""` for "none" (no client id, no revoke endpoint, no JWKS). Validated by the core
+/// ([`ProtocolPatch::apply`]), the same rules as `drivly-keys profiles edit`.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProtocolSettings {
+    redirect_form: RedirectForm,
+    client_id: String,
+    authorize_path: String,
+    token_path: String,
+    refresh_path: String,
+    revoke_path: String,
+    jwks_path: String,
+}
+
+impl From<&Profile> for ProtocolSettings {
+    fn from(profile: &Profile) -> Self {
+        let e = &profile.endpoints;
+        Self {
+            redirect_form: profile.redirect_form,
+            client_id: profile.client_id.clone().unwrap_or_default(),
+            authorize_path: e.auth.clone(),
+            token_path: e.token.clone(),
+            refresh_path: e.refresh.clone(),
+            revoke_path: e.revoke.clone().unwrap_or_default(),
+            jwks_path: e.jwks.clone().unwrap_or_default(),
+        }
+    }
+}
+
+impl ProtocolSettings {
+    /// A patch setting every value (an empty optional one removes it).
+    fn patch(&self) -> ProtocolPatch {
+        let optional = |v: &str| Some(Some(v.to_owned()).filter(|v| !v.trim().is_empty()));
+        ProtocolPatch {
+            redirect_form: Some(self.redirect_form),
+            client_id: optional(&self.client_id),
+            authorize_path: Some(self.authorize_path.clone()),
+            token_path: Some(self.token_path.clone()),
+            refresh_path: Some(self.refresh_path.clone()),
+            revoke_path: optional(&self.revoke_path),
+            jwks_path: optional(&self.jwks_path),
+        }
+    }
 }
 
 impl From<&Profile> for ProfileView {
@@ -65,6 +113,7 @@ impl From<&Profile> for ProfileView {
             can_revoke_api_keys: profile.api_key_revoke_url.is_some(),
             can_revoke_sessions: profile.endpoints.revoke.is_some(),
             redirect_form: profile.redirect_form,
+            protocol: profile.into(),
         }
     }
 }
@@ -77,6 +126,21 @@ pub struct ProfileInput {
     name: String,
     base_url: String,
     environment: Environment,
+    /// The Advanced section's settings; absent leaves them as they are (Drivly's defaults for
+    /// a new profile). Paths stay under the base URL, so unlike a new URL they never send
+    /// credentials to another server and need no confirmation.
+    #[serde(default)]
+    #[ts(optional)]
+    protocol: Option<ProtocolSettings>,
+}
+
+/// The patch `input` asks for (none when it has no Advanced section).
+fn protocol_of(input: &ProfileInput) -> ProtocolPatch {
+    input
+        .protocol
+        .as_ref()
+        .map(ProtocolSettings::patch)
+        .unwrap_or_default()
 }
 
 fn name_of(input: &ProfileInput) -> IpcResult<String> {
@@ -101,13 +165,14 @@ pub fn list_profiles(state: tauri::State<'_, AppState>) -> IpcResult<Vec<Profile
         .collect())
 }
 
-/// Adds a custom profile with the protocol's default endpoint paths.
+/// Adds a custom profile, with the protocol's defaults unless its Advanced section says
+/// otherwise.
 #[tauri::command]
 pub fn add_profile(
     state: tauri::State<'_, AppState>,
     input: ProfileInput,
 ) -> IpcResult<ProfileView> {
-    let profile = Profile {
+    let mut profile = Profile {
         id: ProfileId::parse(input.id.trim())?,
         name: name_of(&input)?,
         base_url: Profile::validate_base_url(&input.base_url)?,
@@ -118,10 +183,11 @@ pub fn add_profile(
         api_key_revoke_url: None,
         client_id: None,
     };
+    protocol_of(&input).apply(&mut profile)?;
     Ok((&state.profiles.add(profile)?).into())
 }
 
-/// Edits a profile's name, base URL and environment. A new URL for a profile that holds keys
+/// Edits a profile's name, base URL, environment and protocol settings. A new URL for a profile that holds keys
 /// or sessions takes the person's approval in a native dialog (their credentials then go to
 /// the new URL); a built-in profile's URL never changes.
 #[tauri::command]
@@ -134,7 +200,7 @@ pub async fn update_profile(
         name: name_of(&input)?,
         base_url: Profile::validate_base_url(&input.base_url)?,
         environment: input.environment,
-        protocol: drivly_core::profile::ProtocolPatch::default(),
+        protocol: protocol_of(&input),
     };
     let stores = state.stores().await?;
     let old_url = state.profiles.get(&id)?.base_url;

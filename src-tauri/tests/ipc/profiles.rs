@@ -57,6 +57,77 @@ fn update_profile() {
     assert_eq!(code, "invalid_url");
 }
 
+/// The Advanced section (issue #14): protocol settings round-trip through add and update, an
+/// empty optional one means "none", and the core's rules refuse a path to another host.
+#[test]
+fn protocol_settings_round_trip_and_are_validated() {
+    let h = harness();
+    let added = h.invoke("add_profile", staging()).expect("added");
+    assert_eq!(
+        added["protocol"]["refreshPath"], "auth/refresh",
+        "Drivly's defaults"
+    );
+    assert_eq!(added["protocol"]["clientId"], "");
+    let advanced = json!({
+        "redirectForm": "code", "clientId": "app_42", "authorizePath": "oauth/authorize",
+        "tokenPath": "oauth/token", "refreshPath": "/oauth/refresh", "revokePath": "",
+        "jwksPath": ".well-known/jwks.json"
+    });
+    let updated = h
+        .invoke(
+            "update_profile",
+            json!({"input": {"id": "staging", "name": "Staging", "baseUrl": "https://staging.example/api", "environment": "sandbox", "protocol": advanced}}),
+        )
+        .expect("ok");
+    assert_eq!(
+        updated["protocol"]["refreshPath"], "oauth/refresh",
+        "the leading / is dropped"
+    );
+    assert_eq!(updated["protocol"]["clientId"], "app_42");
+    assert_eq!(updated["protocol"]["revokePath"], "", "no revoke endpoint");
+    assert_eq!(updated["canRevokeSessions"], false);
+    // Kept: listed again as saved.
+    let listed = h.invoke("list_profiles", json!({})).expect("ok");
+    let staging = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "staging")
+        .unwrap();
+    assert_eq!(staging["protocol"]["tokenPath"], "oauth/token");
+
+    let mut elsewhere = advanced.clone();
+    elsewhere["refreshPath"] = json!("https://evil.example/refresh");
+    let code = h.code_of(
+        "update_profile",
+        json!({"input": {"id": "staging", "name": "Staging", "baseUrl": "https://staging.example/api", "environment": "sandbox", "protocol": elsewhere}}),
+    );
+    assert_eq!(code, "invalid_profile_setting");
+    let mut new = staging_input_with(json!({"tokenPath": ""}), &advanced);
+    new["input"]["id"] = json!("other");
+    assert_eq!(
+        h.code_of("add_profile", new),
+        "invalid_profile_setting",
+        "an empty token path"
+    );
+    let after = h.invoke("list_profiles", json!({})).expect("ok");
+    assert!(
+        after.as_array().unwrap().iter().all(|p| p["id"] != "other"),
+        "nothing was added"
+    );
+}
+
+/// `staging()` with `advanced` changed by `changes`.
+fn staging_input_with(changes: Value, advanced: &Value) -> Value {
+    let mut protocol = advanced.clone();
+    for (k, v) in changes.as_object().unwrap() {
+        protocol[k] = v.clone();
+    }
+    let mut input = staging();
+    input["input"]["protocol"] = protocol;
+    input
+}
+
 #[test]
 fn update_profile_keeps_credentials_on_their_server() {
     let h = harness();

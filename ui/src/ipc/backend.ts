@@ -36,6 +36,7 @@ export type {
   ProfileInput,
   ProfileSummary,
   ProfileView,
+  ProtocolSettings,
   RedirectChoice,
   RemoveKeyResult,
   RemoveProfileResult,

@@ -1,4 +1,18 @@
-// Checks for custom profiles: id, name and base URL.
+// Checks for custom profiles: id, name and base URL. The protocol settings (Advanced) are
+// checked in Rust, by the same rules as `drivly-keys profiles edit`; only their defaults live here.
+
+import type { ProtocolSettings } from '../ipc/backend';
+
+/** The contract's defaults (protocol.md B), which "Reset to Drivly defaults" restores. */
+export const drivlyProtocolDefaults: ProtocolSettings = {
+  redirectForm: 'code',
+  clientId: '',
+  authorizePath: 'auth',
+  tokenPath: 'auth/token',
+  refreshPath: 'auth/refresh',
+  revokePath: 'auth/revoke',
+  jwksPath: '.well-known/jwks.json',
+};
 
 export const profileMessages = {
   idInvalid: 'Use lowercase letters, digits and “-”, starting with a letter (at most 32 characters).',

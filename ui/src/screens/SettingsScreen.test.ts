@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/svelte';
 import SettingsScreen from './SettingsScreen.svelte';
 import { renderScreen } from '../test/render';
-import { profileMessages } from '../lib/profile-validation';
+import { drivlyProtocolDefaults, profileMessages } from '../lib/profile-validation';
 
 afterEach(() => document.documentElement.removeAttribute('data-theme'));
 
@@ -56,6 +56,47 @@ describe('Settings', () => {
     const dialog = screen.getByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: 'Remove profile' }));
     await waitFor(() => expect(screen.queryByText('https://staging.example.com')).toBeNull());
+  });
+
+  it('edits a profile’s protocol settings in Advanced, shows a refusal, and resets to Drivly’s defaults', async () => {
+    const { user, backend } = await renderScreen(SettingsScreen);
+    await user.click(await screen.findByRole('button', { name: 'Add profile' }));
+    await user.type(screen.getByLabelText('Name'), 'Acme');
+    await user.type(screen.getByLabelText('Id'), 'acme');
+    await user.type(screen.getByLabelText('API base URL'), 'https://auth.acme.example/api');
+    // Closed while the settings are Drivly's.
+    const advanced = screen.getByText('Advanced: how this server signs in').closest('details')!;
+    expect(advanced.open).toBe(false);
+    await user.click(screen.getByText('Advanced: how this server signs in'));
+    const refresh = screen.getByLabelText('Refresh');
+    expect((refresh as HTMLInputElement).value).toBe('auth/refresh');
+    expect(screen.getByRole('button', { name: 'Reset to Drivly defaults' })).toHaveProperty('disabled', true);
+    await user.clear(refresh);
+    await user.type(refresh, 'https://evil.example/refresh');
+    await user.click(screen.getByRole('button', { name: 'Add profile' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/relative to the base URL/);
+    expect(backend.state.profiles.map((p) => p.id)).not.toContain('acme');
+
+    await user.clear(refresh);
+    await user.type(refresh, 'oauth/refresh');
+    await user.type(screen.getByLabelText('Client id'), 'app_42');
+    await user.clear(screen.getByLabelText('Revoke'));
+    await user.selectOptions(screen.getByLabelText('Sign-in returns'), 'token');
+    expect(screen.getByRole('note').textContent).toMatch(/refresh token back in a URL/);
+    await user.click(screen.getByRole('button', { name: 'Add profile' }));
+    await screen.findByText('https://auth.acme.example/api');
+    const saved = backend.state.profiles.find((p) => p.id === 'acme')!;
+    expect(saved.protocol).toMatchObject({ refreshPath: 'oauth/refresh', clientId: 'app_42', revokePath: '', redirectForm: 'token' });
+    expect(saved.canRevokeSessions).toBe(false);
+
+    // Editing opens Advanced at once (the settings differ), and Reset puts Drivly's back.
+    await user.click(screen.getAllByRole('button', { name: 'Edit' }).at(-1)!);
+    expect(screen.getByText('Advanced: how this server signs in').closest('details')!.open).toBe(true);
+    expect(screen.getByText('changed from Drivly’s defaults')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Reset to Drivly defaults' }));
+    expect((screen.getByLabelText('Refresh') as HTMLInputElement).value).toBe('auth/refresh');
+    await user.click(screen.getByRole('button', { name: 'Save profile' }));
+    await waitFor(() => expect(backend.state.profiles.find((p) => p.id === 'acme')!.protocol).toEqual(drivlyProtocolDefaults));
   });
 
   it('makes another profile active, and the app knows', async () => {

@@ -12,6 +12,7 @@ import type {
   LinkHandlerStatus,
   MintRecord,
   ProfileView,
+  ProtocolSettings,
   SessionView,
   Settings,
   TokenSource,
@@ -19,6 +20,7 @@ import type {
 import { encodeJwt, inspectJwt } from './jwt';
 import { rustSignature } from './rust-answers';
 import { seed } from './fake-seed';
+import { drivlyProtocolDefaults } from '../lib/profile-validation';
 
 export interface FakeOptions {
   /** Seed stored keys, mint history and sessions (default true). */
@@ -74,6 +76,7 @@ const builtIns = (): ProfileView[] => [
     canRevokeApiKeys: true,
     canRevokeSessions: true,
     redirectForm: 'code',
+    protocol: { ...drivlyProtocolDefaults },
   },
   {
     id: 'production',
@@ -85,8 +88,23 @@ const builtIns = (): ProfileView[] => [
     canRevokeApiKeys: false,
     canRevokeSessions: true,
     redirectForm: 'token',
+    protocol: { ...drivlyProtocolDefaults, redirectForm: 'token' },
   },
 ];
+
+/** The Rust side's rule for a path, enough for the form's tests: relative, never another host. */
+function checkProtocol(protocol: ProtocolSettings | undefined) {
+  if (!protocol) return;
+  for (const [name, value] of Object.entries(protocol)) {
+    if (name.endsWith('Path') && /:\/\/|^\/\//.test(value)) {
+      const refusal: BackendError = {
+        code: 'invalid_profile_setting',
+        message: `the ${name} must be relative to the base URL, without a scheme or host (for example oauth/token)`,
+      };
+      throw refusal;
+    }
+  }
+}
 
 export function fakeBackend(options: FakeOptions = {}): FakeBackend {
   const now = options.now ?? (() => Date.now());
@@ -192,13 +210,16 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     },
     async addProfile(input) {
       if (profile(input.id)) throw err('profile_exists', `A profile with the id “${input.id}” already exists.`);
+      checkProtocol(input.protocol);
+      const protocol = input.protocol ?? { ...drivlyProtocolDefaults };
       const p: ProfileView = {
         ...input,
         builtIn: false,
         dashboardUrl: null,
         canRevokeApiKeys: false,
-        canRevokeSessions: true,
-        redirectForm: 'code',
+        canRevokeSessions: protocol.revokePath !== '',
+        redirectForm: protocol.redirectForm,
+        protocol,
       };
       state.profiles.push(p);
       return p;
@@ -207,8 +228,11 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       const p = profile(input.id);
       if (!p) throw err('profile_not_found', 'That profile no longer exists.');
       if (p.builtIn) throw err('profile_built_in', 'Built-in profiles cannot be changed.');
-      Object.assign(p, input);
-      return { ...p };
+      checkProtocol(input.protocol);
+      Object.assign(p, input, { protocol: input.protocol ?? p.protocol });
+      p.redirectForm = p.protocol.redirectForm;
+      p.canRevokeSessions = p.protocol.revokePath !== '';
+      return structuredClone(p);
     },
     async removeProfile(pid) {
       const p = profile(pid);

@@ -161,7 +161,7 @@ impl DoctorReport {
         for e in &self.endpoints {
             if e.missing {
                 out.push(format!(
-                    "the {} endpoint {} answered {} (not found): change its path with `drivly-keys profiles edit {} --{}-path PATH` (the app picks the change up at once)",
+                    "the {} endpoint {} answered {} (not found): change its path with `drivly-keys profiles edit {} --{}-path PATH` or in the app (Settings, the profile's Edit, Advanced)",
                     e.name, e.url, e.status.unwrap_or_default(), self.profile, e.name
                 ));
             } else if let Some(err) = &e.error {

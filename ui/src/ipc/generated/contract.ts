@@ -373,7 +373,13 @@ export type PermissionSource = "permissions" | "scope" | "scopes";
 /**
  * What the UI sends to add or edit a profile.
  */
-export type ProfileInput = { id: string, name: string, baseUrl: string, environment: Environment, };
+export type ProfileInput = { id: string, name: string, baseUrl: string, environment: Environment, 
+/**
+ * The Advanced section's settings; absent leaves them as they are (Drivly's defaults for
+ * a new profile). Paths stay under the base URL, so unlike a new URL they never send
+ * credentials to another server and need no confirmation.
+ */
+protocol?: ProtocolSettings, };
 
 /**
  * A profile as the header shows it.
@@ -405,6 +411,10 @@ export type ProfileView = { builtIn: boolean, dashboardUrl: string | null, canRe
  */
 canRevokeSessions: boolean, redirectForm: RedirectForm, 
 /**
+ * Every protocol setting, for the profile form's Advanced section.
+ */
+protocol: ProtocolSettings, 
+/**
  * Identifier.
  */
 id: string, 
@@ -420,6 +430,13 @@ environment: Environment,
  * API base URL.
  */
 baseUrl: string, };
+
+/**
+ * A profile's protocol settings (protocol.md D) as the profile form edits them: every value
+ * as text, `""` for "none" (no client id, no revoke endpoint, no JWKS). Validated by the core
+ * ([`ProtocolPatch::apply`]), the same rules as `drivly-keys profiles edit`.
+ */
+export type ProtocolSettings = { redirectForm: RedirectForm, clientId: string, authorizePath: string, tokenPath: string, refreshPath: string, revokePath: string, jwksPath: string, };
 
 /**
  * Where the redirect should come back.
