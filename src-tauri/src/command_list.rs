@@ -24,6 +24,7 @@ macro_rules! app_commands {
             profiles::set_active_profile(id: String) -> ProfileSummary;
             profiles::get_settings() -> Settings;
             profiles::update_settings(settings: Settings) -> Settings;
+            connection::check_connection(id: String) -> DoctorReport;
             keys::list_api_keys() -> Vec<ApiKeyView>;
             keys::add_api_key(input: AddApiKeyInput) -> ApiKeyView;
             keys::verify_api_key(id: String) -> VerifyResult;

@@ -34,7 +34,9 @@ use crate::commands::{
 use crate::events::{BackendEvent, EVENT_CHANNEL};
 use crate::ipc_error::IpcError;
 #[allow(unused_imports, reason = "the command table names these types")]
-use drivly_core::{jwt::SignatureStatus, link_handler::LinkHandlerStatus, settings::Settings};
+use drivly_core::{
+    doctor::DoctorReport, jwt::SignatureStatus, link_handler::LinkHandlerStatus, settings::Settings,
+};
 
 /// The names of the table's commands (tests check each has an IPC test).
 pub fn command_names() -> Vec<&'static str> {

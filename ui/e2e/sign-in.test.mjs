@@ -190,6 +190,21 @@ test('sign-in: app link, forged link refused, loopback, self-refresh, sign out',
     assert.equal(await browser.$('.palette').isExisting(), false, 'the palette closed after running its action');
     const viaPalette = await fetch(`${emulator.baseUrl}/invoices`, { headers: { authorization: `Bearer ${fromPalette}` } });
     assert.equal(viaPalette.status, 200, 'the JWT the palette copied works against the emulator');
+
+    // ---- Issue #14: Settings → Check connection, the doctor report, with a session to report on.
+    await go(browser, 'settings');
+    await clickButton(await browser.$('[aria-label="Actions for Local emulator"]'), 'Check connection');
+    const report = await browser.$('[aria-label="Connection report for emulator"]');
+    await report.waitForDisplayed({ timeout: 30000, timeoutMsg: 'no connection report after “Check connection”' });
+    const reportText = await report.getText();
+    assert.match(reportText, /127\.0\.0\.1 answered/, reportText);
+    assert.match(reportText, /Endpoint refresh/, reportText);
+    assert.match(reportText, /Session /, 'the signed-in session is reported');
+    assert.doesNotMatch(reportText, /eyJ/, 'the report holds no token');
+    await report.scrollIntoView({ block: 'center' });
+    // WebKitWebDriver photographs the last painted frame: let the scroll paint first.
+    await browser.pause(500);
+    await app.screenshot('settings-check-connection');
     await go(browser, 'sessions');
 
     // ---- The command line shares the app's store: `drivly-keys token` prints the same JWT,

@@ -6,6 +6,7 @@
 
 pub mod app_info;
 pub mod clipboard_jwt;
+pub mod connection;
 pub mod inspect;
 pub mod keys;
 pub mod link_handler;

@@ -251,6 +251,8 @@ fn no_command_event_log_line_or_panic_carries_a_stored_secret() {
     .expect("started");
     a.call(&h, "cancel_sign_in", json!({})).expect("ok");
     a.call(&h, "link_handler_status", json!({})).expect("ok");
+    a.call(&h, "check_connection", json!({"id": "emulator"}))
+        .expect("ok");
     a.call(&h, "remove_link_handler_entry", json!({}))
         .expect("ok");
     // Removals last: a profile moving under credentials, a key, the session, a profile.

@@ -31,6 +31,7 @@ const TESTED: &[&str] = &[
     "set_active_profile",
     "get_settings",
     "update_settings",
+    "check_connection",
     "list_api_keys",
     "add_api_key",
     "verify_api_key",

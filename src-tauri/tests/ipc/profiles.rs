@@ -225,3 +225,29 @@ fn update_settings() {
     );
     assert!(code.starts_with("invalid"), "{code}");
 }
+
+/// Settings → "Check connection" (issue #14): the doctor report for a profile, as the CLI makes
+/// it; an unknown profile is refused by code.
+#[test]
+fn check_connection() {
+    let h = harness();
+    let report = h
+        .invoke("check_connection", json!({"id": "emulator"}))
+        .expect("ok");
+    assert_eq!(report["profile"], "emulator");
+    assert_eq!(report["server"]["reachable"], true, "{report}");
+    assert!(
+        report["endpoints"].as_array().is_some_and(|e| e.len() >= 4),
+        "{report}"
+    );
+    assert_eq!(report["keyring"]["ok"], true);
+    assert!(
+        report["clockSkewSeconds"].is_i64(),
+        "the emulator sends Date: {report}"
+    );
+    assert_eq!(
+        h.code_of("check_connection", json!({"id": "nowhere"})),
+        "profile_not_found"
+    );
+    h.assert_refused_elsewhere("check_connection");
+}

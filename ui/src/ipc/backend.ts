@@ -22,6 +22,7 @@ export type {
   Commands,
   CopyResult,
   DemoInfo,
+  DoctorReport,
   Environment,
   HttpMethod,
   Inspection,
@@ -66,6 +67,7 @@ import type {
   BackendEvent,
   ClipboardJwt,
   CopyResult,
+  DoctorReport,
   Inspection,
   KeyMaterial,
   LinkHandlerStatus,
@@ -109,6 +111,8 @@ export interface Backend {
   /** Removes the profile with its keys and sessions; Rust asks for a native confirmation
    * first when it holds any (`not_confirmed` when cancelled). */
   removeProfile(id: string): Promise<RemoveProfileResult>;
+  /** The `drivly-keys doctor` report for the profile: probes without credentials, no secret. */
+  checkConnection(id: string): Promise<DoctorReport>;
   setActiveProfile(id: string): Promise<ProfileSummary>;
   getSettings(): Promise<Settings>;
   updateSettings(settings: Settings): Promise<Settings>;

@@ -19,6 +19,7 @@ export const tauriBackend: Backend = {
   addProfile: (input) => call('add_profile', { input }),
   updateProfile: (input) => call('update_profile', { input }),
   removeProfile: (id) => call('remove_profile', { id }),
+  checkConnection: (id) => call('check_connection', { id }),
   setActiveProfile: (id) => call('set_active_profile', { id }),
   getSettings: () => call('get_settings', {}),
   updateSettings: (settings) => call('update_settings', { settings }),

@@ -99,6 +99,24 @@ describe('Settings', () => {
     await waitFor(() => expect(backend.state.profiles.find((p) => p.id === 'acme')!.protocol).toEqual(drivlyProtocolDefaults));
   });
 
+  it('checks a profile’s connection and shows the doctor report under its row', async () => {
+    const { user } = await renderScreen(SettingsScreen);
+    const emulatorActions = await screen.findByRole('group', { name: 'Actions for Local emulator' });
+    await user.click(within(emulatorActions).getByRole('button', { name: 'Check connection' }));
+    const report = await screen.findByRole('region', { name: 'Connection report for emulator' });
+    expect(within(report).getByText(/All is well/)).toBeTruthy();
+    expect(within(report).getByText('Endpoint refresh')).toBeTruthy();
+    expect(within(report).getByText(/drivly-keys doctor --profile emulator/)).toBeTruthy();
+
+    // Another profile's check replaces it; out of reach, it says so in words.
+    const drivlyActions = screen.getByRole('group', { name: 'Actions for Drivly' });
+    await user.click(within(drivlyActions).getByRole('button', { name: 'Check connection' }));
+    const other = await screen.findByRole('region', { name: 'Connection report for production' });
+    expect(within(other).getByText('1 problem found.')).toBeTruthy();
+    expect(within(other).getByText(/cannot be reached/, { selector: 'li' })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Connection report for emulator' })).toBeNull();
+  });
+
   it('makes another profile active, and the app knows', async () => {
     const { user, app } = await renderScreen(SettingsScreen);
     const group = await screen.findByRole('group', { name: 'Actions for Drivly' });

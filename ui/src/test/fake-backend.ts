@@ -234,6 +234,49 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       p.canRevokeSessions = p.protocol.revokePath !== '';
       return structuredClone(p);
     },
+    async checkConnection(pid) {
+      const p = profile(pid);
+      if (!p) throw err('profile_not_found', `There is no profile “${pid}”.`);
+      // Loopback profiles answer (the emulator); anything else is out of reach in tests.
+      const reachable = new URL(p.baseUrl).hostname === '127.0.0.1';
+      const url = (path: string) => `${p.baseUrl.replace(/\/$/, '')}/${path}`;
+      const paths = [
+        ['authorize', p.protocol.authorizePath],
+        ['token', p.protocol.tokenPath],
+        ['refresh', p.protocol.refreshPath],
+        ['revoke', p.protocol.revokePath],
+      ].filter(([, path]) => path !== '');
+      return {
+        profile: p.id,
+        baseUrl: p.baseUrl,
+        checkedAt: iso(0),
+        server: {
+          host: new URL(p.baseUrl).hostname,
+          addresses: reachable ? 1 : 0,
+          scheme: new URL(p.baseUrl).protocol.replace(':', ''),
+          reachable,
+          status: reachable ? 200 : null,
+          error: reachable ? null : 'dns error: failed to lookup address information',
+        },
+        endpoints: paths.map(([name, path]) => ({
+          name: name!,
+          path: path!,
+          url: url(path!),
+          status: reachable ? 405 : null,
+          missing: false,
+          error: reachable ? null : 'not reachable',
+        })),
+        jwks: reachable
+          ? { url: url(p.protocol.jwksPath), status: 200, keys: [{ kid: 'emu-1', kty: 'OKP', alg: 'EdDSA' }], problem: null }
+          : { url: url(p.protocol.jwksPath), status: null, keys: [], problem: 'not reachable' },
+        clockSkewSeconds: reachable ? 0 : null,
+        keyring: { ok: true, code: null, message: null },
+        linkHandler: { scheme: 'ly.driv.keys.dev', handledBy: 'drivly-keys-dev.desktop', origin: 'user', systemEntries: [], userEntries: ['drivly-keys-dev.desktop'] },
+        sessions: [],
+        orphans: { enumerable: true, remaining: [], removed: 0 },
+        problems: reachable ? [] : [`the server ${new URL(p.baseUrl).hostname} cannot be reached: dns error`],
+      };
+    },
     async removeProfile(pid) {
       const p = profile(pid);
       if (p?.builtIn) throw err('profile_built_in', 'Built-in profiles cannot be removed.');

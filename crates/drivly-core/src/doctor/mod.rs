@@ -10,12 +10,14 @@
 //! own function in its own file beside [`server`], [`local`], and its failures pushed in
 //! [`DoctorReport::problems`] so the exit status and the app's summary follow.
 
+mod check;
 mod local;
 mod server;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub use check::check_profile;
 pub use local::{KeyringLine, SessionHealth, keyring_line, session_health};
 pub use server::{EndpointProbe, JwksKey, JwksLine, ServerLine, probe_server};
 

@@ -6,12 +6,9 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
-use drivly_core::ErrorCode;
-use drivly_core::doctor::{
-    DoctorReport, KeyringLine, LinkHandlerLine, Verdict, probe_server, session_health,
-};
-use drivly_core::link_handler::status as link_status;
+use std::sync::Arc;
+
+use drivly_core::doctor::{DoctorReport, Verdict, check_profile, keyring_line};
 use drivly_core::login::RELEASE_SCHEME;
 
 use crate::context::Ctx;
@@ -25,37 +22,13 @@ const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
 /// # Errors
 /// Profile store errors, and output failures.
 pub async fn run(ctx: &Ctx) -> Result<u8, CliError> {
-    let now = Utc::now();
     let profile = ctx.profile()?;
-    let probed = probe_server(&profile, PROBE_TIMEOUT).await;
-    let (keyring, records, orphans) = match ctx.vault() {
-        Ok(vault) => {
-            let line = KeyringLine {
-                ok: true,
-                code: None,
-                message: None,
-            };
-            let orphans = vault.find_orphans().map_err(CliError::core)?;
-            (
-                line,
-                vault.list_sessions().map_err(CliError::core)?,
-                Some(orphans),
-            )
-        }
-        Err(e) => {
-            let line = KeyringLine {
-                ok: false,
-                code: Some(e.code().as_str().to_owned()),
-                message: Some(e.to_string()),
-            };
-            (line, Vec::new(), None)
-        }
-    };
+    let vault = ctx.vault().map(Arc::new).map_err(|e| keyring_line(Err(&e)));
     // Desktop entries and `xdg-mime` are how Linux desktops route the sign-in link.
-    let link = cfg!(target_os = "linux")
-        .then(|| LinkHandlerLine::from_status(&link_status(RELEASE_SCHEME)));
-    let sessions = session_health(&records, &profile.id, now);
-    let report = DoctorReport::new(&profile, now, probed, keyring, link, sessions, orphans);
+    let scheme = cfg!(target_os = "linux").then_some(RELEASE_SCHEME);
+    let report = check_profile(&profile, vault, scheme, PROBE_TIMEOUT)
+        .await
+        .map_err(CliError::use_case)?;
     if ctx.out.json() {
         ctx.out.report(&report)?;
     } else {

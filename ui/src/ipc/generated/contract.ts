@@ -133,6 +133,90 @@ apiKey: string,
 dashboardUrl: string, };
 
 /**
+ * The whole report.
+ */
+export type DoctorReport = { 
+/**
+ * The profile checked.
+ */
+profile: string, 
+/**
+ * Its base URL.
+ */
+baseUrl: string, 
+/**
+ * When the report was made (local clock).
+ */
+checkedAt: string, 
+/**
+ * DNS and HTTPS reachability of the base URL.
+ */
+server: ServerLine, 
+/**
+ * Each configured endpoint, probed with a credential-less GET.
+ */
+endpoints: Array<EndpointProbe>, 
+/**
+ * The published keys.
+ */
+jwks: JwksLine, 
+/**
+ * Server minus local clock, in seconds, from the `Date` header; `None` when no answer
+ * carried one.
+ */
+clockSkewSeconds: number | null, 
+/**
+ * The secure storage.
+ */
+keyring: KeyringLine, 
+/**
+ * Who opens the sign-in links (Linux; `None` elsewhere or when not asked).
+ */
+linkHandler: LinkHandlerLine | null, 
+/**
+ * The profile's sessions.
+ */
+sessions: Array<SessionHealth>, 
+/**
+ * Keyring items of ours that no index entry names (entry names and dates, never a value);
+ * each is removed a day after a start-up first found it. `None` when the keyring is closed.
+ */
+orphans: unknown, 
+/**
+ * What is wrong, one sentence each (empty when all is well).
+ */
+problems: Array<string>, };
+
+/**
+ * One endpoint, probed by a credential-less GET.
+ */
+export type EndpointProbe = { 
+/**
+ * `authorize`, `token`, `refresh`, `revoke` (the flag names of `profiles edit`).
+ */
+name: string, 
+/**
+ * The path as configured.
+ */
+path: string, 
+/**
+ * The absolute URL.
+ */
+url: string, 
+/**
+ * What answered (405 for a POST-only endpoint is expected and fine).
+ */
+status: number | null, 
+/**
+ * 404: nothing at that path.
+ */
+missing: boolean, 
+/**
+ * A transport failure.
+ */
+error: string | null, };
+
+/**
  * The environment badge shown wherever a profile is.
  */
 export type Environment = "production" | "sandbox" | "local";
@@ -218,6 +302,44 @@ warnings: Array<Warning>, };
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 /**
+ * One published key (public facts only).
+ */
+export type JwksKey = { 
+/**
+ * `kid`.
+ */
+kid: string | null, 
+/**
+ * `kty`.
+ */
+kty: string | null, 
+/**
+ * `alg`.
+ */
+alg: string | null, };
+
+/**
+ * The JWKS.
+ */
+export type JwksLine = { 
+/**
+ * The URL, when a JWKS path is configured.
+ */
+url: string | null, 
+/**
+ * Its status.
+ */
+status: number | null, 
+/**
+ * The keys it publishes.
+ */
+keys: Array<JwksKey>, 
+/**
+ * What is wrong with it.
+ */
+problem: string | null, };
+
+/**
  * Key material to verify with.
  */
 export type KeyMaterial = { "kind": "profileJwks", 
@@ -243,6 +365,23 @@ value: string, } | { "kind": "hsSecret",
 value: string, };
 
 /**
+ * The keyring.
+ */
+export type KeyringLine = { 
+/**
+ * Whether it opened and answered.
+ */
+ok: boolean, 
+/**
+ * The error code when not.
+ */
+code: string | null, 
+/**
+ * The error message when not.
+ */
+message: string | null, };
+
+/**
  * The last failure of a refresh, as shown to people: a stable code and a message that says
  * what to do next. Never holds a secret.
  */
@@ -255,6 +394,31 @@ code: string,
  * Human-readable explanation.
  */
 message: string, };
+
+/**
+ * The link handler's registration.
+ */
+export type LinkHandlerLine = { 
+/**
+ * The URL scheme.
+ */
+scheme: string, 
+/**
+ * The desktop entry that handles it (`xdg-mime query default`), if any.
+ */
+handledBy: string | null, 
+/**
+ * Whether that entry comes from the system (a package) or the user's data folder.
+ */
+origin: string | null, 
+/**
+ * System entries declaring the scheme.
+ */
+systemEntries: Array<string>, 
+/**
+ * Per-user entries (written by a build-folder run; removable).
+ */
+userEntries: Array<string>, };
 
 /**
  * Who opens the app's sign-in links on this account: what `drivly-keys link-handler` prints
@@ -471,9 +635,67 @@ sessions: number,
 message: string, };
 
 /**
+ * DNS and reachability of the base URL.
+ */
+export type ServerLine = { 
+/**
+ * The host name.
+ */
+host: string, 
+/**
+ * How many addresses DNS gave (0 when the lookup failed).
+ */
+addresses: number, 
+/**
+ * `https` (TLS checked by the request) or `http` (loopback only).
+ */
+scheme: string, 
+/**
+ * Whether the base URL answered at all (any status).
+ */
+reachable: boolean, 
+/**
+ * The base URL's status.
+ */
+status: number | null, 
+/**
+ * Why it could not be reached.
+ */
+error: string | null, };
+
+/**
  * What the server did when a key was removed.
  */
 export type ServerRemoval = "revoked" | "notRequested" | "notSupported" | "failed";
+
+/**
+ * One session's health.
+ */
+export type SessionHealth = { 
+/**
+ * The session id.
+ */
+id: string, 
+/**
+ * The user, when known.
+ */
+subject: string | null, 
+/**
+ * Seconds left on the current JWT (negative: expired; `None`: unknown).
+ */
+secondsLeft: number | null, 
+/**
+ * The last successful refresh.
+ */
+lastRefresh: string | null, 
+/**
+ * The server's clock minus ours at the last refresh, when recorded.
+ */
+serverClockSkewSecs: number | null, 
+/**
+ * The last error, or why the session cannot continue.
+ */
+problem: string | null, };
 
 /**
  * Where a session stands, flattened for the list (the details travel beside it).
@@ -669,6 +891,7 @@ export interface Commands {
   set_active_profile: { args: { id: string }; output: ProfileSummary };
   get_settings: { args: {  }; output: Settings };
   update_settings: { args: { settings: Settings }; output: Settings };
+  check_connection: { args: { id: string }; output: DoctorReport };
   list_api_keys: { args: {  }; output: Array<ApiKeyMeta> };
   add_api_key: { args: { input: AddApiKeyInput }; output: ApiKeyMeta };
   verify_api_key: { args: { id: string }; output: VerifyResult };
@@ -703,7 +926,7 @@ export interface Commands {
 }
 
 /** The command names, as the capability grants them. */
-export const COMMAND_NAMES = ['app_info', 'list_profiles', 'add_profile', 'update_profile', 'remove_profile', 'set_active_profile', 'get_settings', 'update_settings', 'list_api_keys', 'add_api_key', 'verify_api_key', 'reveal_api_key', 'copy_api_key', 'rename_api_key', 'remove_api_key', 'permission_catalog', 'mint_token', 'mint_history', 'inspect_token', 'inspect_ref', 'verify_signature', 'copy_token', 'try_it', 'clipboard_jwt', 'inspect_clipboard', 'list_sessions', 'sign_in', 'cancel_sign_in', 'copy_session_jwt', 'session_token', 'refresh_now', 'sign_out', 'start_local_proxy', 'stop_local_proxy', 'list_local_proxies', 'copy_local_proxy_url', 'copy_curl', 'link_handler_status', 'remove_link_handler_entry'] as const;
+export const COMMAND_NAMES = ['app_info', 'list_profiles', 'add_profile', 'update_profile', 'remove_profile', 'set_active_profile', 'get_settings', 'update_settings', 'check_connection', 'list_api_keys', 'add_api_key', 'verify_api_key', 'reveal_api_key', 'copy_api_key', 'rename_api_key', 'remove_api_key', 'permission_catalog', 'mint_token', 'mint_history', 'inspect_token', 'inspect_ref', 'verify_signature', 'copy_token', 'try_it', 'clipboard_jwt', 'inspect_clipboard', 'list_sessions', 'sign_in', 'cancel_sign_in', 'copy_session_jwt', 'session_token', 'refresh_now', 'sign_out', 'start_local_proxy', 'stop_local_proxy', 'list_local_proxies', 'copy_local_proxy_url', 'copy_curl', 'link_handler_status', 'remove_link_handler_entry'] as const;
 
 /** Every error code, for exhaustive checks. */
 export const CODES: readonly Code[] = ['api_key_not_found', 'bad_request', 'browser_unavailable', 'callback_ambiguous_parameters', 'callback_bad_encoding', 'callback_duplicate_parameter', 'callback_invalid_value', 'callback_missing_state', 'callback_mixed_forms', 'callback_no_result', 'callback_too_long', 'callback_unknown_parameter', 'callback_unparseable', 'callback_wrong_target', 'client_setup_failed', 'clipboard_unavailable', 'clipboard_no_jwt', 'empty_secret', 'endpoint_not_found', 'env_file_invalid', 'env_file_unreadable', 'file_encode', 'file_io', 'file_locked', 'folder_not_writable', 'forbidden', 'html_answer', 'index_encode', 'index_io', 'index_locked', 'input_unreadable', 'internal', 'interrupted', 'invalid_environment_variable', 'invalid_expires', 'invalid_expiry', 'invalid_label', 'invalid_method', 'invalid_note', 'invalid_profile_display_name', 'invalid_profile_name', 'invalid_profile_setting', 'invalid_redirect_scheme', 'invalid_request', 'invalid_setting', 'invalid_url', 'jwt_bad_base64', 'jwt_empty', 'jwt_encrypted', 'jwt_not_json', 'jwt_not_object', 'jwt_not_utf8', 'jwt_opaque_token', 'jwt_segment_count', 'jwt_too_large', 'key_alg_mismatch', 'key_empty', 'key_empty_secret', 'key_format_unrecognised', 'key_invalid_field', 'key_is_jwt', 'key_jwks_no_usable_keys', 'key_missing_field', 'key_not_for_signatures', 'key_not_found', 'key_not_json', 'key_not_jwks', 'key_pem_unreadable', 'key_private', 'key_several_lines', 'key_symmetric_in_jwks', 'key_too_large', 'key_too_long', 'key_unknown_alg', 'key_unsupported_curve', 'key_unsupported_type', 'key_whitespace', 'keyring_ambiguous', 'keyring_error', 'keyring_locked', 'keyring_not_platform', 'keyring_timeout', 'keyring_unavailable', 'label_exists', 'link_handler_remove_failed', 'local_server_bind_failed', 'local_server_failed', 'login_cancelled', 'login_denied', 'login_expired', 'login_state_mismatch', 'login_state_reused', 'login_unexpected_form', 'login_wrong_issuer', 'login_wrong_redirect', 'loopback_accept_failed', 'loopback_bind_failed', 'loopback_timed_out', 'malformed_response', 'missing_permissions', 'network_error', 'no_home_folder', 'no_pending_login', 'no_permissions', 'no_refresh_token', 'not_found', 'not_revoked', 'not_signed_in', 'output_failed', 'permission_empty', 'permission_empty_resource', 'permission_invalid_character', 'permission_missing_access', 'permission_not_lowercase', 'permission_too_long', 'permission_too_many', 'permission_too_many_dots', 'permission_unknown_access', 'profile_built_in', 'profile_changed_during_sign_in', 'profile_exists', 'profile_in_use', 'profile_mismatch', 'profile_not_found', 'profile_url_fixed', 'rate_limited', 'reference_invalid', 'refresh_failed', 'refresh_token_not_saved', 'refresher_stopped', 'secret_corrupt', 'secret_missing', 'secret_too_long', 'server_error', 'service_unavailable', 'session_lock_failed', 'session_lock_timeout', 'session_not_found', 'session_signed_out', 'sign_in_denied', 'signature_invalid', 'signature_unverified', 'sign_in_needed', 'spawn_failed', 'store_watch_failed', 'timeout', 'token_already_expired', 'token_gone', 'token_lifetime_too_short', 'unauthorized', 'unexpected_status', 'usage', 'not_confirmed', 'token_wrong_origin', 'profile_not_empty'];
