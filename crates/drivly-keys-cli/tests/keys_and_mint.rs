@@ -230,8 +230,19 @@ async fn rejected_keys_and_unreachable_servers_have_their_exit_codes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a real Secret Service: scripts/test runs it"]
 async fn a_locked_keyring_is_exit_5_with_a_specific_message() {
-    // A private bus whose gnome-keyring was started but never unlocked.
+    // A private bus whose gnome-keyring was started but never unlocked. It gets runtime and data
+    // folders of its own: with the test session's XDG_RUNTIME_DIR, `gnome-keyring-daemon --start`
+    // finds the session's unlocked daemon by its control socket and re-initialises *that* one on
+    // this short-lived bus, which it then leaves when the bus closes, so every later keyring test
+    // met a freshly activated, locked keyring (seen in CI as five "keyring is locked" failures).
     let w = World::offline();
+    let private = tempfile::tempdir().unwrap();
+    let (data, runtime) = (private.path().join("data"), private.path().join("run"));
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::create_dir_all(&runtime).unwrap();
+    let private_mode =
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o700);
+    std::fs::set_permissions(&runtime, private_mode).unwrap();
     let bin = assert_cmd::cargo::cargo_bin("drivly-keys");
     let mut cmd = std::process::Command::new("dbus-run-session");
     cmd.args([
@@ -243,6 +254,9 @@ async fn a_locked_keyring_is_exit_5_with_a_specific_message() {
     .arg(bin)
     .env("DRIVLY_KEYS_HOME", w.home.path())
     .env("DRIVLY_KEYS_KEYRING_SERVICE", &w.service)
+    .env("XDG_DATA_HOME", &data)
+    .env("XDG_RUNTIME_DIR", &runtime)
+    .env_remove("GNOME_KEYRING_CONTROL")
     .env_remove("DBUS_SESSION_BUS_ADDRESS");
     let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
