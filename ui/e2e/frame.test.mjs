@@ -80,6 +80,8 @@ test('the window opens with its frame and every screen is reachable', async () =
     await browser.$('#profile-refresh-path').setValue('oauth/refresh');
     await browser.$('#profile-client-id').setValue('app_42');
     await waitFor(browser, async () => (await pageText(browser)).includes('changed from Drivly’s defaults'), 'the form did not see the change');
+    await browser.$('#profile-jwks-path').scrollIntoView({ block: 'center' });
+    await browser.pause(500); // WebKitWebDriver photographs the last painted frame
     await app.screenshot('settings-profile-advanced');
     await browser.execute(() => document.querySelector('form.profile-form button[type="submit"]').click());
     await waitFor(browser, async () => (await pageText(browser)).includes('https://auth.acme.example/api'), 'the profile was not added');
