@@ -4,87 +4,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { openApp, startEmulator } from './harness.mjs';
-import { JWT_SHAPE, appEnv, clickButton, clipboardText, go, waitFor } from './support.mjs';
+import {
+  backendSessions,
+  outcomeBanner,
+  requestLog,
+  required,
+  sessionCards,
+  setJwtLifetime,
+  signInEnv,
+} from './sign-in-support.mjs';
+import { JWT_SHAPE, clickButton, clipboardText, go, waitFor } from './support.mjs';
 
-const FAKE_BROWSER = fileURLToPath(new URL('./fake-browser.mjs', import.meta.url));
 // Seconds. Short enough to watch several refreshes, long enough for the refresher's floor: it
 // never refreshes one session more often than every 5 s (issue #13), so a shorter lifetime
 // would let a JWT lapse by design. The refresher renews about every 8-10 s.
 const SHORT_LIFETIME = 12;
-
-/** Sets the emulator's session JWT lifetime through its test controls. */
-async function setJwtLifetime(baseUrl, seconds) {
-  const response = await fetch(new URL('/__emulator/jwt-lifetime', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ seconds }),
-  });
-  assert.equal(response.status, 204, 'the emulator took the new JWT lifetime');
-}
-
-/** Every request the emulator served so far (outside its test controls), oldest first. */
-async function requestLog(baseUrl) {
-  const response = await fetch(new URL('/__emulator/request-log', baseUrl));
-  assert.equal(response.status, 200, 'the emulator returned its request log');
-  return response.json();
-}
-
-const required = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the end-to-end tests through scripts/test`);
-  return value;
-};
-
-/** Launches the app with the fake browser as $BROWSER; `runsFinished(n)` waits for its n-th run. */
-function signInEnv(baseUrl, name) {
-  const fresh = appEnv(baseUrl, name);
-  const log = `${fresh.home}.fake-browser.log`;
-  fresh.env.BROWSER = `node ${FAKE_BROWSER}`;
-  fresh.env.FAKE_BROWSER_LOG = log;
-  const browserLog = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
-  return {
-    ...fresh,
-    browserLog,
-    runsFinished: (browser, n) =>
-      waitFor(
-        browser,
-        () => (browserLog().match(/\] (done|failed|timed out)/g) ?? []).length >= n,
-        () => `the fake browser did not finish run ${n}:\n${browserLog()}`,
-        60000,
-      ),
-    cleanup: () => {
-      fresh.cleanup();
-      rmSync(log, { force: true });
-    },
-  };
-}
-
-const sessionCards = (browser) =>
-  browser.execute(() =>
-    [...document.querySelectorAll('article.session')].map((card) => ({
-      subject: card.querySelector('h3')?.textContent.trim(),
-      state: card.querySelector('.state')?.textContent.trim(),
-      countdown: card.querySelector('[data-testid="countdown"]')?.textContent.trim() ?? null,
-      facts: Object.fromEntries(
-        [...card.querySelectorAll('dt')].map((dt) => [dt.textContent.trim(), dt.nextElementSibling?.textContent.trim()]),
-      ),
-    })),
-  );
-
-/** The sessions as the backend reports them (read through the app's own IPC, for timestamps). */
-const backendSessions = (browser) =>
-  browser.executeAsync((done) => {
-    window.__TAURI_INTERNALS__.invoke('list_sessions').then(done, (e) => done({ error: String(e?.message ?? e) }));
-  });
-
-const outcomeBanner = (browser) =>
-  browser.execute(() => {
-    const el = document.querySelector('main p.banner[role="status"]');
-    return el ? { ok: el.classList.contains('success'), text: el.textContent.trim() } : null;
-  });
 
 test('sign-in: app link, forged link refused, loopback, self-refresh, sign out', async () => {
   const emulator = await startEmulator();

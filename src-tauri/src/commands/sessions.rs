@@ -56,6 +56,7 @@ impl From<SessionView> for SessionItem {
             SessionState::NeedsSignIn { reason } => {
                 (SessionStatus::NeedsSignIn, None, Some(reason))
             }
+            SessionState::NeedsSetup { reason } => (SessionStatus::NeedsSetup, None, Some(reason)),
             SessionState::SignedOut => (SessionStatus::SignedOut, None, None),
         };
         let meta = view.meta;
@@ -89,6 +90,9 @@ pub enum SessionStatus {
     Retrying,
     /// The refresh token is dead: the user must sign in again (`lastError` says why).
     NeedsSignIn,
+    /// A token endpoint does not exist on the server: the profile's settings must change
+    /// (`lastError` names the URL); nothing is retried in the background until the user asks.
+    NeedsSetup,
     /// Signed out; its secrets are deleted.
     SignedOut,
 }

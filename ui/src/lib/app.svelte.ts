@@ -33,6 +33,8 @@ export class AppModel {
   toasts = $state<Toast[]>([]);
   /** The key the quick palette asked the Mint screen to start with; the form takes it once. */
   mintKeyId = $state<string | null>(null);
+  /** The profile a session card asked Settings to open for editing; the panel takes it once. */
+  profileToEdit = $state<string | null>(null);
   #nextId = 1;
   #backend: Backend;
 
@@ -98,6 +100,12 @@ export class AppModel {
   mintFrom(keyId: string): void {
     this.mintKeyId = keyId;
     this.screen = 'mint';
+  }
+
+  /** Opens Settings with `profileId`'s editor (a session whose endpoint is missing). */
+  editProfile(profileId: string): void {
+    this.profileToEdit = profileId;
+    this.screen = 'settings';
   }
 
   /** Makes `profileId` the active profile (header, palette, Settings) and says so. */

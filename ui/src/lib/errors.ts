@@ -7,6 +7,14 @@ export function messageOf(error: unknown, fallback = 'Something went wrong. Try 
   return fallback;
 }
 
+/** `text` as a sentence on its own: the backend's messages are written to follow "error: ". */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return trimmed;
+  const capital = trimmed[0]!.toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
 /** The error's code, when it is a backend error. */
 export function codeOf(error: unknown): Code | null {
   return isBackendError(error) ? error.code : null;

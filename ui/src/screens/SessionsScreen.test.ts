@@ -172,6 +172,31 @@ describe('Sessions', () => {
     expect(backend.calls['signIn']?.[0]?.[0]).toMatchObject({ profileId: 'production', permissions: ['orders.read'] });
   });
 
+  it('says a missing refresh endpoint stops the refreshes, and offers the fix and a retry', async () => {
+    const { user, backend, app } = await renderScreen(SessionsScreen);
+    await screen.findByRole('article', { name: 'demo@drivly.test' });
+    Object.assign(backend.state.sessions[0]!, {
+      state: 'needsSetup',
+      nextRefresh: null,
+      lastError: {
+        code: 'endpoint_not_found',
+        message: 'the server answered 404 for http://127.0.0.1:4010/api/auth/refresh: there is no such endpoint',
+      },
+    });
+    backend.emit({ type: 'sessionsChanged' });
+    const stuck = card('demo@drivly.test');
+    expect(await within(stuck).findByText('Needs setup')).toBeTruthy();
+    const alert = within(stuck).getByRole('alert');
+    expect(alert.textContent).toMatch(/Refreshing has stopped until Local emulator is fixed/);
+    expect(alert.textContent).toMatch(/404 for http:\/\/127\.0\.0\.1:4010\/api\/auth\/refresh/);
+    // The JWT in hand still works until it expires.
+    expect(within(stuck).getByRole('button', { name: 'Copy fresh JWT' })).toHaveProperty('disabled', false);
+    expect(within(alert).getByRole('button', { name: 'Retry now' })).toBeTruthy();
+    await user.click(within(alert).getByRole('button', { name: 'Fix in Settings' }));
+    expect(app.screen).toBe('settings');
+    expect(app.profileToEdit).toBe('emulator');
+  });
+
   it('explains what to do when there are no sessions', async () => {
     await renderScreen(SessionsScreen, { seeded: false });
     expect(await screen.findByText(/No sessions yet/)).toBeTruthy();

@@ -99,6 +99,23 @@ describe('Settings', () => {
     await waitFor(() => expect(backend.state.profiles.find((p) => p.id === 'acme')!.protocol).toEqual(drivlyProtocolDefaults));
   });
 
+  it('edits a built-in profile’s sign-in settings, never its server', async () => {
+    const { user, backend, app } = await renderScreen(SettingsScreen);
+    // A session card's "Fix in Settings" opens the profile's editor with Advanced open.
+    app.editProfile('emulator');
+    const form = await screen.findByRole('form', { name: 'Edit Local emulator' });
+    expect(within(form).getByLabelText('API base URL')).toHaveProperty('disabled', true);
+    expect(within(form).getByLabelText('Name')).toHaveProperty('disabled', true);
+    expect(within(form).getByText(/always points at its own server/)).toBeTruthy();
+    expect(within(form).getByText('Advanced: how this server signs in').closest('details')!.open).toBe(true);
+    const refresh = within(form).getByLabelText('Refresh');
+    await user.clear(refresh);
+    await user.type(refresh, 'oauth/refresh');
+    await user.click(within(form).getByRole('button', { name: 'Save profile' }));
+    await waitFor(() => expect(backend.state.profiles.find((p) => p.id === 'emulator')!.protocol.refreshPath).toBe('oauth/refresh'));
+    expect(app.profileToEdit).toBeNull();
+  });
+
   it('checks a profile’s connection and shows the doctor report under its row', async () => {
     const { user } = await renderScreen(SettingsScreen);
     const emulatorActions = await screen.findByRole('group', { name: 'Actions for Local emulator' });

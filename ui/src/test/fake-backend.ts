@@ -227,7 +227,10 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     async updateProfile(input) {
       const p = profile(input.id);
       if (!p) throw err('profile_not_found', 'That profile no longer exists.');
-      if (p.builtIn) throw err('profile_built_in', 'Built-in profiles cannot be changed.');
+      // As the Rust side: a built-in's sign-in settings may change, its server never.
+      if (p.builtIn && input.baseUrl !== p.baseUrl) {
+        throw err('profile_url_fixed', `The built-in profile '${p.name}' always points at its own server; add a profile for another URL.`);
+      }
       checkProtocol(input.protocol);
       Object.assign(p, input, { protocol: input.protocol ?? p.protocol });
       p.redirectForm = p.protocol.redirectForm;

@@ -68,7 +68,7 @@ fn token_set(endpoint: &str, answer: &super::http::Answer) -> Result<TokenSet, C
     set.server_date = answer.server_date;
     set.server_skew_secs = answer.skew_secs;
     set.sent = Some(answer.sent);
-    super::lifetime::settle(&mut set);
+    super::lifetime::settle(&mut set, answer.estimated_server_now);
     Ok(set)
 }
 

@@ -186,6 +186,9 @@ pub(crate) struct Answer {
     pub server_date: Option<DateTime<Utc>>,
     /// `server_date − local clock at arrival`, in seconds.
     pub skew_secs: Option<i64>,
+    /// Without a `Date`: the server's clock at arrival, from the skew earlier answers of this
+    /// client (so of this profile) measured. `None` when this answer has a `Date`.
+    pub estimated_server_now: Option<DateTime<Utc>>,
     pub retry_after: Option<u64>,
     pub body: Zeroizing<Vec<u8>>,
     pub requested_at: DateTime<Utc>,
@@ -285,6 +288,12 @@ impl DrivlyClient {
             .and_then(|v| v.to_str().ok())
             .and_then(parse_http_date);
         let skew_secs = server_date.map(|d| (d - arrived).num_seconds());
+        let estimated_server_now = match server_date {
+            Some(_) => None,
+            None => self
+                .server_skew_secs()
+                .map(|skew| arrived + chrono::TimeDelta::seconds(skew)),
+        };
         if let Some(skew) = skew_secs {
             *self
                 .skew
@@ -309,6 +318,7 @@ impl DrivlyClient {
             content_type,
             server_date,
             skew_secs,
+            estimated_server_now,
             retry_after,
             body,
             requested_at,

@@ -34,7 +34,10 @@ pub enum LifetimeSource {
     ExpiresIn,
     /// The response's `expires` minus its `Date` header.
     ExpiresMinusDate,
-    /// An expiry minus the token's `iat` (the answer had no `Date`).
+    /// The response's `expires` minus the server's time estimated from the `Date` of this
+    /// profile's earlier answers (this answer had none).
+    ExpiresMinusKnownSkew,
+    /// An expiry minus the token's `iat` (no `Date` on this answer nor any earlier one).
     ExpiresMinusIat,
     /// The server gave no reference to its own clock: the absolute expiry was compared with
     /// the local clock (skew goes unnoticed).
@@ -51,20 +54,38 @@ impl LifetimeSource {
     }
 }
 
-/// The lifetime of a token whose stated expiry is `expires` (read as `basis`), given the
-/// answer's `Date` and the token itself.
+/// What an answer tells of the server's clock when it arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ServerClock {
+    /// The answer's own `Date` header.
+    Date(DateTime<Utc>),
+    /// No `Date` on this answer: its arrival on the local clock plus the skew measured on the
+    /// profile's earlier answers (issue #14 item 4: the per-profile estimate).
+    Estimate(DateTime<Utc>),
+    /// Neither.
+    Unknown,
+}
+
+/// The lifetime of a token whose stated expiry is `expires` (read as `basis`), given what the
+/// answer tells of the server's clock and the token itself.
 pub(crate) fn server_lifetime(
     expires: DateTime<Utc>,
     basis: ExpiryBasis,
     requested_at: DateTime<Utc>,
-    server_date: Option<DateTime<Utc>>,
+    server_clock: ServerClock,
     token: &str,
 ) -> (TimeDelta, LifetimeSource) {
     if basis == ExpiryBasis::ExpiresIn {
         return (expires - requested_at, LifetimeSource::ExpiresIn);
     }
-    if let Some(date) = server_date {
-        return (expires - date, LifetimeSource::ExpiresMinusDate);
+    match server_clock {
+        ServerClock::Date(date) => return (expires - date, LifetimeSource::ExpiresMinusDate),
+        // Before `iat`: a server may hand out a token it issued earlier, and `exp − iat` would
+        // then be its whole lifetime rather than what is left of it.
+        ServerClock::Estimate(now) => {
+            return (expires - now, LifetimeSource::ExpiresMinusKnownSkew);
+        }
+        ServerClock::Unknown => {}
     }
     // Without `Date`, the token's own `iat` is the server's clock at issue. Its `exp − iat`
     // when the expiry is the token's; the response's expiry otherwise (it wins over `exp`).
@@ -81,13 +102,19 @@ pub(crate) fn server_lifetime(
 /// Settles a parsed token set once its answer's `Date` is known: `expires` becomes the local
 /// wall-clock expiry (`requested_at` + the server's lifetime), so [`TokenSet::lifetime`] is the
 /// lifetime the server stated, zero or negative included (the caller refuses such a token
-/// *after* storing a rotated refresh token it may carry).
-pub(crate) fn settle(set: &mut TokenSet) {
+/// *after* storing a rotated refresh token it may carry). `estimate` is the server's clock at
+/// arrival from earlier answers' `Date`, used when this answer has none.
+pub(crate) fn settle(set: &mut TokenSet, estimate: Option<DateTime<Utc>>) {
+    let server_clock = match (set.server_date, estimate) {
+        (Some(date), _) => ServerClock::Date(date),
+        (None, Some(now)) => ServerClock::Estimate(now),
+        (None, None) => ServerClock::Unknown,
+    };
     let (lifetime, source) = server_lifetime(
         set.expires,
         set.expiry_basis,
         set.requested_at,
-        set.server_date,
+        server_clock,
         set.jwt.expose_secret(),
     );
     set.expires = set.requested_at + lifetime;
@@ -129,7 +156,7 @@ mod tests {
             at(1500),
             ExpiryBasis::ServerTime,
             sent,
-            Some(server_now),
+            ServerClock::Date(server_now),
             &tok,
         );
         assert_eq!(
@@ -141,34 +168,68 @@ mod tests {
             at(-300),
             ExpiryBasis::ServerTime,
             sent,
-            Some(at(-900)),
+            ServerClock::Date(at(-900)),
             &tok,
         );
         assert_eq!(lifetime, TimeDelta::seconds(600));
         // No Date: exp − iat, or the response's expiry minus iat.
-        let (lifetime, source) = server_lifetime(at(1500), ExpiryBasis::TokenExp, sent, None, &tok);
+        let (lifetime, source) = server_lifetime(
+            at(1500),
+            ExpiryBasis::TokenExp,
+            sent,
+            ServerClock::Unknown,
+            &tok,
+        );
         assert_eq!(
             (lifetime, source),
             (TimeDelta::seconds(600), LifetimeSource::ExpiresMinusIat)
         );
-        let (lifetime, _) = server_lifetime(at(1200), ExpiryBasis::ServerTime, sent, None, &tok);
+        let (lifetime, _) = server_lifetime(
+            at(1200),
+            ExpiryBasis::ServerTime,
+            sent,
+            ServerClock::Unknown,
+            &tok,
+        );
         assert_eq!(lifetime, TimeDelta::seconds(300));
         // expires_in is already a lifetime (expires was counted from the send time).
         let (lifetime, source) = server_lifetime(
             at(600),
             ExpiryBasis::ExpiresIn,
             sent,
-            Some(server_now),
+            ServerClock::Date(server_now),
             &tok,
         );
         assert_eq!(
             (lifetime, source),
             (TimeDelta::seconds(600), LifetimeSource::ExpiresIn)
         );
+        // No Date on this answer, but the profile's earlier answers put the server 15 minutes
+        // ahead: the estimate wins over `exp − iat`, which misses a token issued earlier.
+        let early = token(Some(600), 1500);
+        let (lifetime, source) = server_lifetime(
+            at(1500),
+            ExpiryBasis::ServerTime,
+            sent,
+            ServerClock::Estimate(server_now),
+            &early,
+        );
+        assert_eq!(
+            (lifetime, source),
+            (
+                TimeDelta::seconds(600),
+                LifetimeSource::ExpiresMinusKnownSkew
+            )
+        );
         // Nothing relative at all: the local clock, as a last resort.
         let bare = token(None, 1500);
-        let (lifetime, source) =
-            server_lifetime(at(1500), ExpiryBasis::ServerTime, sent, None, &bare);
+        let (lifetime, source) = server_lifetime(
+            at(1500),
+            ExpiryBasis::ServerTime,
+            sent,
+            ServerClock::Unknown,
+            &bare,
+        );
         assert_eq!(
             (lifetime, source),
             (TimeDelta::seconds(1500), LifetimeSource::LocalClock)
@@ -178,10 +239,21 @@ mod tests {
     #[test]
     fn a_zero_or_negative_lifetime_is_kept_for_the_caller_to_refuse() {
         let tok = token(Some(0), 0);
-        let (lifetime, _) =
-            server_lifetime(at(0), ExpiryBasis::ServerTime, at(0), Some(at(1)), &tok);
+        let (lifetime, _) = server_lifetime(
+            at(0),
+            ExpiryBasis::ServerTime,
+            at(0),
+            ServerClock::Date(at(1)),
+            &tok,
+        );
         assert!(lifetime <= TimeDelta::zero());
-        let (lifetime, _) = server_lifetime(at(0), ExpiryBasis::TokenExp, at(0), None, &tok);
+        let (lifetime, _) = server_lifetime(
+            at(0),
+            ExpiryBasis::TokenExp,
+            at(0),
+            ServerClock::Unknown,
+            &tok,
+        );
         assert_eq!(lifetime, TimeDelta::zero());
     }
 }

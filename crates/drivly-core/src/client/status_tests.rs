@@ -10,6 +10,7 @@ fn answer(status: u16, body: &str) -> Answer {
         content_type: Some("application/json".into()),
         server_date: None,
         skew_secs: None,
+        estimated_server_now: None,
         retry_after: None,
         body: Zeroizing::new(body.as_bytes().to_vec()),
         requested_at: Utc::now(),

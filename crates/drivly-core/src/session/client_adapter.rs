@@ -15,6 +15,11 @@ fn issue_error(error: &ClientError) -> IssueError {
         IssueError::SignInNeeded {
             message: error.to_string(),
         }
+    } else if error.is_setup_error() {
+        IssueError::Setup {
+            code: error.code(),
+            message: error.to_string(),
+        }
     } else if error.is_transient() {
         IssueError::Transient {
             code: error.code(),

@@ -56,6 +56,15 @@ pub enum SessionError {
         next_attempt: DateTime<Utc>,
     },
     /// The server issues tokens that live shorter than the caller asked for.
+    /// A token endpoint does not exist on the server: the profile must change (the message
+    /// names the URL and where to change it). Background refreshes stop until then.
+    #[error("{message}")]
+    NeedsSetup {
+        /// The underlying code (`endpoint_not_found`).
+        code: Code,
+        /// What was not found and where to change it.
+        message: String,
+    },
     #[error(
         "the server's tokens live {lifetime_secs} s, less than the {min_ttl_secs} s asked for; ask for less time left"
     )]
@@ -84,6 +93,7 @@ impl ErrorCode for SessionError {
             Self::RefreshTokenNotSaved => Code::RefreshTokenNotSaved,
             Self::TokenAlreadyExpired { .. } => Code::TokenAlreadyExpired,
             Self::RefreshFailed { .. } => Code::RefreshFailed,
+            Self::NeedsSetup { code, .. } => *code,
             Self::LifetimeTooShort { .. } => Code::TokenLifetimeTooShort,
             Self::Lock(e) => e.code(),
             Self::Store(e) => e.code(),

@@ -116,7 +116,7 @@ pub struct LastError {
 }
 
 /// Where a session stands. Serialized with a `status` tag in `snake_case` (`active`,
-/// `refreshing`, `retrying`, `needs_sign_in`, `signed_out`) and camelCase fields.
+/// `refreshing`, `retrying`, `needs_sign_in`, `needs_setup`, `signed_out`) and camelCase fields.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(
     tag = "status",
@@ -141,6 +141,14 @@ pub enum SessionState {
         /// The server's explanation.
         reason: LastError,
     },
+    /// A token endpoint does not exist on the server (`404`/`405` from the refresh endpoint):
+    /// the profile's endpoint path or base URL must change, and retrying cannot help. Nothing
+    /// is retried in the background; the user's next request ("Retry now", a token) tries
+    /// again with the profile as it is then. The held JWT stays usable until it expires.
+    NeedsSetup {
+        /// What was not found and where to change it.
+        reason: LastError,
+    },
     /// The session was signed out: its secrets are deleted.
     SignedOut,
 }
@@ -153,6 +161,7 @@ impl SessionState {
             Self::Refreshing => "refreshing",
             Self::Retrying { .. } => "retrying",
             Self::NeedsSignIn { .. } => "needs_sign_in",
+            Self::NeedsSetup { .. } => "needs_setup",
             Self::SignedOut => "signed_out",
         }
     }

@@ -62,6 +62,15 @@ pub enum IssueError {
         /// The server's `Retry-After`.
         retry_after: Option<TimeDelta>,
     },
+    /// The endpoint does not exist (`404`/`405`): a setup error. Never retried in the
+    /// background; the profile must change first.
+    #[error("{message}")]
+    Setup {
+        /// Stable code (`endpoint_not_found`).
+        code: Code,
+        /// What was not found and where to change it.
+        message: String,
+    },
     /// Anything else (a malformed answer, an unexpected status): retried with the long backoff,
     /// since a server fix or a profile change may cure it.
     #[error("{message}")]
@@ -77,7 +86,9 @@ impl ErrorCode for IssueError {
     fn code(&self) -> Code {
         match self {
             Self::SignInNeeded { .. } => Code::SignInNeeded,
-            Self::Transient { code, .. } | Self::Failed { code, .. } => *code,
+            Self::Transient { code, .. } | Self::Setup { code, .. } | Self::Failed { code, .. } => {
+                *code
+            }
         }
     }
 }

@@ -12,6 +12,7 @@
 //! - [`sessions`]: sessions with their states.
 
 pub mod error;
+mod issuers;
 pub mod keys;
 pub mod mint;
 pub mod profiles;
@@ -27,7 +28,8 @@ use crate::profile::store::ProfileStore;
 use crate::vault::Vault;
 
 pub use error::UseCaseError;
-pub use running::{Issuers, RunMode, RunningSessions, issuers_for, issuers_from_store};
+pub use issuers::{Issuers, issuers_for, issuers_from_store};
+pub use running::{RunMode, RunningSessions};
 
 /// What the key and mint use cases work on: the vault, the profiles and the clock.
 #[derive(Debug, Clone)]

@@ -13,38 +13,13 @@ use std::sync::Arc;
 use tokio::sync::Mutex;
 
 use super::error::{UseCaseError, blocking};
-use crate::client::DrivlyClient;
+use super::issuers::Issuers;
 use crate::clock::Clock;
-use crate::profile::store::ProfileStore;
-use crate::profile::{Profile, ProfileId};
+use crate::profile::ProfileId;
 use crate::session::{
     LiveSession, RefresherConfig, RefresherDeps, SessionEvents, SessionId, SessionMeta,
-    SessionRefresher, SessionStore, SessionView, TokenIssuer,
+    SessionRefresher, SessionStore, SessionView,
 };
-
-/// Builds the token issuer (the HTTP client) for a profile.
-pub type Issuers =
-    Arc<dyn Fn(&ProfileId) -> Result<Arc<dyn TokenIssuer>, UseCaseError> + Send + Sync>;
-
-/// Issuers for every profile of `profiles`.
-pub fn issuers_from_store(profiles: Arc<ProfileStore>) -> Issuers {
-    Arc::new(move |id| {
-        let profile = profiles.get(id)?;
-        Ok(Arc::new(DrivlyClient::new(&profile)?) as Arc<dyn TokenIssuer>)
-    })
-}
-
-/// Issuers for `profile` alone (the CLI works on one profile per run).
-pub fn issuers_for(profile: Profile) -> Issuers {
-    Arc::new(move |id| {
-        if *id != profile.id {
-            return Err(UseCaseError::Config(
-                crate::profile::ProfileError::NotFound(id.to_string()).into(),
-            ));
-        }
-        Ok(Arc::new(DrivlyClient::new(&profile)?) as Arc<dyn TokenIssuer>)
-    })
-}
 
 /// Whether sessions keep running between commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -323,3 +323,38 @@ async fn dropping_the_handle_stops_all_refreshing() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(issuer.calls.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn a_missing_refresh_endpoint_stops_the_background_until_the_user_retries() {
+    let missing = IssueError::Setup {
+        code: drivly_core::Code::EndpointNotFound,
+        message: "the server answered 404 for https://api.example/auth/refresh".into(),
+    };
+    let s = Setup::new(vec![missing]).await;
+    s.at(590); // the mandatory last minute
+    s.wait_calls(1).await;
+    let SessionState::NeedsSetup { reason } = s.refresher.view().state else {
+        panic!("expected needs setup, got {:?}", s.refresher.view().state);
+    };
+    assert_eq!(reason.code, "endpoint_not_found");
+    assert!(
+        reason.message.contains("/auth/refresh"),
+        "{}",
+        reason.message
+    );
+    // Neither time passing, the JWT expiring, nor a clock stepping back retries on its own.
+    s.at(3600);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    s.clock.set(t0());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        s.calls(),
+        1,
+        "a setup error is never retried in the background"
+    );
+    // The user's "Retry now" (after fixing the profile) goes to the server again.
+    s.at(3600);
+    let view = s.refresher.refresh_now().await.expect("refreshed");
+    assert_eq!(view.state, SessionState::Active);
+    assert_eq!(s.calls(), 2);
+}

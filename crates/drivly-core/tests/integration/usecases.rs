@@ -525,3 +525,45 @@ async fn the_code_exchange_uses_the_profile_as_it_was_at_start() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_missing_refresh_path_waits_for_the_fix_which_applies_without_a_restart() {
+    // Issue #14 item 3: a 404 from the refresh endpoint is a setup error the refresher does not
+    // retry on its own; the profile edit that fixes it reaches the running session.
+    let w = World::new().await;
+    let running = w.running(RunMode::Background);
+    let completed = w.completed_login().await;
+    let id = complete_sign_in(completed, &w.profile(), &running)
+        .await
+        .unwrap()
+        .view
+        .meta
+        .id;
+    let refresher = running.get(&id).await.unwrap();
+
+    let mut wrong = w.profile();
+    wrong.endpoints.refresh = "moved/refresh".into();
+    w.stores.profiles.update(wrong).unwrap();
+    let error = refresher.refresh_now().await.unwrap_err();
+    assert_eq!(error.code(), "endpoint_not_found");
+    assert!(error.to_string().contains("/api/moved/refresh"), "{error}");
+    let SessionState::NeedsSetup { reason } = refresher.view().state else {
+        panic!("expected needs setup: {:?}", refresher.view().state);
+    };
+    assert!(
+        reason.message.contains("/api/moved/refresh"),
+        "{}",
+        reason.message
+    );
+    // The JWT in hand stays usable, without asking the server again.
+    refresher.token(None).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(w.requests("/api/moved/refresh"), vec![404], "asked once");
+
+    let mut fixed = w.profile();
+    fixed.endpoints.refresh = "auth/refresh".into();
+    w.stores.profiles.update(fixed).unwrap();
+    let view = refresher.refresh_now().await.unwrap();
+    assert_eq!(view.state, SessionState::Active);
+    assert_eq!(w.requests("/api/auth/refresh"), vec![200]);
+}

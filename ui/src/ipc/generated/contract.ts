@@ -700,7 +700,7 @@ problem: string | null, };
 /**
  * Where a session stands, flattened for the list (the details travel beside it).
  */
-export type SessionState = "active" | "refreshing" | "retrying" | "needsSignIn" | "signedOut";
+export type SessionState = "active" | "refreshing" | "retrying" | "needsSignIn" | "needsSetup" | "signedOut";
 
 /**
  * A session as the UI's `SessionView` type.

@@ -206,7 +206,7 @@ impl Actor {
             let now = self.deps.clock.now();
             let went_back = self.config.policy.clock_went_back(self.last_wall, now);
             self.last_wall = now;
-            if went_back || self.due(now) {
+            if (went_back && !self.waits_for_user()) || self.due(now) {
                 tracing::debug!(session = %self.meta.id, went_back, "background refresh");
                 // The outcome is recorded in the state; nobody waits for it here.
                 let _ = self.refresh(false, None, false).await;
@@ -262,10 +262,22 @@ impl Actor {
         self.publish();
     }
 
+    /// Whether only the user can move this session on (sign in again, fix the profile).
+    fn waits_for_user(&self) -> bool {
+        matches!(
+            self.state,
+            SessionState::NeedsSignIn { .. }
+                | SessionState::NeedsSetup { .. }
+                | SessionState::SignedOut
+        )
+    }
+
     /// Whether the background should refresh at wall-clock `now`.
     fn due(&self, now: DateTime<Utc>) -> bool {
         match &self.state {
-            SessionState::NeedsSignIn { .. } | SessionState::SignedOut => false,
+            SessionState::NeedsSignIn { .. }
+            | SessionState::NeedsSetup { .. }
+            | SessionState::SignedOut => false,
             _ if self.floor_wait().is_some() => false,
             SessionState::Retrying { next_attempt, .. } => now >= *next_attempt,
             SessionState::Active | SessionState::Refreshing => match &self.current {
@@ -451,6 +463,19 @@ impl Actor {
     }
 
     /// Records a failed attempt: `retrying` with a backoff. `long` uses the expired cap.
+    /// A token endpoint is missing: stop the background refreshes and say what to change.
+    fn needs_setup(&mut self, code: Code, message: String) -> SessionError {
+        self.meta.next_refresh = None;
+        tracing::warn!(session = %self.meta.id, code = code.as_str(), "a token endpoint is missing; background refreshes stop until the user retries");
+        self.set_state(SessionState::NeedsSetup {
+            reason: LastError {
+                code: code.as_str().to_owned(),
+                message: message.clone(),
+            },
+        });
+        SessionError::NeedsSetup { code, message }
+    }
+
     fn fail(
         &mut self,
         code: Code,
@@ -614,6 +639,7 @@ impl Actor {
                 message,
                 retry_after,
             }) => Err(self.fail(code, message, retry_after, false)),
+            Err(IssueError::Setup { code, message }) => Err(self.needs_setup(code, message)),
             Err(IssueError::Failed { code, message }) => Err(self.fail(code, message, None, true)),
         }
     }
