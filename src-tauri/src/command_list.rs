@@ -48,6 +48,7 @@ macro_rules! app_commands {
             sessions::copy_session_jwt(session_id: String) -> CopyResult;
             sessions::session_token(session_id: String) -> TokenHandle;
             sessions::refresh_now(session_id: String) -> SessionItem;
+            sessions::rename_session(session_id: String, label: String) -> SessionItem;
             sessions::sign_out(session_id: String) -> SignOutResult;
             // issue #15: a local proxy per session, and a curl line without the token
             local_proxy::start_local_proxy(session_id: String) -> LocalProxyView;

@@ -25,8 +25,8 @@ pub enum BackendEvent {
     SessionsChanged,
     /// One session was added or changed: its new view (the UI patches or adds that row).
     SessionChanged {
-        /// The session as `list_sessions` shows it.
-        session: SessionItem,
+        /// The session as `list_sessions` shows it (boxed: the largest event by far).
+        session: Box<SessionItem>,
     },
     /// One session was signed out and removed (the UI drops that row).
     SessionRemoved {

@@ -109,7 +109,7 @@ fn forward_events<R: Runtime>(app: &AppHandle<R>, receivers: EventReceivers) {
         while let Some(event) = sessions.recv().await {
             let to_ui = match event {
                 SessionEvent::Changed { session } => Some(BackendEvent::SessionChanged {
-                    session: session.into(),
+                    session: Box::new((*session).into()),
                 }),
                 SessionEvent::SignedOut { session_id, .. } => Some(BackendEvent::SessionRemoved {
                     session_id: session_id.to_string(),

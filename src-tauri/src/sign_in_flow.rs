@@ -216,11 +216,12 @@ async fn complete<R: Runtime>(
     let profile = state.profiles.get(&completed.profile_id)?;
     let hub = state.sessions().await?;
     let signed_in = complete_sign_in(completed, &profile, hub.running()).await?;
-    // Named by the account, so a user with several can tell which one the browser had.
-    Ok(match signed_in.view.meta.subject.as_deref() {
-        Some(account) => format!("Signed in to {} as {account}.", profile.name),
-        None => format!("Signed in to {}.", profile.name),
-    })
+    // Named by the account, so a user with several can tell which one the browser had, and
+    // saying which earlier session of that account it replaced.
+    if !signed_in.replaced.is_empty() {
+        state.events.send(BackendEvent::SessionsChanged);
+    }
+    Ok(signed_in.message(&profile.name))
 }
 
 /// Tells the UI how a sign-in ended (the event carries a message and a code, never the URL).

@@ -2,11 +2,12 @@
 //! window keeps the app (and its refreshers) running here.
 //!
 //! The menu is rebuilt only when its labels change ([`refresh`] compares them with the last
-//! menu's, kept in [`TrayLabels`]), not on every refresh of every session.
+//! menu's, kept in [`TrayLabels`]): a session's entry names its account and until when its JWT
+//! holds (a menu cannot tick), so it changes when a refresh succeeds, not on each state change.
 
 use std::sync::Mutex;
 
-use drivly_core::session::SessionView;
+use drivly_core::session::{SessionState, SessionView};
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
@@ -34,8 +35,8 @@ impl TrayLabels {
     }
 }
 
-/// The session entries for `views`: a session's label changes only with its profile or user,
-/// never with its refresh state.
+/// The session entries for `views`: each by the session's name (its label, else its account),
+/// profile and how long its JWT holds. In local time: a menu cannot count down.
 pub fn entries(
     views: &[SessionView],
     profile_name: impl Fn(&SessionView) -> String,
@@ -43,14 +44,24 @@ pub fn entries(
     views
         .iter()
         .map(|view| {
-            let who = view
-                .meta
-                .subject
-                .clone()
-                .unwrap_or_else(|| "session".into());
+            let when = match (&view.state, view.meta.jwt_expires) {
+                (SessionState::NeedsSignIn { .. } | SessionState::SignedOut, _) => {
+                    " (sign in again)".to_owned()
+                }
+                (SessionState::NeedsSetup { .. }, _) => " (needs setup)".to_owned(),
+                (_, Some(expires)) => format!(
+                    " (until {})",
+                    expires.with_timezone(&chrono::Local).format("%H:%M")
+                ),
+                (_, None) => String::new(),
+            };
             (
                 format!("copy:{}", view.meta.id.as_str()),
-                format!("Copy fresh JWT \u{2014} {} ({who})", profile_name(view)),
+                format!(
+                    "Copy fresh JWT \u{2014} {} \u{00b7} {}{when}",
+                    view.meta.display_name(),
+                    profile_name(view)
+                ),
             )
         })
         .collect()
@@ -164,29 +175,57 @@ async fn copy_fresh<R: Runtime>(app: &AppHandle<R>, session_id: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{DateTime, TimeZone, Utc};
     use drivly_core::profile::ProfileId;
-    use drivly_core::session::{SessionId, SessionMeta, SessionState};
+    use drivly_core::session::{LastError, SessionId, SessionMeta};
 
-    fn view(state: SessionState) -> SessionView {
-        let meta = SessionMeta::new(
+    fn at(hour: u32, minute: u32) -> DateTime<Utc> {
+        chrono::Local
+            .with_ymd_and_hms(2026, 12, 4, hour, minute, 0)
+            .single()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    }
+
+    fn view(state: SessionState, expires: DateTime<Utc>) -> SessionView {
+        let mut meta = SessionMeta::new(
             SessionId::parse("s1").unwrap_or_else(SessionId::new_random),
             ProfileId::parse("emulator").unwrap_or_else(|_| unreachable!()),
             Some("usr_1".into()),
             Vec::new(),
-            chrono::Utc::now(),
+            Utc::now(),
         );
+        meta.account = Some("demo@drivly.test".into());
+        meta.jwt_expires = Some(expires);
         SessionView { meta, state }
     }
 
     #[test]
-    fn a_refresh_does_not_rebuild_the_menu_but_a_new_session_does() {
+    fn entries_name_the_account_and_the_menu_changes_only_with_the_expiry() {
         let labels = TrayLabels::default();
         let name = |_: &SessionView| "Emulator".to_owned();
-        let first = entries(&[view(SessionState::Active)], name);
-        assert_eq!(first[0].1, "Copy fresh JWT \u{2014} Emulator (usr_1)");
+        let first = entries(&[view(SessionState::Active, at(14, 32))], name);
+        assert_eq!(
+            first[0].1,
+            "Copy fresh JWT \u{2014} demo@drivly.test \u{00b7} Emulator (until 14:32)"
+        );
         assert!(labels.replace_if_changed(&first));
-        let refreshing = entries(&[view(SessionState::Refreshing)], name);
+        let refreshing = entries(&[view(SessionState::Refreshing, at(14, 32))], name);
         assert!(!labels.replace_if_changed(&refreshing), "same labels");
+        let refreshed = entries(&[view(SessionState::Active, at(14, 41))], name);
+        assert!(labels.replace_if_changed(&refreshed), "a new expiry");
+        let mut renamed = view(SessionState::Active, at(14, 41));
+        renamed.meta.label = Some("staging admin".into());
+        let renamed = entries(&[renamed], name);
+        assert!(renamed[0].1.contains("staging admin \u{00b7} Emulator"));
+        let ended = SessionState::NeedsSignIn {
+            reason: LastError {
+                code: "sign_in_needed".into(),
+                message: "m".into(),
+            },
+        };
+        let ended = entries(&[view(ended, at(14, 41))], name);
+        assert!(ended[0].1.ends_with("(sign in again)"), "{}", ended[0].1);
         assert!(labels.replace_if_changed(&[]), "the session left");
     }
 }

@@ -85,7 +85,9 @@ fn a_session_change_reaches_the_ui_as_that_sessions_view() {
         state: SessionState::Refreshing,
     };
     let sink = app.state::<AppState>().session_events();
-    sink.emit(SessionEvent::Changed { session: view });
+    sink.emit(SessionEvent::Changed {
+        session: Box::new(view),
+    });
     let changed = next_event(&events, "sessionChanged");
     assert_eq!(changed["session"]["id"], id.as_str());
     assert_eq!(changed["session"]["state"], "refreshing");

@@ -179,18 +179,32 @@ test('sign-in: app link, forged link refused, loopback, self-refresh, sign out',
     assert.deepEqual((await backendSessions(browser)).map((s) => s.id), before, 'no session was added');
     await app.screenshot('signin-forged-refused');
 
-    // ---- Sign in again, returning by loopback, to a server whose JWTs now live SHORT_LIFETIME s.
+    // ---- Sign in again as the same account, returning by loopback, to a server whose JWTs now
+    // live SHORT_LIFETIME s: the new session replaces the earlier one (issue #16), revoked.
     await setJwtLifetime(emulator.baseUrl, SHORT_LIFETIME);
     await clickButton(browser, 'Sign in');
     await browser.$('form.signin input[aria-label="invoices.read"]').click();
     await browser.$('input[name="redirect"][value="loopback"]').click();
     await clickButton(browser, submit);
-    await waitFor(
+    const replacedBanner = await waitFor(
       browser,
-      async () => (await sessionCards(browser)).filter((s) => s.state === 'Active').length === 2,
-      () => `no second active session after the loopback sign-in:\n${fakeBrowserLog()}`,
+      async () => {
+        const b = await outcomeBanner(browser);
+        return b && /replaces the earlier session/.test(b.text) ? b : null;
+      },
+      () => `no banner about the replaced session after the loopback sign-in:\n${fakeBrowserLog()}`,
       45000,
     );
+    assert.match(replacedBanner.text, /^Signed in to Local emulator as demo@drivly\.test\. It replaces the earlier session of this account, now revoked\.$/);
+    await waitFor(
+      browser,
+      async () => {
+        const ids = (await backendSessions(browser)).map((s) => s.id);
+        return ids.length === 1 && !before.includes(ids[0]);
+      },
+      'the earlier session of the same account is still listed',
+    );
+    assert.ok((await requestLog(emulator.baseUrl)).some((r) => r.path === '/api/auth/revoke'), 'the replaced session was revoked');
     await browserRunsFinished(browser, 2);
     assert.match(fakeBrowserLog(), /redirected back by loopback to http:\/\/127\.0\.0\.1:\d+\//);
     await app.screenshot('signin-loopback');
@@ -228,8 +242,8 @@ test('sign-in: app link, forged link refused, loopback, self-refresh, sign out',
     assert.equal(shortCard.facts['Last refresh'], 'just now');
     await app.screenshot('signin-refreshed');
 
-    // ---- Sign out both: each leaves the list.
-    for (let left = 2; left > 0; left--) {
+    // ---- Sign out: the session leaves the list.
+    for (let left = 1; left > 0; left--) {
       await clickButton(browser.$('article.session'), 'Sign out');
       // The confirmation says the emulator will be told (it has a revoke endpoint).
       const dialog = await browser.$('[role="dialog"]');

@@ -35,8 +35,17 @@ function menuPaths(name) {
   return [...xml.matchAll(/<node name="([^"]+)"/g)].map((m) => `${root}/${m[1]}/Menu`);
 }
 
-/** Clicks the tray menu item labelled `label` of the app process `pid`. Waits up to 20 s for
- *  the tray to be published (it is created once secure storage has opened). */
+/** The items of a dbusmenu layout as gdbus prints it: `[{ id, label }]`. */
+function items(layout) {
+  return [...layout.matchAll(/\((\d+), \{([^}]*)\}/g)].flatMap(([, id, props]) => {
+    const label = props.match(/'label': <'((?:[^'\\]|\\.)*)'>/)?.[1];
+    return label === undefined ? [] : [{ id, label }];
+  });
+}
+
+/** Clicks the tray menu item labelled `label` (a string, or a RegExp for labels with times in
+ *  them) of the app process `pid`; resolves with the label clicked. Waits up to 20 s for the
+ *  tray to be published (it is created once secure storage has opened) and to show the item. */
 export async function clickTrayItem(pid, label) {
   const deadline = Date.now() + 20000;
   let last = `process ${pid} has no bus connection`;
@@ -45,13 +54,12 @@ export async function clickTrayItem(pid, label) {
       try {
         for (const path of menuPaths(name)) {
           const layout = gdbus('--dest', name, '--object-path', path, '--method', 'com.canonical.dbusmenu.GetLayout', '--', '0', '-1', '[]');
-          const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-          const id = layout.match(new RegExp(`\\((\\d+), \\{[^}]*'label': <'${escaped}'>`))?.[1];
-          if (id) {
-            gdbus('--dest', name, '--object-path', path, '--method', 'com.canonical.dbusmenu.Event', '--', id, 'clicked', '<int32 0>', '0');
-            return;
+          const found = items(layout).find((item) => (label instanceof RegExp ? label.test(item.label) : item.label === label));
+          if (found) {
+            gdbus('--dest', name, '--object-path', path, '--method', 'com.canonical.dbusmenu.Event', '--', found.id, 'clicked', '<int32 0>', '0');
+            return found.label;
           }
-          last = `no “${label}” in the menu at ${path}: ${layout.slice(0, 400)}`;
+          last = `no “${label}” among the menu's items at ${path}: ${JSON.stringify(items(layout).map((i) => i.label))}`;
         }
       } catch {
         last = `no tray menu published by process ${pid}`; // not the tray's connection, or not yet

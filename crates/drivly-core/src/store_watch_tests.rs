@@ -67,6 +67,8 @@ fn session_record() -> SessionRecord {
         id: uuid::Uuid::new_v4(),
         profile_id: ProfileId::parse("emulator").unwrap_or_else(|e| unreachable!("{e}")),
         subject: Some("usr_demo".into()),
+        account: None,
+        label: None,
         permissions: vec!["invoices.read".into()],
         created: chrono::Utc::now(),
         last_refresh: None,

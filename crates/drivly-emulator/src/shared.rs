@@ -105,13 +105,14 @@ impl Shared {
     }
 
     /// Signs a JWT; returns it with its expiry.
-    pub fn sign(
+    fn sign(
         &self,
         sub: &str,
         sid: &str,
         kind: &str,
         permissions: Vec<String>,
         expires_at: DateTime<Utc>,
+        email: Option<String>,
     ) -> Result<(String, DateTime<Utc>), ApiError> {
         let now = self.now();
         let claims = Claims {
@@ -123,6 +124,7 @@ impl Shared {
             jti: random_token("", 12),
             kind: kind.to_owned(),
             sid: sid.to_owned(),
+            email,
         };
         let token = self.signer.sign(&claims).map_err(|e| {
             tracing::error!(error = %e, "signing failed");
@@ -140,12 +142,14 @@ impl Shared {
         let lifetime =
             chrono::Duration::from_std(lifetime).unwrap_or(chrono::Duration::minutes(10));
         let expires = self.now() + lifetime;
+        let email = self.state().user_email(&session.user_id).map(str::to_owned);
         self.sign(
             &session.user_id,
             &session.id,
             "session",
             session.permissions.clone(),
             expires,
+            email,
         )
     }
 
@@ -156,7 +160,7 @@ impl Shared {
         permissions: Vec<String>,
         expires_at: DateTime<Utc>,
     ) -> Result<(String, DateTime<Utc>), ApiError> {
-        self.sign(ACCOUNT_ID, key_id, "api", permissions, expires_at)
+        self.sign(ACCOUNT_ID, key_id, "api", permissions, expires_at, None)
     }
 
     /// Checks `Authorization: Bearer <API key or JWT>`.

@@ -16,7 +16,9 @@ use sha2::{Digest, Sha256};
 use crate::config::Signing;
 
 /// The claims the emulator issues (protocol section C), plus `sid`: the session id for session
-/// tokens, the API key id for minted tokens, so revoking either kills its JWTs.
+/// tokens, the API key id for minted tokens, so revoking either kills its JWTs. Session tokens
+/// also carry the user's `email`, as OpenID Connect providers do, so a client can name the
+/// account instead of showing an opaque `sub`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Claims {
     pub iss: String,
@@ -27,6 +29,8 @@ pub(crate) struct Claims {
     pub jti: String,
     pub kind: String,
     pub sid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// Why a signing key could not be set up.
@@ -185,6 +189,7 @@ mod tests {
             jti: "j".into(),
             kind: "session".into(),
             sid: "ses_1".into(),
+            email: None,
         }
     }
 

@@ -84,7 +84,7 @@ Examples:
   drivly-keys login --no-browser      # prints the URL on standard error and waits
 
 The browser is $BROWSER when set (a command run with the URL), else xdg-open.
---json fields: profile, sessionId, subject, permissions, jwtExpires")]
+--json fields: profile, sessionId, subject, account, permissions, jwtExpires, replaced")]
     Login(LoginArgs),
     /// Print a session JWT valid for at least --min-ttl seconds, refreshing when needed.
     #[command(after_help = "\
@@ -100,12 +100,13 @@ No network call is made while the shared JWT has more than --min-ttl left.
 Examples:
   drivly-keys status
   drivly-keys status --json | jq '.sessions[].secondsLeft'
+  drivly-keys status --session \"staging admin\"
 
 --json fields: activeProfile, profiles[{id,name,baseUrl,environment,active}], keyring{ok,code,
-message}, keys{total,byProfile}, sessions[{id,profileId,subject,permissions,created,lastRefresh,
-jwtExpires,secondsLeft,state,serverClockSkewSecs}]; serverClockSkewSecs is the server's clock
-minus this computer's when over 30 s (else null)")]
-    Status,
+message}, keys{total,byProfile}, sessions[{id,profileId,subject,account,label,permissions,
+created,lastRefresh,jwtExpires,secondsLeft,state,serverClockSkewSecs}]; serverClockSkewSecs is
+the server's clock minus this computer's when over 30 s (else null)")]
+    Status(StatusArgs),
     /// Check whether a profile can work: the server, each endpoint and the JWKS (probed
     /// without credentials), the clock skew, the keyring, the sign-in link's handler and the
     /// sessions. No secret is ever printed: paste it into a support request as it is. Exit 0
@@ -126,9 +127,10 @@ problems[]")]
     #[command(after_help = "\
 Examples:
   drivly-keys logout --profile emulator
+  drivly-keys logout --session ana@example.com
 
 --json fields: profile, sessions[{id,outcome,reason}]")]
-    Logout,
+    Logout(LogoutArgs),
     /// Decode a JWT locally: claims, permissions table, expiry and warnings; with --verify,
     /// check its signature.
     #[command(after_help = "\
@@ -505,8 +507,26 @@ pub struct TokenArgs {
     /// lifetime for tokens living under 4 minutes).
     #[arg(long, value_name = "SECONDS")]
     pub min_ttl: Option<u64>,
-    /// The session to use when the profile has several (its id or the start of it).
-    #[arg(long, value_name = "ID")]
+    /// The session to use when the profile has several (its name, account, or id or the
+    /// start of it).
+    #[arg(long, value_name = "NAME|ID")]
+    pub session: Option<String>,
+}
+
+/// `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Show only this session of the profile (its name, account, or id or the start of it).
+    #[arg(long, value_name = "NAME|ID")]
+    pub session: Option<String>,
+}
+
+/// `logout`.
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Sign out of this session only (its name, account, or id or the start of it); without
+    /// it, every session of the profile.
+    #[arg(long, value_name = "NAME|ID")]
     pub session: Option<String>,
 }
 
@@ -533,8 +553,9 @@ pub struct ExecArgs {
     /// --token-server, every token the endpoint answers.
     #[arg(long, value_name = "SECONDS")]
     pub min_ttl: Option<u64>,
-    /// The session to use when the profile has several (its id or the start of it).
-    #[arg(long, value_name = "ID")]
+    /// The session to use when the profile has several (its name, account, or id or the
+    /// start of it).
+    #[arg(long, value_name = "NAME|ID")]
     pub session: Option<String>,
     /// Also serve fresh tokens at DRIVLY_TOKEN_URL (with DRIVLY_TOKEN_AUTH) while the command runs.
     #[arg(long)]
@@ -551,8 +572,9 @@ pub struct ExecArgs {
 /// `proxy`.
 #[derive(Debug, Args)]
 pub struct ProxyArgs {
-    /// The session to use when the profile has several (its id or the start of it).
-    #[arg(long, value_name = "ID", conflicts_with = "key")]
+    /// The session to use when the profile has several (its name, account, or id or the
+    /// start of it).
+    #[arg(long, value_name = "NAME|ID", conflicts_with = "key")]
     pub session: Option<String>,
     /// The port on 127.0.0.1 (default: any free port).
     #[arg(long, value_name = "PORT", default_value_t = 0)]

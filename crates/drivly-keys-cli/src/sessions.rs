@@ -72,8 +72,25 @@ pub async fn fresh_token_fast(
     }
 }
 
-/// The session to use: `wanted` (its id, or a start of it that only one session has), else the
-/// profile's newest.
+/// What to call a session in messages: its label, else its account, else its `sub`, with the
+/// start of its id.
+pub fn session_name(record: &SessionRecord) -> String {
+    let id = record.id.to_string();
+    let short = id.get(..8).unwrap_or(&id);
+    match record
+        .label
+        .as_deref()
+        .or(record.account.as_deref())
+        .or(record.subject.as_deref())
+    {
+        Some(name) => format!("{name} ({short})"),
+        None => short.to_owned(),
+    }
+}
+
+/// The session to use: `wanted` (its label or account, ignoring case; else its id, or a start
+/// of it that only one session has), else the profile's newest. `note` hears which session was
+/// taken when the profile has several and none was named, so the user knows.
 ///
 /// # Errors
 /// `not_signed_in` (exit 3) without any session, `session_not_found` (exit 6) when `wanted`
@@ -82,14 +99,35 @@ pub fn pick_session(
     vault: &Vault,
     profile: &Profile,
     wanted: Option<&str>,
+    note: impl Fn(&str),
 ) -> Result<SessionRecord, CliError> {
     let sessions = sessions_for(vault, profile)?;
     if sessions.is_empty() {
         return Err(CliError::NotSignedIn(profile.id.to_string()));
     }
     let Some(wanted) = wanted.map(str::trim).filter(|w| !w.is_empty()) else {
-        return Ok(sessions.into_iter().next().expect("not empty"));
+        let several = sessions.len();
+        let newest = sessions.into_iter().next().expect("not empty");
+        if several > 1 {
+            note(&format!(
+                "'{}' has {several} sessions; using the newest, {} (choose with --session NAME)",
+                profile.id,
+                session_name(&newest)
+            ));
+        }
+        return Ok(newest);
     };
+    let named = |name: &Option<String>| {
+        name.as_deref()
+            .is_some_and(|n| n.eq_ignore_ascii_case(wanted))
+    };
+    if let Some(found) = sessions.iter().find(|s| named(&s.label)) {
+        return Ok(found.clone());
+    }
+    let by_account: Vec<&SessionRecord> = sessions.iter().filter(|s| named(&s.account)).collect();
+    if let [one] = by_account.as_slice() {
+        return Ok((*one).clone());
+    }
     let wanted = wanted.to_ascii_lowercase();
     let mut matching: Vec<SessionRecord> = sessions
         .into_iter()
@@ -106,7 +144,7 @@ pub fn pick_session(
         }),
         _ => Err(CliError::usage(
             Code::Usage,
-            format!("several sessions start with '{wanted}'; give more of the id"),
+            format!("several sessions match '{wanted}'; give more of the id, or its name"),
         )),
     }
 }
@@ -133,7 +171,7 @@ pub async fn live_session(
     session: Option<&str>,
 ) -> Result<LiveSession, CliError> {
     let vault = Arc::new(ctx.vault()?);
-    let record = pick_session(&vault, profile, session)?;
+    let record = pick_session(&vault, profile, session, |n| ctx.out.info(n))?;
     if record.refresh_token_unusable {
         return Err(CliError::session(SessionError::RefreshTokenNotSaved));
     }
@@ -161,7 +199,7 @@ pub async fn fresh_token(
     session: Option<&str>,
     min_ttl: Option<u64>,
 ) -> Result<FreshToken, CliError> {
-    let record = pick_session(&vault, profile, session)?;
+    let record = pick_session(&vault, profile, session, |n| ctx.out.info(n))?;
     if record.refresh_token_unusable {
         // The stored refresh token is dead (a rotation could not be saved): never replay it,
         // and do not serve the session as if it were fine.

@@ -253,24 +253,6 @@ async fn login_opens_the_browser_from_the_browser_variable() {
     ok(&w.run(&["token"]).await);
 }
 
-/// The vault index file under the test's home folder (wherever the folders are named).
-fn index_file(w: &World) -> std::path::PathBuf {
-    fn find(dir: &std::path::Path) -> Option<std::path::PathBuf> {
-        for entry in std::fs::read_dir(dir).ok()? {
-            let path = entry.ok()?.path();
-            if path.is_dir() {
-                if let Some(found) = find(&path) {
-                    return Some(found);
-                }
-            } else if path.file_name().is_some_and(|n| n == "vault-index.json") {
-                return Some(path);
-            }
-        }
-        None
-    }
-    find(w.home.path()).expect("a vault index")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a real Secret Service: scripts/test runs it"]
 async fn a_server_clock_fifteen_minutes_behind_changes_nothing_but_the_status_line() {
@@ -334,7 +316,7 @@ async fn a_refresh_token_marked_dead_is_never_sent() {
     // one dead in the session record; the CLI must say "sign in again", not replay it.
     let w = World::with_emulator(short_lived(2)).await;
     ok(&w.login(&[]).await);
-    let path = index_file(&w);
+    let path = w.index_file();
     let mut index: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     index["sessions"][0]["refreshTokenUnusable"] = serde_json::Value::Bool(true);

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use drivly_core::permissions::{default_sign_in_permissions, validate_permission};
 use drivly_core::profile::ProfileId;
 use drivly_core::session::{LastError, SessionState, SessionView};
-use drivly_core::usecases::sessions::running_sessions;
+use drivly_core::usecases::sessions::{rename_session as rename, running_sessions};
 use drivly_core::usecases::sign_out::sign_out as sign_out_session;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime};
@@ -27,6 +27,10 @@ pub struct SessionItem {
     id: String,
     profile_id: String,
     subject: Option<String>,
+    /// The account's email or name from the token, when the server sends one.
+    account: Option<String>,
+    /// The user's own name for the session.
+    label: Option<String>,
     permissions: Vec<String>,
     state: SessionStatus,
     created: DateTime<Utc>,
@@ -64,6 +68,8 @@ impl From<SessionView> for SessionItem {
             id: meta.id.as_str().to_owned(),
             profile_id: meta.profile_id.to_string(),
             subject: meta.subject,
+            account: meta.account,
+            label: meta.label,
             permissions: meta.permissions,
             state,
             created: meta.created,
@@ -193,6 +199,18 @@ pub async fn refresh_now(
         .refresh_now(&session_id)
         .await?
         .into())
+}
+
+/// Names a session (an empty label clears the name).
+#[tauri::command]
+pub async fn rename_session(
+    state: tauri::State<'_, AppState>,
+    session_id: String,
+    label: String,
+) -> IpcResult<SessionItem> {
+    let id = crate::sessions_hub::session_id(&session_id)?;
+    let hub = state.sessions().await?;
+    Ok(rename(hub.running(), &id, &label).await?.into())
 }
 
 /// Signs out: revoke on the server when possible, then delete the local secrets.

@@ -232,6 +232,12 @@ fn no_command_event_log_line_or_panic_carries_a_stored_secret() {
         .expect("ok");
     a.call(&h, "refresh_now", json!({"sessionId": session}))
         .expect("ok");
+    a.call(
+        &h,
+        "rename_session",
+        json!({"sessionId": session, "label": "canary"}),
+    )
+    .expect("ok");
     let rotated = stored_secret(&h, "refresh-token/");
     // The session's local proxy and the curl line: URLs and a command, never its JWT.
     a.call(&h, "start_local_proxy", json!({"sessionId": session}))

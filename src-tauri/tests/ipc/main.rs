@@ -55,6 +55,7 @@ const TESTED: &[&str] = &[
     "copy_session_jwt",
     "session_token",
     "refresh_now",
+    "rename_session",
     "sign_out",
     "start_local_proxy",
     "stop_local_proxy",

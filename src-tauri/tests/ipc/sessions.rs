@@ -86,6 +86,36 @@ fn refresh_now() {
 }
 
 #[test]
+fn rename_session() {
+    let h = harness();
+    let id = h.sign_in();
+    let named = h
+        .invoke(
+            "rename_session",
+            json!({"sessionId": id, "label": " staging admin "}),
+        )
+        .expect("ok");
+    assert_eq!(named["label"], "staging admin");
+    assert!(
+        named["account"].as_str().is_some_and(|a| a.contains('@')),
+        "{named}"
+    );
+    let listed = h.invoke("list_sessions", json!({})).expect("listed");
+    assert_eq!(listed[0]["label"], "staging admin");
+    assert_eq!(
+        h.code_of(
+            "rename_session",
+            json!({"sessionId": id, "label": "a\u{7}b"})
+        ),
+        "invalid_label"
+    );
+    assert_eq!(
+        h.code_of("rename_session", json!({"sessionId": "nope", "label": "x"})),
+        "session_not_found"
+    );
+}
+
+#[test]
 fn sign_out() {
     let h = harness();
     let id = h.sign_in();

@@ -147,6 +147,8 @@ export interface Backend {
   copySessionJwt(sessionId: string): Promise<CopyResult>;
   sessionToken(sessionId: string): Promise<TokenHandle>;
   refreshNow(sessionId: string): Promise<SessionView>;
+  /** Names a session; an empty label clears the name. */
+  renameSession(sessionId: string, label: string): Promise<SessionView>;
   signOut(sessionId: string): Promise<SignOutResult>;
   /** Starts (or returns) the session's local API proxy, which adds a fresh JWT to every request. */
   startLocalProxy(sessionId: string): Promise<LocalProxyView>;

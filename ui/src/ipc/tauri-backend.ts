@@ -54,6 +54,7 @@ export const tauriBackend: Backend = {
   copySessionJwt: (sessionId) => call('copy_session_jwt', { sessionId }),
   sessionToken: (sessionId) => call('session_token', { sessionId }),
   refreshNow: (sessionId) => call('refresh_now', { sessionId }),
+  renameSession: (sessionId, label) => call('rename_session', { sessionId, label }),
   signOut: (sessionId) => call('sign_out', { sessionId }),
   startLocalProxy: (sessionId) => call('start_local_proxy', { sessionId }),
   stopLocalProxy: async (sessionId) => {

@@ -5,6 +5,7 @@
 import type { ApiKeyMeta, ProfileView, SessionView } from '../ipc/backend';
 import { screens, type ScreenId } from '../screens';
 import { screenShortcut } from './shortcuts';
+import { sessionName } from './session-name';
 
 export type PaletteGroup = 'Copy' | 'Mint' | 'Inspect' | 'Profile' | 'Go to';
 
@@ -44,7 +45,7 @@ export function paletteActions(sources: PaletteSources): PaletteAction[] {
     actions.push({
       id: `copy-${s.id}`,
       group: 'Copy',
-      label: `Copy a fresh JWT for ${s.subject ?? 'this session'}`,
+      label: `Copy a fresh JWT for ${sessionName(s)}`,
       detail: `${profileName(s.profileId)} · ${s.permissions.join(', ') || 'no permissions'}`,
       intent: { kind: 'copySessionJwt', sessionId: s.id },
     });

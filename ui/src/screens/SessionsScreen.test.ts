@@ -197,6 +197,32 @@ describe('Sessions', () => {
     expect(app.profileToEdit).toBe('emulator');
   });
 
+  it('names a session by its account, and lets the user rename it', async () => {
+    const { user, backend } = await renderScreen(SessionsScreen);
+    const active = await screen.findByRole('article', { name: 'demo@drivly.test' });
+    // The token's opaque subject is not what the card is called.
+    expect(within(active).queryByText('usr_1')).toBeNull();
+    await user.click(within(active).getByRole('button', { name: 'Rename demo@drivly.test' }));
+    const field = within(active).getByRole('textbox', { name: 'Session name' });
+    expect(document.activeElement).toBe(field);
+    await user.type(field, 'staging admin{Enter}');
+    const renamed = await screen.findByRole('article', { name: 'staging admin' });
+    expect(within(renamed).getByText('demo@drivly.test')).toBeTruthy();
+    expect(backend.calls['renameSession']?.[0]).toEqual(['session-1', 'staging admin']);
+
+    // A refusal shows under the field and keeps what was typed; Escape leaves it as it was.
+    backend.state.sessions[1]!.profileId = 'emulator';
+    backend.state.sessions[1]!.label = 'ana';
+    await user.click(within(renamed).getByRole('button', { name: 'Rename staging admin' }));
+    const again = within(renamed).getByRole('textbox', { name: 'Session name' });
+    await user.clear(again);
+    await user.type(again, 'ANA{Enter}');
+    expect((await within(renamed).findByRole('alert')).textContent).toMatch(/already called 'ANA'/);
+    expect((again as HTMLInputElement).value).toBe('ANA');
+    await user.keyboard('{Escape}');
+    expect(within(renamed).getByRole('heading', { name: 'staging admin' })).toBeTruthy();
+  });
+
   it('explains what to do when there are no sessions', async () => {
     await renderScreen(SessionsScreen, { seeded: false });
     expect(await screen.findByText(/No sessions yet/)).toBeTruthy();

@@ -21,6 +21,7 @@ import { encodeJwt, inspectJwt } from './jwt';
 import { rustSignature } from './rust-answers';
 import { seed } from './fake-seed';
 import { drivlyProtocolDefaults } from '../lib/profile-validation';
+import { LIMITS } from '../ipc/backend';
 
 export interface FakeOptions {
   /** Seed stored keys, mint history and sessions (default true). */
@@ -456,6 +457,20 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
         warning: null,
         profileId: s.profileId,
       };
+    },
+    async renameSession(sid, label) {
+      const s = session(sid);
+      const name = label.trim();
+      if (name.length > LIMITS.keyLabelMaxChars || /\p{Cc}/u.test(name)) {
+        throw err('invalid_label', `a label must be 1 to ${LIMITS.keyLabelMaxChars} printable characters`);
+      }
+      const taken = state.sessions.some(
+        (o) => o.id !== sid && o.profileId === s.profileId && o.label?.toLowerCase() === name.toLowerCase(),
+      );
+      if (name && taken) throw err('label_exists', `another session of this profile is already called '${name}'; choose another name`);
+      s.label = name === '' ? null : name;
+      emit({ type: 'sessionChanged', session: structuredClone(s) });
+      return structuredClone(s);
     },
     async refreshNow(sid) {
       const s = session(sid);

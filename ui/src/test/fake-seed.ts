@@ -58,7 +58,9 @@ export function seed(state: FakeBackend['state'], iso: (offsetMs: number) => str
     {
       id: 'session-1',
       profileId: 'emulator',
-      subject: 'demo@drivly.test',
+      subject: 'usr_1',
+      account: 'demo@drivly.test',
+      label: null,
       permissions: ['invoices.read', 'invoices.write', 'vehicles.read'],
       state: 'active',
       created: iso(-2 * 60 * MIN),
@@ -72,7 +74,9 @@ export function seed(state: FakeBackend['state'], iso: (offsetMs: number) => str
     {
       id: 'session-2',
       profileId: 'production',
-      subject: 'ana@example.com',
+      subject: 'usr_2',
+      account: 'ana@example.com',
+      label: null,
       permissions: ['orders.read'],
       state: 'needsSignIn',
       created: iso(-3 * DAY),

@@ -95,7 +95,27 @@ impl SessionStore for MemorySessionStore {
     }
 
     fn save_record(&self, meta: &SessionMeta) -> Result<(), StoreError> {
-        self.lock().records.insert(meta.id.clone(), meta.clone());
+        let mut entries = self.lock();
+        // As the vault: the record keeps its own label.
+        let label = match entries.records.get(&meta.id) {
+            Some(kept) => kept.label.clone(),
+            None => meta.label.clone(),
+        };
+        entries.records.insert(
+            meta.id.clone(),
+            SessionMeta {
+                label,
+                ..meta.clone()
+            },
+        );
+        Ok(())
+    }
+
+    fn set_label(&self, id: &SessionId, label: Option<&str>) -> Result<(), StoreError> {
+        self.check_writable()?;
+        if let Some(record) = self.lock().records.get_mut(id) {
+            record.label = label.map(str::to_owned);
+        }
         Ok(())
     }
 

@@ -55,6 +55,13 @@ pub struct SessionMeta {
     pub profile_id: ProfileId,
     /// The user the session acts for (the JWT's `sub`), when known.
     pub subject: Option<String>,
+    /// The account as people know it: the JWT's `email`, `name` or `preferred_username`
+    /// claim, when the server sends one.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// The user's own name for the session ("staging admin"); `None` until they give one.
+    #[serde(default)]
+    pub label: Option<String>,
     /// The permissions granted at sign-in.
     pub permissions: Vec<String>,
     /// When the session was created (sign-in finished).
@@ -77,6 +84,17 @@ pub struct SessionMeta {
     pub refresh_token_unusable: bool,
 }
 
+impl SessionMeta {
+    /// What to call the session: the user's label, else the account, else the `sub`.
+    pub fn display_name(&self) -> &str {
+        self.label
+            .as_deref()
+            .or(self.account.as_deref())
+            .or(self.subject.as_deref())
+            .unwrap_or("session")
+    }
+}
+
 /// A clock difference with the server above this many seconds is recorded and shown.
 pub const SKEW_SHOWN_SECS: i64 = 30;
 
@@ -93,6 +111,8 @@ impl SessionMeta {
             id,
             profile_id,
             subject,
+            account: None,
+            label: None,
             permissions,
             created,
             last_refresh: None,

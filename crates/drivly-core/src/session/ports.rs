@@ -198,6 +198,16 @@ pub trait SessionStore: Send + Sync + fmt::Debug {
         Ok(())
     }
 
+    /// Sets the user's label on the session's record (`None` clears it). Records keep the
+    /// label themselves ([`SessionStore::save_record`] leaves it as it is), so a refresher's
+    /// older copy never undoes a rename. The default keeps nothing.
+    ///
+    /// # Errors
+    /// When the index cannot be written.
+    fn set_label(&self, _id: &SessionId, _label: Option<&str>) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Every stored session record (active ones only). The default keeps none.
     ///
     /// # Errors
@@ -317,8 +327,8 @@ impl Revocation {
 pub enum SessionEvent {
     /// The session's metadata or state changed.
     Changed {
-        /// The new view.
-        session: SessionView,
+        /// The new view (boxed: it is much larger than the other events).
+        session: Box<SessionView>,
     },
     /// The refresh token is dead: ask the user to sign in again.
     SignInNeeded {

@@ -189,6 +189,14 @@ impl SessionRefresher {
         self.ask(|reply| Command::RefreshNow { reply }).await
     }
 
+    /// Sets the user's label for the session (`None` clears it), in its record and its view.
+    ///
+    /// # Errors
+    /// [`SessionError::Store`] when the record cannot be written, [`SessionError::Stopped`].
+    pub async fn set_label(&self, label: Option<String>) -> Result<SessionView, SessionError> {
+        self.ask(|reply| Command::Relabel { label, reply }).await
+    }
+
     /// Signs out: waits for an in-flight refresh, revokes the newest refresh token on the
     /// server when it supports that, deletes the keyring entries and forgets the JWT. Says
     /// plainly when the session was removed locally only.

@@ -70,12 +70,20 @@ impl SessionStore for Vault {
 
     fn save_record(&self, meta: &SessionMeta) -> Result<(), StoreError> {
         let id = uuid(&meta.id)?;
-        // Keep fields a newer build may have written.
-        let extra = self.get_session(id).map(|r| r.extra).unwrap_or_default();
+        // Keep fields a newer build may have written, and the label: the user renames a
+        // session in the record itself, so a refresher's older copy never undoes it.
+        let existing = self.get_session(id).ok();
+        let label = match &existing {
+            Some(record) => record.label.clone(),
+            None => meta.label.clone(),
+        };
+        let extra = existing.map(|r| r.extra).unwrap_or_default();
         let record = SessionRecord {
             id,
             profile_id: meta.profile_id.clone(),
             subject: meta.subject.clone(),
+            account: meta.account.clone(),
+            label,
             permissions: meta.permissions.clone(),
             created: meta.created,
             last_refresh: meta.last_refresh,
@@ -86,6 +94,15 @@ impl SessionStore for Vault {
             extra,
             state: vault::JournalState::Active,
         };
+        self.put_session(record)
+            .map(|_| ())
+            .map_err(|e| store_error(&e))
+    }
+
+    fn set_label(&self, id: &SessionId, label: Option<&str>) -> Result<(), StoreError> {
+        let id = uuid(id)?;
+        let mut record = self.get_session(id).map_err(|e| store_error(&e))?;
+        record.label = label.map(str::to_owned);
         self.put_session(record)
             .map(|_| ())
             .map_err(|e| store_error(&e))
@@ -124,6 +141,8 @@ pub fn meta_from_record(record: &SessionRecord) -> SessionMeta {
         id: SessionId::parse(&record.id.to_string()).unwrap_or_else(SessionId::new_random),
         profile_id: record.profile_id.clone(),
         subject: record.subject.clone(),
+        account: record.account.clone(),
+        label: record.label.clone(),
         permissions: record.permissions.clone(),
         created: record.created,
         last_refresh: record.last_refresh,

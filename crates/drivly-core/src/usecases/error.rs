@@ -47,6 +47,12 @@ pub enum UseCaseError {
     /// A mint whose expiry has passed.
     #[error("the expiry has passed; choose a time in the future")]
     ExpiryPassed,
+    /// Another session of the profile has that label.
+    #[error("another session of this profile is already called '{label}'; choose another name")]
+    SessionLabelTaken {
+        /// The label.
+        label: String,
+    },
     /// A built-in profile's base URL cannot change.
     #[error(
         "the built-in profile '{profile}' always points at its own server; add a profile for another URL"
@@ -102,6 +108,7 @@ impl ErrorCode for UseCaseError {
             Self::UrlFixed { .. } => Code::ProfileUrlFixed,
             Self::ProfileInUse { .. } => Code::ProfileInUse,
             Self::ProfileNotEmpty { .. } => Code::ProfileNotEmpty,
+            Self::SessionLabelTaken { .. } => Code::LabelExists,
         }
     }
 }

@@ -12,11 +12,48 @@ use super::error::{UseCaseError, blocking};
 use super::running::RunningSessions;
 use crate::clock::Clock;
 use crate::profile::ProfileId;
-use crate::session::{SessionMeta, SessionStore, SessionView};
+use crate::session::{SessionId, SessionMeta, SessionStore, SessionView};
 
 /// Every running session's view, oldest first (the app).
 pub async fn running_sessions(running: &RunningSessions) -> Vec<SessionView> {
     running.views().await
+}
+
+/// Names a session (`label` trimmed; empty clears the name). A label is unique among the
+/// profile's sessions, ignoring case, since `drivly-keys --session LABEL` picks by it.
+///
+/// # Errors
+/// `invalid_label` (empty after trimming is allowed: it clears), `label_exists`,
+/// `session_not_found`, the store's errors.
+pub async fn rename_session(
+    running: &RunningSessions,
+    id: &SessionId,
+    label: &str,
+) -> Result<SessionView, UseCaseError> {
+    let label = match label.trim() {
+        "" => None,
+        text => Some(crate::vault::validate_label(text)?),
+    };
+    let refresher = running.get(id).await?;
+    if let Some(wanted) = label.clone() {
+        let (store, profile, id) = (
+            running.store(),
+            refresher.view().meta.profile_id,
+            id.clone(),
+        );
+        let records = blocking(move || store.records()).await?;
+        let taken = records.iter().any(|m| {
+            m.profile_id == profile
+                && m.id != id
+                && m.label
+                    .as_deref()
+                    .is_some_and(|l| l.eq_ignore_ascii_case(&wanted))
+        });
+        if taken {
+            return Err(UseCaseError::SessionLabelTaken { label: wanted });
+        }
+    }
+    Ok(refresher.set_label(label).await?)
 }
 
 /// Where a stored session stands, read from the store without a refresher.

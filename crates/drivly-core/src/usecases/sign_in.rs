@@ -20,14 +20,20 @@
 //! Order matters: the refresh token is written before anything is announced
 //! ([`session::establish`]), so a crash right after sign-in loses nothing the user would see.
 //!
+//! One account, one session per profile (issue #16): signing in again as the same `sub` on the
+//! same profile replaces the earlier session once the new one is stored: the earlier one is
+//! signed out (its refresh token revoked where the server can) and its label carries over.
+//! A failure there never undoes the sign-in; the earlier session simply stays.
+//!
 //! [`LoginRegistry::complete`]: crate::login::LoginRegistry::complete
 //! [`session::establish`]: crate::session::establish
 
 use crate::Code;
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::error::UseCaseError;
+use super::error::{UseCaseError, blocking};
 use super::running::RunningSessions;
+use super::sign_out::{SignedOut, sign_out};
 use crate::client::{ClientError, DrivlyClient, jwt_exp, jwt_iat};
 use crate::login::{CompletedLogin, LoginOutcome};
 use crate::profile::Profile;
@@ -100,6 +106,37 @@ pub struct SignedIn {
     /// The session as the UI and the CLI show it (its refresher runs when the process runs
     /// sessions in the background).
     pub view: SessionView,
+    /// The earlier sessions of the same account on this profile, signed out now.
+    pub replaced: Vec<SignedOut>,
+}
+
+impl SignedIn {
+    /// One sentence for people: who is signed in where, and what it replaced.
+    pub fn message(&self, profile_name: &str) -> String {
+        let who = match self
+            .view
+            .meta
+            .account
+            .as_deref()
+            .or(self.view.meta.subject.as_deref())
+        {
+            Some(account) => format!("Signed in to {profile_name} as {account}."),
+            None => format!("Signed in to {profile_name}."),
+        };
+        match self.replaced.as_slice() {
+            [] => who,
+            [one] if one.revocation.local_only_reason().is_none() => {
+                format!("{who} It replaces the earlier session of this account, now revoked.")
+            }
+            [_] => format!(
+                "{who} It replaces the earlier session of this account (ended on this computer; the server was not told)."
+            ),
+            many => format!(
+                "{who} It replaces {} earlier sessions of this account.",
+                many.len()
+            ),
+        }
+    }
 }
 
 /// Exchanges the code (or takes the delivered tokens), stores the new session and hands it
@@ -166,7 +203,7 @@ pub async fn complete_sign_in(
         }));
     }
     let now = clock.now();
-    let (subject, granted, _) = describe(&access, now);
+    let (subject, account, granted) = describe(&access, now);
     // Unknown lifetime means "refresh at once" (module docs).
     let expires = requested_at + stated_lifetime.unwrap_or_else(TimeDelta::zero);
     let permissions = if granted.is_empty() {
@@ -175,6 +212,7 @@ pub async fn complete_sign_in(
         granted
     };
 
+    let earlier = same_account(running, &completed.profile_id, subject.as_deref()).await;
     let mut meta = SessionMeta::new(
         SessionId::new_random(),
         completed.profile_id,
@@ -182,6 +220,8 @@ pub async fn complete_sign_in(
         permissions,
         now,
     );
+    meta.account = account;
+    meta.label = earlier.iter().find_map(|m| m.label.clone());
     meta.last_refresh = Some(requested_at);
     meta.jwt_expires = Some(expires);
     meta.server_clock_skew_secs = skew.filter(|s| s.abs() > SKEW_SHOWN_SECS);
@@ -196,7 +236,42 @@ pub async fn complete_sign_in(
         .adopt(live)
         .await
         .map_err(|e| SignInError::Start(Box::new(e)))?;
-    Ok(SignedIn { view })
+    let mut replaced = Vec::new();
+    for old in earlier {
+        match sign_out(running, &old.id).await {
+            Ok(out) => replaced.push(out),
+            Err(e) => {
+                tracing::warn!(session = %old.id, code = e.code().as_str(), "the earlier session of this account stays: it could not be signed out");
+            }
+        }
+    }
+    Ok(SignedIn { view, replaced })
+}
+
+/// The stored sessions of `subject` on `profile` (none when the token names no subject).
+async fn same_account(
+    running: &RunningSessions,
+    profile: &crate::profile::ProfileId,
+    subject: Option<&str>,
+) -> Vec<SessionMeta> {
+    let Some(subject) = subject.map(str::to_owned) else {
+        return Vec::new();
+    };
+    let store = running.store();
+    let records = blocking(move || store.records()).await;
+    match records {
+        Ok(records) => records
+            .into_iter()
+            .filter(|m| &m.profile_id == profile && m.subject.as_deref() == Some(subject.as_str()))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(
+                code = e.code().as_str(),
+                "could not list sessions to replace"
+            );
+            Vec::new()
+        }
+    }
 }
 
 /// The lifetime of a token-form sign-in: the redirect has no `Date`, so the token's `iat` is
@@ -214,24 +289,56 @@ fn token_form_lifetime(
     })
 }
 
-/// The subject, the granted permissions and the `exp` of a session JWT, for the record.
-fn describe(
-    token: &Jwt,
-    now: DateTime<Utc>,
-) -> (Option<String>, Vec<String>, Option<DateTime<Utc>>) {
+/// The subject, the account's name and the granted permissions of a session JWT, for the
+/// record.
+fn describe(token: &Jwt, now: DateTime<Utc>) -> (Option<String>, Option<String>, Vec<String>) {
     match jwt::inspect(token.expose_secret(), now) {
         Ok(inspection) => (
             inspection.subject.clone(),
+            account_name(&inspection.claims),
             inspection.permissions.granted.clone(),
-            inspection.expires_at.at(),
         ),
-        Err(_) => (None, Vec::new(), None),
+        Err(_) => (None, None, Vec::new()),
     }
+}
+
+/// The longest account name kept (a claim is the server's text, shown in lists).
+const MAX_ACCOUNT_CHARS: usize = 200;
+
+/// The account as people know it: the `email`, `name` or `preferred_username` claim (OpenID
+/// Connect's standard claims), the first that is a non-empty single-line string.
+fn account_name(claims: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    ["email", "name", "preferred_username"]
+        .iter()
+        .filter_map(|claim| claims.get(*claim)?.as_str())
+        .map(str::trim)
+        .find(|v| !v.is_empty() && !v.chars().any(char::is_control))
+        .map(|v| v.chars().take(MAX_ACCOUNT_CHARS).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_account_is_the_email_else_the_name_else_the_username() {
+        let claims = |v: serde_json::Value| v.as_object().cloned().unwrap_or_default();
+        let all = claims(
+            serde_json::json!({"sub": "usr_1", "email": "ana@example.com", "name": "Ana", "preferred_username": "ana"}),
+        );
+        assert_eq!(account_name(&all).as_deref(), Some("ana@example.com"));
+        let named = claims(serde_json::json!({"email": " ", "name": "Ana Lima"}));
+        assert_eq!(account_name(&named).as_deref(), Some("Ana Lima"));
+        let user = claims(serde_json::json!({"email": 42, "preferred_username": "ana"}));
+        assert_eq!(account_name(&user).as_deref(), Some("ana"));
+        let odd = claims(serde_json::json!({"name": "two\nlines"}));
+        assert_eq!(account_name(&odd), None);
+        let long = claims(serde_json::json!({"name": "x".repeat(500)}));
+        assert_eq!(
+            account_name(&long).map(|n| n.chars().count()),
+            Some(MAX_ACCOUNT_CHARS)
+        );
+    }
 
     #[test]
     fn denial_messages_are_plain_and_specific() {

@@ -72,6 +72,12 @@ pub struct SessionRecord {
     /// The user (the token's `sub`), when known.
     #[serde(default)]
     pub subject: Option<String>,
+    /// The account's email or name from the token, when the server sends one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The user's own name for the session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Granted permissions.
     #[serde(default)]
     pub permissions: Vec<String>,

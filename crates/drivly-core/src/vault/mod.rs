@@ -26,6 +26,7 @@ mod secret_store;
 mod sessions;
 
 pub use entry_name::{EntryKind, EntryName};
+pub(crate) use error::validate_label;
 pub use error::{MAX_LABEL_CHARS, MAX_NOTE_CHARS, VaultError};
 pub use handle::Vault;
 pub use index::{

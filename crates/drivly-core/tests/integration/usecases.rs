@@ -21,7 +21,7 @@ use drivly_core::secret::{ApiKey, Jwt};
 use drivly_core::session::{NoEvents, Revocation, SessionState, SessionStore};
 use drivly_core::usecases::keys::{self, KeyStatus, NewKey};
 use drivly_core::usecases::mint::{self, HistoryWrite, MintHistory, MintRequest};
-use drivly_core::usecases::sessions::{StoredState, stored_sessions};
+use drivly_core::usecases::sessions::{StoredState, rename_session, stored_sessions};
 use drivly_core::usecases::sign_in::{SignInError, complete_sign_in};
 use drivly_core::usecases::sign_out::{sign_out, sign_out_profile};
 use drivly_core::usecases::{RunMode, RunningSessions, Stores, UseCaseError, issuers_from_store};
@@ -40,7 +40,11 @@ struct World {
 
 impl World {
     async fn new() -> Self {
-        let emu = Emulator::start(Config::default()).await.unwrap();
+        let config = Config {
+            users: vec![("ana@example.com".into(), "ana-password".into())],
+            ..Config::default()
+        };
+        let emu = Emulator::start(config).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let paths = AppPaths::in_folder(dir.path());
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -83,6 +87,12 @@ impl World {
 
     /// A login completed through the emulator's real pages (code form).
     async fn completed_login(&self) -> CompletedLogin {
+        let (email, password) = self.emu.demo_user();
+        self.completed_login_as(&email, &password).await
+    }
+
+    /// As [`World::completed_login`], as another user.
+    async fn completed_login_as(&self, email: &str, password: &str) -> CompletedLogin {
         let registry = LoginRegistry::new(Arc::new(SystemClock));
         let target = RedirectTarget::private_use("ly.driv.keys.test").unwrap();
         let started = registry.start(
@@ -90,11 +100,10 @@ impl World {
             &["invoices.read".to_owned()],
             target.clone(),
         );
-        let (email, password) = self.emu.demo_user();
         let back = drivly_emulator::testing::complete_browser_login(
             &started.authorize_url,
-            &email,
-            &password,
+            email,
+            password,
             true,
         )
         .await
@@ -566,4 +575,86 @@ async fn a_missing_refresh_path_waits_for_the_fix_which_applies_without_a_restar
     let view = refresher.refresh_now().await.unwrap();
     assert_eq!(view.state, SessionState::Active);
     assert_eq!(w.requests("/api/auth/refresh"), vec![200]);
+}
+
+#[tokio::test]
+async fn one_session_per_account_named_by_email_and_renamed_by_the_user() {
+    // Issue #16: the account is the token's email; signing in again as the same account
+    // replaces the session (revoked on the server), and keeps the name the user gave it.
+    let w = World::new().await;
+    let running = w.running(RunMode::Background);
+    let first = complete_sign_in(w.completed_login().await, &w.profile(), &running)
+        .await
+        .unwrap();
+    let (email, _) = w.emu.demo_user();
+    assert_eq!(first.view.meta.account.as_deref(), Some(email.as_str()));
+    assert!(first.replaced.is_empty());
+    let first_id = first.view.meta.id.clone();
+    let named = rename_session(&running, &first_id, "  staging admin ")
+        .await
+        .unwrap();
+    assert_eq!(named.meta.label.as_deref(), Some("staging admin"));
+    assert_eq!(named.meta.display_name(), "staging admin");
+
+    let again = complete_sign_in(w.completed_login().await, &w.profile(), &running)
+        .await
+        .unwrap();
+    assert_eq!(again.replaced.len(), 1);
+    assert_eq!(again.replaced[0].session_id, first_id);
+    assert_eq!(again.replaced[0].revocation, Revocation::Revoked);
+    assert!(
+        again
+            .message("Local emulator")
+            .contains("replaces the earlier session"),
+        "{}",
+        again.message("Local emulator")
+    );
+    assert_eq!(
+        again.view.meta.label.as_deref(),
+        Some("staging admin"),
+        "the name carries over"
+    );
+    assert_eq!(w.requests("/api/auth/revoke"), vec![204]);
+    let records = SessionStore::records(w.stores.vault.as_ref()).unwrap();
+    assert_eq!(records.len(), 1, "one session per account");
+    assert_eq!(records[0].label.as_deref(), Some("staging admin"));
+
+    // Another account is another session; names are unique per profile, ignoring case.
+    let ana = complete_sign_in(
+        w.completed_login_as("ana@example.com", "ana-password")
+            .await,
+        &w.profile(),
+        &running,
+    )
+    .await
+    .unwrap();
+    assert!(ana.replaced.is_empty());
+    assert_eq!(ana.view.meta.account.as_deref(), Some("ana@example.com"));
+    let taken = rename_session(&running, &ana.view.meta.id, "Staging Admin")
+        .await
+        .unwrap_err();
+    assert_eq!(taken.code(), "label_exists");
+    let bad = rename_session(&running, &ana.view.meta.id, &"x".repeat(65))
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code(), "invalid_label");
+    // An empty name clears it; a refresh never undoes a rename.
+    rename_session(&running, &again.view.meta.id, "")
+        .await
+        .unwrap();
+    let refresher = running.get(&again.view.meta.id).await.unwrap();
+    refresher.refresh_now().await.unwrap();
+    assert_eq!(refresher.view().meta.label, None);
+    rename_session(&running, &ana.view.meta.id, "ana")
+        .await
+        .unwrap();
+    running
+        .get(&ana.view.meta.id)
+        .await
+        .unwrap()
+        .refresh_now()
+        .await
+        .unwrap();
+    let kept = SessionStore::records(w.stores.vault.as_ref()).unwrap();
+    assert!(kept.iter().any(|m| m.label.as_deref() == Some("ana")));
 }

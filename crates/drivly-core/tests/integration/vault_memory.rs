@@ -448,6 +448,8 @@ fn sessions_and_mint_history() {
         id,
         profile_id: pid("emulator"),
         subject: Some("user-1".into()),
+        account: None,
+        label: None,
         permissions: vec!["invoices.read".into()],
         created: chrono::Utc::now(),
         last_refresh: None,

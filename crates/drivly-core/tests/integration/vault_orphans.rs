@@ -115,6 +115,8 @@ fn an_item_named_again_is_forgotten_and_never_removed() {
             id: session,
             profile_id: ProfileId::parse("emulator").unwrap(),
             subject: None,
+            account: None,
+            label: None,
             permissions: vec!["invoices.read".into()],
             created: clock.now(),
             last_refresh: None,

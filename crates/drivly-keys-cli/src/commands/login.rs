@@ -21,8 +21,12 @@ struct LoggedIn {
     profile: String,
     session_id: String,
     subject: Option<String>,
+    /// The account's email or name from the token, when the server sends one.
+    account: Option<String>,
     permissions: Vec<String>,
     jwt_expires: Option<DateTime<Utc>>,
+    /// Earlier sessions of the same account on this profile, signed out by this sign-in.
+    replaced: Vec<String>,
 }
 
 /// Runs `login`.
@@ -60,21 +64,26 @@ pub async fn run(ctx: &Ctx, args: &LoginArgs) -> Result<(), CliError> {
     let signed_in = complete_sign_in(completed, &profile, &sessions)
         .await
         .map_err(CliError::sign_in)?;
+    let message = signed_in.message(&format!("'{}'", profile.id));
+    let replaced: Vec<String> = signed_in
+        .replaced
+        .iter()
+        .map(|r| r.session_id.to_string())
+        .collect();
     let meta = signed_in.view.meta;
     if ctx.out.json() {
         return ctx.out.report(&LoggedIn {
             profile: profile.id.to_string(),
             session_id: meta.id.to_string(),
             subject: meta.subject,
+            account: meta.account,
             permissions: meta.permissions,
             jwt_expires: meta.jwt_expires,
+            replaced,
         });
     }
-    ctx.out.info(&format!(
-        "Signed in to '{}'{}. Get a token with `drivly-keys token`.",
-        profile.id,
-        meta.subject.map(|s| format!(" as {s}")).unwrap_or_default()
-    ));
+    ctx.out
+        .info(&format!("{message} Get a token with `drivly-keys token`."));
     Ok(())
 }
 

@@ -15,6 +15,7 @@ use drivly_core::usecases::sessions::{StoredState, stored_sessions};
 use drivly_core::vault::{JournalState, Vault};
 use serde::Serialize;
 
+use crate::cli::StatusArgs;
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -58,6 +59,10 @@ struct SessionLine {
     id: String,
     profile_id: String,
     subject: Option<String>,
+    /// The account's email or name from the token, when the server sends one.
+    account: Option<String>,
+    /// The user's own name for the session.
+    label: Option<String>,
     permissions: Vec<String>,
     created: DateTime<Utc>,
     last_refresh: Option<DateTime<Utc>>,
@@ -87,6 +92,8 @@ async fn sessions(vault: Arc<Vault>, now: DateTime<Utc>) -> Result<Vec<SessionLi
             SessionLine {
                 id: s.meta.id.to_string(),
                 profile_id: s.meta.profile_id.to_string(),
+                account: s.meta.account.clone(),
+                label: s.meta.label.clone(),
                 subject: s.meta.subject,
                 permissions: s.meta.permissions,
                 created: s.meta.created,
@@ -104,7 +111,7 @@ async fn sessions(vault: Arc<Vault>, now: DateTime<Utc>) -> Result<Vec<SessionLi
 ///
 /// # Errors
 /// Profile store errors; the keyring's error (exit 5) after the report.
-pub async fn run(ctx: &Ctx) -> Result<(), CliError> {
+pub async fn run(ctx: &Ctx, args: &StatusArgs) -> Result<(), CliError> {
     let now = Utc::now();
     // The profile this run works on (`--profile`, `DRIVLY_KEYS_PROFILE`, `DRIVLY_ENV`, stored).
     let active = ctx.profile()?.id;
@@ -135,7 +142,14 @@ pub async fn run(ctx: &Ctx) -> Result<(), CliError> {
                 code: None,
                 message: None,
             };
-            (ok, keys, sessions(Arc::new(vault), now).await?, None)
+            let vault = Arc::new(vault);
+            let mut lines = sessions(Arc::clone(&vault), now).await?;
+            if let Some(wanted) = args.session.as_deref() {
+                let profile = ctx.profile()?;
+                let picked = crate::sessions::pick_session(&vault, &profile, Some(wanted), |_| {})?;
+                lines.retain(|l| l.id == picked.id.to_string());
+            }
+            (ok, keys, lines, None)
         }
         Err(e) => {
             let line = KeyringLine {
@@ -191,11 +205,15 @@ fn print_human(ctx: &Ctx, s: &Status, now: DateTime<Utc>) -> Result<(), CliError
             .server_clock_skew_secs
             .map(|secs| format!(" ({})", skew_text(secs)))
             .unwrap_or_default();
+        let name = line
+            .label
+            .as_deref()
+            .or(line.account.as_deref())
+            .or(line.subject.as_deref())
+            .unwrap_or_default();
         ctx.out.report_line(&format!(
             "  {:<16} {:<14} {:<24} {left}{skew}",
-            line.profile_id,
-            line.state,
-            line.subject.clone().unwrap_or_default()
+            line.profile_id, line.state, name
         ))?;
     }
     Ok(())

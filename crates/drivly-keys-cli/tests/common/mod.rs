@@ -102,6 +102,12 @@ impl World {
     /// Signs in through `login --no-browser`, following the printed URL through the emulator's
     /// pages and then requesting the loopback redirect, as a browser would.
     pub async fn login(&self, extra: &[&str]) -> Output {
+        let (email, password) = self.emu().demo_user();
+        self.login_as(&email, &password, extra).await
+    }
+
+    /// As [`World::login`], as the user `email` (the emulator must know them).
+    pub async fn login_as(&self, email: &str, password: &str, extra: &[&str]) -> Output {
         use std::io::{BufRead, BufReader};
         use std::process::Stdio;
         let mut cmd = self.cmd();
@@ -128,9 +134,8 @@ impl World {
         .await
         .unwrap();
         let authorize = url::Url::parse(&url).unwrap();
-        let (email, password) = self.emu().demo_user();
         let redirect =
-            drivly_emulator::testing::complete_browser_login(&authorize, &email, &password, true)
+            drivly_emulator::testing::complete_browser_login(&authorize, email, password, true)
                 .await
                 .unwrap();
         assert_eq!(
@@ -151,6 +156,24 @@ impl World {
         })
         .await
         .unwrap()
+    }
+
+    /// The vault index file under the test's home folder (wherever the folders are named).
+    pub fn index_file(&self) -> std::path::PathBuf {
+        fn find(dir: &Path) -> Option<std::path::PathBuf> {
+            for entry in std::fs::read_dir(dir).ok()? {
+                let path = entry.ok()?.path();
+                if path.is_dir() {
+                    if let Some(found) = find(&path) {
+                        return Some(found);
+                    }
+                } else if path.file_name().is_some_and(|n| n == "vault-index.json") {
+                    return Some(path);
+                }
+            }
+            None
+        }
+        find(self.home.path()).expect("a vault index")
     }
 
     /// The status the emulator's API answers `GET /api/invoices` with, authorised by `jwt`.

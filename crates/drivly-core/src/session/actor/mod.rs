@@ -55,6 +55,11 @@ pub(super) enum Command {
     RefreshNow {
         reply: oneshot::Sender<Result<SessionView, SessionError>>,
     },
+    /// Set the user's label (in the record, then in the view).
+    Relabel {
+        label: Option<String>,
+        reply: oneshot::Sender<Result<SessionView, SessionError>>,
+    },
     /// Revoke, delete the secrets, forget the JWT.
     SignOut {
         reply: oneshot::Sender<Result<Revocation, SessionError>>,
@@ -234,6 +239,10 @@ impl Actor {
                 let result = self.refresh(true, None, true).await.map(|()| self.view());
                 let _ = reply.send(result);
             }
+            Command::Relabel { label, reply } => {
+                let result = self.relabel(label).await;
+                let _ = reply.send(result);
+            }
             Command::SignOut { reply } => {
                 let result = self.sign_out().await;
                 let _ = reply.send(result);
@@ -252,14 +261,25 @@ impl Actor {
     fn publish(&mut self) {
         let view = self.view();
         self.view.send_replace(view.clone());
-        self.deps
-            .events
-            .emit(SessionEvent::Changed { session: view });
+        self.deps.events.emit(SessionEvent::Changed {
+            session: Box::new(view),
+        });
     }
 
     fn set_state(&mut self, state: SessionState) {
         self.state = state;
         self.publish();
+    }
+
+    async fn relabel(&mut self, label: Option<String>) -> Result<SessionView, SessionError> {
+        let (id, written) = (self.meta.id.clone(), label.clone());
+        blocking(&self.deps.store, move |s| {
+            s.set_label(&id, written.as_deref())
+        })
+        .await?;
+        self.meta.label = label;
+        self.publish();
+        Ok(self.view())
     }
 
     /// Whether only the user can move this session on (sign in again, fix the profile).
