@@ -39,7 +39,8 @@ macro_rules! app_commands {
             inspect::inspect_ref(token_ref: String) -> InspectionView;
             inspect::verify_signature(source: TokenSource, key: KeyMaterial) -> SignatureStatus;
             inspect::copy_token(token_ref: String) -> CopyResult;
-            inspect::try_it(input: TryItInput) -> TryItView;
+            try_it::try_it(input: TryItInput) -> TryItView;
+            try_it::copy_try_it_curl(request: TryItRequest) -> CopyResult;
             clipboard_jwt::clipboard_jwt() -> Option<ClipboardJwt>;
             clipboard_jwt::inspect_clipboard() -> TokenHandle;
             sessions::list_sessions() -> Vec<SessionItem>;

@@ -24,12 +24,13 @@ use crate::commands::{
     CopyResult,
     app_info::AppInfo,
     clipboard_jwt::ClipboardJwt,
-    inspect::{InspectionView, KeyMaterial, TokenHandle, TokenSource, TryItInput, TryItView},
+    inspect::{InspectionView, KeyMaterial, TokenHandle, TokenSource},
     keys::{AddApiKeyInput, ApiKeyView, RemoveKeyResult, VerifyResult},
     local_proxy::LocalProxyView,
     mint::{MintInput, MintRecordView, PermissionCatalog},
     profiles::{ProfileInput, ProfileSummary, ProfileView, RemoveProfileResult},
     sessions::{SessionItem, SignInInput, SignOutResult},
+    try_it::{TryItInput, TryItRequest, TryItView},
 };
 use crate::events::{BackendEvent, EVENT_CHANNEL};
 use crate::ipc_error::IpcError;

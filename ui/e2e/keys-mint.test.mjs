@@ -160,13 +160,31 @@ test('keys: add, verify, mint, try, copy with clearing, rename, remove; settings
     // ---- Try it from the inspector while the delay runs.
     await clickButton(result, 'Open in inspector');
     await browser.$('#try-method').waitForExist({ timeout: 10000 });
+    // A token the app holds is checked against its profile's published keys at once.
+    const signature = await browser.$('[data-testid="signature-status"]');
+    await waitFor(browser, async () => /Signature verified/.test(await signature.getText()), 'the held token was not verified automatically');
     await app.screenshot('inspect-minted');
     const tryResult = () => browser.$('[data-testid="try-result"]');
     assert.equal(await browser.$('#try-resource').getValue(), 'invoices');
     await clickButton(browser, 'Send');
     await waitFor(browser, async () => (await tryResult().isExisting()) && /^200/.test(await tryResult().getText()), 'GET invoices did not answer 200');
     await app.screenshot('inspect-try-get');
+    // The request builder: a query parameter, Drivly's paging fields, the next page in a click.
+    await clickButton(browser, 'Add parameter');
+    await browser.$('input[aria-label="Parameter 1 name"]').setValue('limit');
+    await browser.$('input[aria-label="Parameter 1 value"]').setValue('5');
+    await clickButton(browser, 'Send');
+    const pages = () => browser.$('[role="group"][aria-label="Pages"]');
+    await waitFor(browser, async () => (await pages().isExisting()) && /Page 1 of 3 · 12 documents, 5 per page/.test(await pages().getText()), 'no paging fields for a page of invoices');
+    await clickButton(browser, 'Next page');
+    await waitFor(browser, async () => /Page 2 of 3/.test(await pages().getText()), 'Next page did not fetch page 2');
+    assert.match(await tryResult().getText(), /invoices\?limit=5&page=2/);
+    assert.match(await browser.$('pre[aria-label="Response body"]').getText(), /"docs"/);
+    await pages().scrollIntoView({ block: 'center' });
+    await browser.pause(500); // WebKitWebDriver captures mid-scroll otherwise
+    await app.screenshot('inspect-try-paging');
     await browser.$('#try-method').selectByAttribute('value', 'POST');
+    await browser.$('#try-body').setValue('{"amount": 10}');
     await clickButton(browser, 'Send');
     await waitFor(browser, async () => /^403/.test(await tryResult().getText()), 'POST invoices did not answer 403');
     assert.match(await tryResult().getText(), /Forbidden — missing invoices\.write/);
@@ -176,6 +194,12 @@ test('keys: add, verify, mint, try, copy with clearing, rename, remove; settings
     const left = secondAt + (CLEAR_SECONDS + 3) * 1000 - Date.now();
     if (left > 0) await new Promise((r) => setTimeout(r, left)); // the behaviour under test is "nothing happens"
     assert.equal(clipboardText(), 'other', 'a later copy by another program was not cleared');
+
+    // "Copy as curl": the request, with a command that fetches its own token, never this one.
+    await clickButton(browser, 'Copy as curl');
+    const curl = await waitFor(browser, () => (clipboardText().startsWith('curl ') ? clipboardText() : null), 'no curl line on the clipboard');
+    assert.match(curl, /^curl -X POST -H "Authorization: Bearer \$\(drivly-keys token --profile emulator\)" -H 'Content-Type: application\/json' --data '\{"amount":10\}' 'http:\/\/127\.0\.0\.1:\d+\/api\/invoices\?limit=5&page=2'$/);
+    assert.doesNotMatch(curl, /eyJ/, 'the copied line holds no token');
 
     // ---- Rename.
     await go(browser, 'keys');

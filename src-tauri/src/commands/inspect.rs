@@ -1,8 +1,8 @@
-//! Inspecting, verifying, copying and trying tokens. A pasted token comes in from the UI; a
+//! Inspecting, verifying and copying tokens (trying them: `try_it.rs`). A pasted token comes in from the UI; a
 //! held token (`tokenRef`) never leaves Rust.
 
 use drivly_core::Code;
-use drivly_core::client::{DrivlyClient, Method};
+use drivly_core::client::DrivlyClient;
 use drivly_core::jwt::{self, Inspection, KeySet, SignatureStatus, VerificationKey};
 use drivly_core::profile::ProfileId;
 use drivly_core::secret::{Jwt, SecretString};
@@ -11,7 +11,7 @@ use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::commands::CopyResult;
-use crate::held_tokens::{HeldSource, IssuedBy};
+use crate::held_tokens::HeldSource;
 use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
@@ -32,7 +32,7 @@ impl InspectionView {
         Ok(Self {
             inspection,
             signature: SignatureStatus::NotVerified {
-                reason: "No key chosen yet: pick one under \u{201c}Verify signature\u{201d}."
+                reason: "not checked yet: choose the keys below and press \u{201c}Verify signature\u{201d}."
                     .into(),
             },
         })
@@ -79,7 +79,7 @@ impl std::fmt::Debug for TokenSource {
 }
 
 impl TokenSource {
-    fn resolve(&self, state: &AppState) -> IpcResult<Jwt> {
+    pub(crate) fn resolve(&self, state: &AppState) -> IpcResult<Jwt> {
         match self {
             Self::Held { token_ref } => held(state, token_ref),
             Self::Pasted { token } => {
@@ -126,43 +126,6 @@ impl std::fmt::Debug for KeyMaterial {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("KeyMaterial([REDACTED])")
     }
-}
-
-/// What "Try it" sends.
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct TryItInput {
-    source: TokenSource,
-    profile_id: String,
-    /// Text rather than [`HttpMethod`], so a wrong method is a `{code, message}` error too.
-    #[ts(as = "HttpMethod")]
-    method: String,
-    /// A resource path relative to the profile's base URL, e.g. `invoices`.
-    resource: String,
-}
-
-/// The methods "Try it" offers: the four a Drivly permission grants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, TS)]
-#[ts(rename_all = "UPPERCASE")]
-pub enum HttpMethod {
-    /// Granted by `<resource>.read`.
-    Get,
-    /// Granted by `<resource>.write`.
-    Post,
-    /// Granted by `<resource>.write`.
-    Put,
-    /// Granted by `<resource>.write`.
-    Delete,
-}
-
-/// What "Try it" got back.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(rename = "TryItResult")]
-pub struct TryItView {
-    status: u16,
-    elapsed_ms: u64,
-    message: String,
 }
 
 fn held(state: &AppState, token_ref: &str) -> IpcResult<Jwt> {
@@ -252,50 +215,4 @@ pub async fn copy_token(
             crate::commands::copy_secret(&state, token.expose_secret())
         }
     }
-}
-
-/// Sends one request to a resource with the token and reports what the server said.
-#[tauri::command]
-pub async fn try_it(state: tauri::State<'_, AppState>, input: TryItInput) -> IpcResult<TryItView> {
-    let token = input.source.resolve(&state)?;
-    let method = match input.method.as_str() {
-        "GET" => Method::GET,
-        "POST" => Method::POST,
-        "PUT" => Method::PUT,
-        "DELETE" => Method::DELETE,
-        _ => {
-            return Err(IpcError::new(
-                Code::InvalidMethod,
-                "choose GET, POST, PUT or DELETE",
-            ));
-        }
-    };
-    let profile = state.profiles.get(&ProfileId::parse(&input.profile_id)?)?;
-    // A held token goes only to the server it came from: the page names the profile, and must
-    // not be able to hand a session's JWT to another host that way. A pasted token is the
-    // user's own to send anywhere.
-    if let TokenSource::Held { token_ref } = &input.source {
-        let target = IssuedBy::base_url(&profile.base_url);
-        let issuer = state.tokens.issuer(token_ref);
-        if issuer.as_ref() != Some(&target) {
-            return Err(IpcError::new(
-                Code::TokenWrongOrigin,
-                format!(
-                    "this token was issued by {} and is only sent there; choose its own profile, not {}",
-                    issuer.as_ref().map_or("another server", IssuedBy::as_str),
-                    profile.name
-                ),
-            ));
-        }
-    }
-    let credential = SecretString::new(token.expose_secret().to_owned());
-    let body = (method == Method::POST || method == Method::PUT).then(|| serde_json::json!({}));
-    let result = DrivlyClient::new(&profile)?
-        .try_it(&credential, method, &input.resource, body)
-        .await?;
-    Ok(TryItView {
-        status: result.status,
-        elapsed_ms: result.elapsed_ms,
-        message: result.message,
-    })
 }

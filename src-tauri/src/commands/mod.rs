@@ -14,6 +14,7 @@ pub mod local_proxy;
 pub mod mint;
 pub mod profiles;
 pub mod sessions;
+pub mod try_it;
 
 use serde::Serialize;
 use ts_rs::TS;

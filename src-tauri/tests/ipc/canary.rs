@@ -213,6 +213,12 @@ fn no_command_event_log_line_or_panic_carries_a_stored_secret() {
     a.call(&h, "try_it", try_it("emulator")).expect("ok");
     a.call(&h, "try_it", try_it("staging"))
         .expect_err("another origin");
+    a.call(
+        &h,
+        "copy_try_it_curl",
+        json!({"request": {"profileId": "emulator", "method": "GET", "resource": "invoices"}}),
+    )
+    .expect("ok");
 
     // Sessions: the refresh token is the third canary.
     let session = h.sign_in();

@@ -103,6 +103,90 @@ fn try_it() {
         json!({"input": {"source": {"tokenRef": minted["tokenRef"]}, "profileId": "emulator", "method": "PATCH", "resource": "invoices"}}),
     );
     assert_eq!(code, "invalid_method");
+
+    // The request builder: query parameters, the answer's headers, body and paging fields.
+    let page = h
+        .invoke(
+            "try_it",
+            json!({"input": {"source": {"tokenRef": minted["tokenRef"]}, "profileId": "emulator",
+                   "method": "GET", "resource": "invoices",
+                   "query": [{"name": "limit", "value": "5"}, {"name": "page", "value": "2"}, {"name": " ", "value": "skipped"}]}}),
+        )
+        .expect("ok");
+    assert!(
+        page["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/api/invoices?limit=5&page=2"),
+        "{page}"
+    );
+    assert_eq!(page["paging"]["page"], 2);
+    assert_eq!(page["paging"]["limit"], 5);
+    assert_eq!(page["paging"]["prevPage"], 1);
+    assert!(page["body"].as_str().unwrap().contains("\"docs\""));
+    assert_eq!(page["bodyTruncated"], false);
+    assert!(
+        page["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["name"] == "content-type")
+    );
+    h.invoke("copy_token", json!({"tokenRef": minted["tokenRef"]}))
+        .expect("copied");
+    let token = h
+        .clipboard
+        .content
+        .lock()
+        .unwrap()
+        .clone()
+        .unwrap_or_default();
+    assert!(token.starts_with("eyJ"));
+    assert!(
+        !page.to_string().contains(&token),
+        "the token is never echoed"
+    );
+    // A body that is not JSON, or a body on a GET, is refused before anything is sent.
+    let bad_json = json!({"input": {"source": {"tokenRef": minted["tokenRef"]}, "profileId": "emulator",
+                          "method": "POST", "resource": "invoices", "body": "{amount: 10"}});
+    assert_eq!(h.code_of("try_it", bad_json), "invalid_request");
+    let get_body = json!({"input": {"source": {"tokenRef": minted["tokenRef"]}, "profileId": "emulator",
+                          "method": "GET", "resource": "invoices", "body": "{}"}});
+    assert_eq!(h.code_of("try_it", get_body), "invalid_request");
+}
+
+#[test]
+fn copy_try_it_curl() {
+    let h = harness();
+    h.invoke(
+        "copy_try_it_curl",
+        json!({"request": {"profileId": "emulator", "method": "POST", "resource": "invoices",
+               "query": [{"name": "note", "value": "it's"}], "body": "{\"amount\": 10}"}}),
+    )
+    .expect("copied");
+    let line = h
+        .clipboard
+        .content
+        .lock()
+        .unwrap()
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        line.starts_with(
+            "curl -X POST -H \"Authorization: Bearer $(drivly-keys token --profile emulator)\""
+        ),
+        "{line}"
+    );
+    assert!(line.contains("--data '{\"amount\":10}'"), "{line}");
+    assert!(line.ends_with("/api/invoices?note=it%27s'"), "{line}");
+    assert!(!line.contains("eyJ"), "never a token: {line}");
+    assert_eq!(
+        h.code_of(
+            "copy_try_it_curl",
+            json!({"request": {"profileId": "emulator", "method": "GET", "resource": "../auth"}}),
+        ),
+        "invalid_request"
+    );
 }
 
 /// Puts `text` on the harness's clipboard, as the user copying it elsewhere would.

@@ -47,6 +47,7 @@ const TESTED: &[&str] = &[
     "verify_signature",
     "copy_token",
     "try_it",
+    "copy_try_it_curl",
     "clipboard_jwt",
     "inspect_clipboard",
     "list_sessions",

@@ -53,7 +53,11 @@ export type {
   TokenHandle,
   TokenSource,
   TryItInput,
+  TryItRequest,
   TryItResult,
+  HeaderLine,
+  PagingView,
+  QueryParam,
   VerifyResult,
   VerifyStatus,
   Warning,
@@ -88,6 +92,7 @@ import type {
   TokenHandle,
   TokenSource,
   TryItInput,
+  TryItRequest,
   TryItResult,
   VerifyResult,
 } from './generated/contract';
@@ -135,6 +140,8 @@ export interface Backend {
   verifySignature(source: TokenSource, key: KeyMaterial): Promise<SignatureStatus>;
   copyToken(tokenRef: string): Promise<CopyResult>;
   tryIt(input: TryItInput): Promise<TryItResult>;
+  /** Copies the request as curl with `$(drivly-keys token --profile …)`, never a token. */
+  copyTryItCurl(request: TryItRequest): Promise<CopyResult>;
   /** Whether the clipboard holds a JWT, and what it says of itself (never the token). */
   clipboardJwt(): Promise<ClipboardJwt | null>;
   /** Holds the clipboard's JWT in Rust for the inspector. */

@@ -41,6 +41,7 @@ export const tauriBackend: Backend = {
   verifySignature: (source, key) => call('verify_signature', { source, key }),
   copyToken: (tokenRef) => call('copy_token', { tokenRef }),
   tryIt: (input) => call('try_it', { input }),
+  copyTryItCurl: (request) => call('copy_try_it_curl', { request }),
   clipboardJwt: () => call('clipboard_jwt', {}),
   inspectClipboard: () => call('inspect_clipboard', {}),
 

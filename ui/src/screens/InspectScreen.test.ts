@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fireEvent, screen, within } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import InspectScreen from './InspectScreen.svelte';
 import { renderScreen } from '../test/render';
 import { fakeBackend } from '../test/fake-backend';
@@ -81,7 +81,7 @@ describe('Inspect', () => {
 
   it('tries a request: 200 for a granted read, a clear 403 for a missing write', async () => {
     const { user } = await paste(encodeJwt({ alg: 'RS256' }, { exp: now() + 600, permissions: ['invoices.read'] }));
-    expect(screen.getByLabelText('Resource')).toHaveProperty('value', 'invoices');
+    expect(screen.getByLabelText('Path')).toHaveProperty('value', 'invoices');
     await user.click(screen.getByRole('button', { name: 'Send' }));
     expect((await screen.findByTestId('try-result')).textContent).toMatch(/200\s+GET \/invoices succeeded/);
     await user.selectOptions(screen.getByLabelText('Method'), 'POST');
@@ -89,8 +89,51 @@ describe('Inspect', () => {
     expect(screen.queryByTestId('try-result')).toBeNull();
     await user.click(screen.getByRole('button', { name: 'Send' }));
     expect((await screen.findByText(/Forbidden — missing/)).textContent).toMatch(/Forbidden — missing invoices\.write/);
-    await user.type(screen.getByLabelText('Resource'), 's');
+    await user.type(screen.getByLabelText('Path'), 's');
     expect(screen.queryByTestId('try-result')).toBeNull();
+  });
+
+  it('builds a request: query parameters, paging one click away, the body and headers of the answer', async () => {
+    const { user, backend } = await paste(encodeJwt({ alg: 'RS256' }, { exp: now() + 600, permissions: ['invoices.read'] }));
+    await user.click(screen.getByRole('button', { name: 'Add parameter' }));
+    await user.type(screen.getByLabelText('Parameter 1 name'), 'limit');
+    await user.type(screen.getByLabelText('Parameter 1 value'), '5');
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    const result = await screen.findByTestId('try-result');
+    expect(result.textContent).toMatch(/invoices\?limit=5/);
+    expect(screen.getByRole('group', { name: 'Pages' }).textContent).toMatch(/Page 1 of 3 · 12 documents, 5 per page/);
+    expect(screen.getByLabelText('Response body').textContent).toMatch(/"docs"/);
+    expect(screen.getByText('Headers (2)')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() => expect(screen.getByTestId('try-result').textContent).toMatch(/limit=5&page=2/));
+    expect(backend.calls['tryIt']?.at(-1)?.[0]).toMatchObject({ query: [{ name: 'limit', value: '5' }, { name: 'page', value: '2' }] });
+    expect(screen.getByRole('button', { name: 'Previous page' })).toHaveProperty('disabled', false);
+  });
+
+  it('checks a JSON body before sending, and asks before a write to production', async () => {
+    const { user, backend } = await paste(encodeJwt({ alg: 'RS256' }, { exp: now() + 600, permissions: ['invoices.write'] }));
+    await user.selectOptions(screen.getByLabelText('Method'), 'POST');
+    const body = screen.getByLabelText('JSON body');
+    await user.type(body, '{{amount: 10');
+    expect(screen.getByText(/Not valid JSON/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    expect(backend.calls['tryIt'] ?? []).toHaveLength(0);
+    await user.clear(body);
+    await user.type(body, '{{"amount": 10}');
+    await user.selectOptions(screen.getByLabelText('Send to profile'), 'production');
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Send POST to Drivly?' });
+    expect(dialog.textContent).toMatch(/changes real data/);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(backend.calls['tryIt'] ?? []).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Send POST' }));
+    await waitFor(() => expect(backend.calls['tryIt']).toHaveLength(1));
+    expect(backend.calls['tryIt']![0]![0]).toMatchObject({ profileId: 'production', method: 'POST', body: '{"amount": 10}' });
+
+    await user.click(screen.getByRole('button', { name: 'Copy as curl' }));
+    await waitFor(() => expect(backend.calls['copyTryItCurl']).toHaveLength(1));
+    expect(backend.calls['copyTryItCurl']![0]![0]).toEqual({ profileId: 'production', method: 'POST', resource: 'invoices', query: [], body: '{"amount": 10}' });
   });
 });
 

@@ -16,6 +16,7 @@ import type {
   SessionView,
   Settings,
   TokenSource,
+  TryItResult,
 } from '../ipc/backend';
 import { encodeJwt, inspectJwt } from './jwt';
 import { rustSignature } from './rust-answers';
@@ -421,16 +422,42 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       return copied();
     },
     async tryIt(input) {
-      const inspection = inspectJwt(sourceToken(input.source), now());
-      const row = inspection.permissions.table.find((r) => r.resource === input.resource);
-      const allowed = row ? row[input.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'] : false;
-      if (inspection.expiresAt.state === 'valid' && Date.parse(inspection.expiresAt.at) <= now()) {
-        return { status: 401, elapsedMs: 38, message: 'Token expired.' };
+      const p = profile(input.profileId);
+      if (!p) throw err('profile_not_found', `There is no profile “${input.profileId}”.`);
+      if (input.body && input.body.trim() !== '') {
+        if (input.method === 'GET' || input.method === 'DELETE') {
+          throw err('invalid_request', `a ${input.method} request carries no body; clear it or choose POST or PUT`);
+        }
+        try {
+          JSON.parse(input.body);
+        } catch {
+          throw err('invalid_request', 'the body is not valid JSON; fix it or leave it empty');
+        }
       }
-      const need = `${input.resource}.${input.method === 'GET' ? 'read' : 'write'}`;
-      return allowed
-        ? { status: 200, elapsedMs: 42, message: `OK: ${input.method} /${input.resource} returned 3 items.` }
-        : { status: 403, elapsedMs: 35, message: `missing permission ${need}` };
+      const inspection = inspectJwt(sourceToken(input.source), now());
+      const resource = input.resource.split('/')[0]!;
+      const row = inspection.permissions.table.find((r) => r.resource === resource);
+      const allowed = row ? row[input.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'] : false;
+      const query = new URLSearchParams(input.query.filter((q) => q.name.trim()).map((q) => [q.name.trim(), q.value]));
+      const url = `${p.baseUrl.replace(/\/$/, '')}/${input.resource}${query.size ? `?${query}` : ''}`;
+      const json = [{ name: 'content-type', value: 'application/json' }, { name: 'date', value: new Date(now()).toUTCString() }];
+      const answer = (status: number, elapsedMs: number, message: string, body: unknown, paging: TryItResult['paging'] = null): TryItResult => {
+        const text = JSON.stringify(body, null, 2);
+        return { status, elapsedMs, message, url, headers: json, body: text, bodyTruncated: false, bodyBytes: text.length, paging };
+      };
+      if (inspection.expiresAt.state === 'valid' && Date.parse(inspection.expiresAt.at) <= now()) {
+        return answer(401, 38, 'Token expired.', { error: 'unauthorized' });
+      }
+      const need = `${resource}.${input.method === 'GET' ? 'read' : 'write'}`;
+      if (!allowed) return answer(403, 35, `missing permission ${need}`, { error: 'forbidden', message: `missing ${need}` });
+      if (input.method !== 'GET') return answer(201, 51, `OK: ${input.method} /${input.resource} succeeded.`, { id: 'inv_0013' });
+      const page = Number(query.get('page') ?? '1');
+      const paging = { page, totalPages: 3, totalDocs: 12, limit: 5, nextPage: page < 3 ? page + 1 : null, prevPage: page > 1 ? page - 1 : null };
+      return answer(200, 42, `OK: ${input.method} /${input.resource} returned 5 items.`, { docs: [{ id: `inv_000${page}` }], ...paging }, paging);
+    },
+    async copyTryItCurl(request) {
+      if (!profile(request.profileId)) throw err('profile_not_found', `There is no profile “${request.profileId}”.`);
+      return copied();
     },
 
     async listSessions() {

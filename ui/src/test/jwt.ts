@@ -160,6 +160,6 @@ export function inspectJwt(token: string, now: number): Inspection {
     notBefore,
     permissions,
     warnings,
-    signature: { status: 'notVerified', reason: 'No key chosen yet: pick one under “Verify signature”.' },
+    signature: { status: 'notVerified', reason: 'not checked yet: choose the keys below and press “Verify signature”.' },
   };
 }

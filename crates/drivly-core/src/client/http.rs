@@ -190,6 +190,8 @@ pub(crate) struct Answer {
     /// client (so of this profile) measured. `None` when this answer has a `Date`.
     pub estimated_server_now: Option<DateTime<Utc>>,
     pub retry_after: Option<u64>,
+    /// The response headers, names lowercased, values as text (lossy); for "try it" only.
+    pub headers: Vec<(String, String)>,
     pub body: Zeroizing<Vec<u8>>,
     pub requested_at: DateTime<Utc>,
     /// When the request was sent, on the monotonic clock.
@@ -311,6 +313,16 @@ impl DrivlyClient {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| parse_retry_after(v, self.clock.now()));
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
         let body = read_bounded(resp, MAX_BODY_BYTES, out.endpoint).await?;
         Ok(Answer {
             status,
@@ -320,6 +332,7 @@ impl DrivlyClient {
             skew_secs,
             estimated_server_now,
             retry_after,
+            headers,
             body,
             requested_at,
             sent: started,

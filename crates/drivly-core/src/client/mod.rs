@@ -23,6 +23,6 @@ pub use http::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DrivlyClient, DrivlyCli
 pub use lifetime::{ExpiryBasis, LifetimeSource};
 pub use probe::ProbeAnswer;
 pub use reqwest::Method;
-pub use resources::{BODY_PREVIEW_CHARS, KeyVerdict, TryItResult};
+pub use resources::{BODY_PREVIEW_CHARS, KeyVerdict, Paging, TryItResult};
 pub use tokens::{EXPIRY_SKEW_TOLERANCE_SECS, ExpirySkew, MintedToken, ParseWarning, TokenSet};
 pub use wire::{jwt_exp, jwt_iat};

@@ -15,8 +15,11 @@ use super::error::ClientError;
 use super::http::{Answer, CallKind, DrivlyClient, Outgoing, status_error};
 use crate::secret::{ApiKey, SecretString};
 
-/// Longest body preview returned by [`DrivlyClient::try_it`], in characters.
-pub const BODY_PREVIEW_CHARS: usize = 2048;
+/// Longest body preview returned by [`DrivlyClient::try_it`], in characters: a page of a
+/// list reads whole, a huge answer does not flood the window.
+pub const BODY_PREVIEW_CHARS: usize = 64 * 1024;
+/// Response headers whose values are never shown (they may carry session cookies).
+const HIDDEN_HEADERS: [&str; 2] = ["set-cookie", "set-cookie2"];
 /// Longest resource path accepted by [`DrivlyClient::try_it`].
 const MAX_RESOURCE_PATH: usize = 512;
 
@@ -33,6 +36,52 @@ pub struct TryItResult {
     pub missing_permission: Option<String>,
     /// The start of the body (pretty-printed when JSON), bounded, credential redacted.
     pub body_preview: String,
+    /// Whether [`TryItResult::body_preview`] was cut at [`BODY_PREVIEW_CHARS`].
+    pub body_truncated: bool,
+    /// The body's size as received, in bytes.
+    pub body_bytes: usize,
+    /// The response headers, in order; cookies hidden, the credential redacted.
+    pub headers: Vec<(String, String)>,
+    /// Drivly's paging fields (Payload CMS: `page`, `totalPages`, `totalDocs`, `limit`,
+    /// `nextPage`, `prevPage`), when the answer is a page of a list.
+    pub paging: Option<Paging>,
+}
+
+/// Where a list answer is in its collection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// This page, from 1.
+    pub page: u64,
+    /// How many pages there are.
+    pub total_pages: u64,
+    /// How many documents the collection holds.
+    pub total_docs: u64,
+    /// Documents per page.
+    pub limit: u64,
+    /// The next page, when there is one.
+    pub next_page: Option<u64>,
+    /// The previous page, when there is one.
+    pub prev_page: Option<u64>,
+}
+
+impl Paging {
+    /// The paging fields of a JSON answer (directly, or in one `data` envelope).
+    fn of(body: &[u8]) -> Option<Self> {
+        let value: Value = serde_json::from_slice(body).ok()?;
+        let fields = match value.get("data") {
+            Some(inner) if inner.get("totalDocs").is_some() => inner,
+            _ => &value,
+        };
+        let number = |name: &str| fields.get(name).and_then(Value::as_u64);
+        Some(Self {
+            page: number("page")?,
+            total_pages: number("totalPages")?,
+            total_docs: number("totalDocs")?,
+            limit: number("limit")?,
+            next_page: number("nextPage"),
+            prev_page: number("prevPage"),
+        })
+    }
 }
 
 /// What [`DrivlyClient::verify_api_key`] found out.
@@ -178,6 +227,15 @@ impl DrivlyClient {
             .map_err(|_| malformed())
     }
 
+    /// The URL "try it" would call for `resource_path` (for a copied curl line), refusing what
+    /// [`DrivlyClient::try_it`] refuses.
+    ///
+    /// # Errors
+    /// [`ClientError::InvalidRequest`] for a path outside the profile's API or an auth endpoint.
+    pub fn resource_request_url(&self, resource_path: &str) -> Result<url::Url, ClientError> {
+        self.resource_url(resource_path).map(|(url, _)| url)
+    }
+
     /// Resolves a resource path under the base URL, refusing anything that could send the
     /// credential elsewhere. Returns the URL and the resource name (first segment).
     fn resource_url(&self, resource_path: &str) -> Result<(url::Url, String), ClientError> {
@@ -273,17 +331,43 @@ fn try_it_result(
             other => (format!("{status} {reason}: {other}"), None),
         }
     };
+    let (body_preview, body_truncated) = preview(&answer.body, &scrub);
     TryItResult {
         status,
         elapsed_ms: u64::try_from(answer.elapsed.as_millis()).unwrap_or(u64::MAX),
         message,
         missing_permission,
-        body_preview: preview(&answer.body, &scrub),
+        body_preview,
+        body_truncated,
+        body_bytes: answer.body.len(),
+        headers: shown_headers(&answer.headers, &scrub),
+        paging: Paging::of(&answer.body),
     }
 }
 
-/// The start of a body for display: pretty JSON when it parses, text otherwise.
-fn preview(body: &[u8], scrub: &[&str]) -> String {
+/// The response headers as shown: cookies hidden, the credential redacted wherever it appears.
+fn shown_headers(headers: &[(String, String)], scrub: &[&str]) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            if HIDDEN_HEADERS.contains(&name.as_str()) {
+                return (
+                    name.clone(),
+                    "(hidden: it may hold a session cookie)".to_owned(),
+                );
+            }
+            let mut value = value.clone();
+            for s in scrub.iter().filter(|s| s.len() >= 4) {
+                value = value.replace(s, crate::secret::REDACTED);
+            }
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// The start of a body for display: pretty JSON when it parses, text otherwise; and whether it
+/// was cut.
+fn preview(body: &[u8], scrub: &[&str]) -> (String, bool) {
     let text = match serde_json::from_slice::<Value>(body) {
         Ok(v) => serde_json::to_string_pretty(&v).unwrap_or_default(),
         Err(_) => {
@@ -301,8 +385,53 @@ fn preview(body: &[u8], scrub: &[&str]) -> String {
     if keep_layout.chars().count() > BODY_PREVIEW_CHARS {
         let mut t: String = keep_layout.chars().take(BODY_PREVIEW_CHARS).collect();
         t.push('…');
-        t
+        (t, true)
     } else {
-        keep_layout
+        (keep_layout, false)
+    }
+}
+
+#[cfg(test)]
+mod shown_tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_hidden_and_the_credential_is_redacted_in_headers() {
+        let headers = vec![
+            ("set-cookie".to_owned(), "sid=abc123".to_owned()),
+            ("x-echo".to_owned(), "token eyJsecret.value".to_owned()),
+            ("content-type".to_owned(), "application/json".to_owned()),
+        ];
+        let shown = shown_headers(&headers, &["eyJsecret.value"]);
+        assert!(!shown[0].1.contains("abc123"));
+        assert!(!shown[1].1.contains("eyJsecret.value"));
+        assert_eq!(shown[2].1, "application/json");
+    }
+
+    #[test]
+    fn paging_is_read_directly_or_in_a_data_envelope_and_only_from_lists() {
+        let page = br#"{"docs":[],"totalDocs":12,"limit":5,"totalPages":3,"page":2,"nextPage":3,"prevPage":1}"#;
+        let paging = Paging::of(page).expect("paging");
+        assert_eq!(
+            (paging.page, paging.next_page, paging.prev_page),
+            (2, Some(3), Some(1))
+        );
+        let wrapped =
+            br#"{"data":{"totalDocs":1,"limit":10,"totalPages":1,"page":1,"nextPage":null}}"#;
+        assert_eq!(Paging::of(wrapped).map(|p| p.next_page), Some(None));
+        assert!(Paging::of(br#"{"id":"inv_1"}"#).is_none());
+        assert!(Paging::of(b"<html>").is_none());
+    }
+
+    #[test]
+    fn a_long_body_is_cut_and_says_so() {
+        let long = "x".repeat(BODY_PREVIEW_CHARS + 10);
+        let (text, cut) = preview(long.as_bytes(), &[]);
+        assert!(cut);
+        assert_eq!(text.chars().count(), BODY_PREVIEW_CHARS + 1);
+        assert_eq!(
+            preview(b"{\"a\":1}", &[]),
+            ("{\n  \"a\": 1\n}".to_owned(), false)
+        );
     }
 }

@@ -12,6 +12,7 @@ fn answer(status: u16, body: &str) -> Answer {
         skew_secs: None,
         estimated_server_now: None,
         retry_after: None,
+        headers: Vec::new(),
         body: Zeroizing::new(body.as_bytes().to_vec()),
         requested_at: Utc::now(),
         sent: Instant::now(),

@@ -209,6 +209,22 @@ async fn try_it_reports_success_and_the_missing_permission() {
     assert!(ok.missing_permission.is_none());
     assert!(!ok.body_preview.is_empty());
     assert!(!ok.body_preview.contains(token.expose_secret()));
+    // A page of a list: Drivly's paging fields, read out (twelve invoices, two per page).
+    let paging = ok.paging.expect("paging fields");
+    assert_eq!((paging.page, paging.limit, paging.total_docs), (1, 2, 12));
+    assert_eq!(
+        (paging.total_pages, paging.next_page, paging.prev_page),
+        (6, Some(2), None)
+    );
+    assert!(!ok.body_truncated);
+    assert!(ok.body_bytes > 0);
+    assert!(
+        ok.headers
+            .iter()
+            .any(|(n, v)| n == "content-type" && v.starts_with("application/json")),
+        "{:?}",
+        ok.headers
+    );
 
     let denied = client
         .try_it(

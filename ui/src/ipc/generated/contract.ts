@@ -222,6 +222,11 @@ error: string | null, };
 export type Environment = "production" | "sandbox" | "local";
 
 /**
+ * One response header.
+ */
+export type HeaderLine = { name: string, value: string, };
+
+/**
  * The methods "Try it" offers: the four a Drivly permission grants.
  */
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -475,6 +480,11 @@ profileId: string, keyId: string | null, keyLabel: string,
 tokenRef: string | null, permissions: Array<string>, expires: string | null, mintedAt: string, };
 
 /**
+ * Drivly's paging fields of a list answer.
+ */
+export type PagingView = { page: number, totalPages: number, totalDocs: number, limit: number, nextPage: number | null, prevPage: number | null, };
+
+/**
  * Resources the permission grid offers.
  */
 export type PermissionCatalog = { resources: Array<string>, };
@@ -601,6 +611,11 @@ baseUrl: string, };
  * ([`ProtocolPatch::apply`]), the same rules as `drivly-keys profiles edit`.
  */
 export type ProtocolSettings = { redirectForm: RedirectForm, clientId: string, authorizePath: string, tokenPath: string, refreshPath: string, revokePath: string, jwksPath: string, };
+
+/**
+ * One query parameter.
+ */
+export type QueryParam = { name: string, value: string, };
 
 /**
  * Where the redirect should come back.
@@ -840,7 +855,7 @@ tokenRef: string, } | {
 token: string, };
 
 /**
- * What "Try it" sends.
+ * What "Try it" sends: the request and the token to send it with.
  */
 export type TryItInput = { source: TokenSource, profileId: string, 
 /**
@@ -848,14 +863,51 @@ export type TryItInput = { source: TokenSource, profileId: string,
  */
 method: HttpMethod, 
 /**
- * A resource path relative to the profile's base URL, e.g. `invoices`.
+ * A resource path relative to the profile's base URL, e.g. `invoices` or `invoices/42`.
  */
-resource: string, };
+resource: string, 
+/**
+ * Query parameters, in order; empty names are skipped.
+ */
+query: Array<QueryParam>, 
+/**
+ * A JSON body (POST and PUT only); `None` or blank sends none.
+ */
+body: string | null, };
+
+/**
+ * The request, without the token (also what "Copy as curl" writes).
+ */
+export type TryItRequest = { profileId: string, 
+/**
+ * Text rather than [`HttpMethod`], so a wrong method is a `{code, message}` error too.
+ */
+method: HttpMethod, 
+/**
+ * A resource path relative to the profile's base URL, e.g. `invoices` or `invoices/42`.
+ */
+resource: string, 
+/**
+ * Query parameters, in order; empty names are skipped.
+ */
+query: Array<QueryParam>, 
+/**
+ * A JSON body (POST and PUT only); `None` or blank sends none.
+ */
+body: string | null, };
 
 /**
  * What "Try it" got back.
  */
-export type TryItResult = { status: number, elapsedMs: number, message: string, };
+export type TryItResult = { status: number, elapsedMs: number, message: string, 
+/**
+ * The URL called (the profile's API, the path and the query).
+ */
+url: string, headers: Array<HeaderLine>, 
+/**
+ * The body, pretty-printed when JSON, at most 64 KiB of text, the token redacted.
+ */
+body: string, bodyTruncated: boolean, bodyBytes: number, paging: PagingView | null, };
 
 /**
  * The server's verdict on a key.
@@ -915,6 +967,7 @@ export interface Commands {
   verify_signature: { args: { source: TokenSource; key: KeyMaterial }; output: SignatureStatus };
   copy_token: { args: { tokenRef: string }; output: CopyResult };
   try_it: { args: { input: TryItInput }; output: TryItResult };
+  copy_try_it_curl: { args: { request: TryItRequest }; output: CopyResult };
   clipboard_jwt: { args: {  }; output: ClipboardJwt | null };
   inspect_clipboard: { args: {  }; output: TokenHandle };
   list_sessions: { args: {  }; output: Array<SessionView> };
@@ -935,7 +988,7 @@ export interface Commands {
 }
 
 /** The command names, as the capability grants them. */
-export const COMMAND_NAMES = ['app_info', 'list_profiles', 'add_profile', 'update_profile', 'remove_profile', 'set_active_profile', 'get_settings', 'update_settings', 'check_connection', 'list_api_keys', 'add_api_key', 'verify_api_key', 'reveal_api_key', 'copy_api_key', 'rename_api_key', 'remove_api_key', 'permission_catalog', 'mint_token', 'mint_history', 'inspect_token', 'inspect_ref', 'verify_signature', 'copy_token', 'try_it', 'clipboard_jwt', 'inspect_clipboard', 'list_sessions', 'sign_in', 'cancel_sign_in', 'copy_session_jwt', 'session_token', 'refresh_now', 'rename_session', 'sign_out', 'start_local_proxy', 'stop_local_proxy', 'list_local_proxies', 'copy_local_proxy_url', 'copy_curl', 'link_handler_status', 'remove_link_handler_entry'] as const;
+export const COMMAND_NAMES = ['app_info', 'list_profiles', 'add_profile', 'update_profile', 'remove_profile', 'set_active_profile', 'get_settings', 'update_settings', 'check_connection', 'list_api_keys', 'add_api_key', 'verify_api_key', 'reveal_api_key', 'copy_api_key', 'rename_api_key', 'remove_api_key', 'permission_catalog', 'mint_token', 'mint_history', 'inspect_token', 'inspect_ref', 'verify_signature', 'copy_token', 'try_it', 'copy_try_it_curl', 'clipboard_jwt', 'inspect_clipboard', 'list_sessions', 'sign_in', 'cancel_sign_in', 'copy_session_jwt', 'session_token', 'refresh_now', 'rename_session', 'sign_out', 'start_local_proxy', 'stop_local_proxy', 'list_local_proxies', 'copy_local_proxy_url', 'copy_curl', 'link_handler_status', 'remove_link_handler_entry'] as const;
 
 /** Every error code, for exhaustive checks. */
 export const CODES: readonly Code[] = ['api_key_not_found', 'bad_request', 'browser_unavailable', 'callback_ambiguous_parameters', 'callback_bad_encoding', 'callback_duplicate_parameter', 'callback_invalid_value', 'callback_missing_state', 'callback_mixed_forms', 'callback_no_result', 'callback_too_long', 'callback_unknown_parameter', 'callback_unparseable', 'callback_wrong_target', 'client_setup_failed', 'clipboard_unavailable', 'clipboard_no_jwt', 'empty_secret', 'endpoint_not_found', 'env_file_invalid', 'env_file_unreadable', 'file_encode', 'file_io', 'file_locked', 'folder_not_writable', 'forbidden', 'html_answer', 'index_encode', 'index_io', 'index_locked', 'input_unreadable', 'internal', 'interrupted', 'invalid_environment_variable', 'invalid_expires', 'invalid_expiry', 'invalid_label', 'invalid_method', 'invalid_note', 'invalid_profile_display_name', 'invalid_profile_name', 'invalid_profile_setting', 'invalid_redirect_scheme', 'invalid_request', 'invalid_setting', 'invalid_url', 'jwt_bad_base64', 'jwt_empty', 'jwt_encrypted', 'jwt_not_json', 'jwt_not_object', 'jwt_not_utf8', 'jwt_opaque_token', 'jwt_segment_count', 'jwt_too_large', 'key_alg_mismatch', 'key_empty', 'key_empty_secret', 'key_format_unrecognised', 'key_invalid_field', 'key_is_jwt', 'key_jwks_no_usable_keys', 'key_missing_field', 'key_not_for_signatures', 'key_not_found', 'key_not_json', 'key_not_jwks', 'key_pem_unreadable', 'key_private', 'key_several_lines', 'key_symmetric_in_jwks', 'key_too_large', 'key_too_long', 'key_unknown_alg', 'key_unsupported_curve', 'key_unsupported_type', 'key_whitespace', 'keyring_ambiguous', 'keyring_error', 'keyring_locked', 'keyring_not_platform', 'keyring_timeout', 'keyring_unavailable', 'label_exists', 'link_handler_remove_failed', 'local_server_bind_failed', 'local_server_failed', 'login_cancelled', 'login_denied', 'login_expired', 'login_state_mismatch', 'login_state_reused', 'login_unexpected_form', 'login_wrong_issuer', 'login_wrong_redirect', 'loopback_accept_failed', 'loopback_bind_failed', 'loopback_timed_out', 'malformed_response', 'missing_permissions', 'network_error', 'no_home_folder', 'no_pending_login', 'no_permissions', 'no_refresh_token', 'not_found', 'not_revoked', 'not_signed_in', 'output_failed', 'permission_empty', 'permission_empty_resource', 'permission_invalid_character', 'permission_missing_access', 'permission_not_lowercase', 'permission_too_long', 'permission_too_many', 'permission_too_many_dots', 'permission_unknown_access', 'profile_built_in', 'profile_changed_during_sign_in', 'profile_exists', 'profile_in_use', 'profile_mismatch', 'profile_not_found', 'profile_url_fixed', 'rate_limited', 'reference_invalid', 'refresh_failed', 'refresh_token_not_saved', 'refresher_stopped', 'secret_corrupt', 'secret_missing', 'secret_too_long', 'server_error', 'service_unavailable', 'session_lock_failed', 'session_lock_timeout', 'session_not_found', 'session_signed_out', 'sign_in_denied', 'signature_invalid', 'signature_unverified', 'sign_in_needed', 'spawn_failed', 'store_watch_failed', 'timeout', 'token_already_expired', 'token_gone', 'token_lifetime_too_short', 'unauthorized', 'unexpected_status', 'usage', 'not_confirmed', 'token_wrong_origin', 'profile_not_empty'];
