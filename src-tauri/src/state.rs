@@ -293,17 +293,17 @@ impl AppState {
         }
     }
 
-    /// Everything found at start the user should know (config files, then secure storage).
-    pub async fn notices(&self) -> Vec<String> {
+    /// What was found at start the user should know (config files, secure storage), and why
+    /// secure storage is closed when it is.
+    pub async fn notices(&self) -> (Vec<String>, Option<IpcError>) {
         let mut notices = self.profile_notices.clone();
         match self.storage().await {
-            Ok(storage) => notices.extend(storage.notices.iter().cloned()),
-            Err(error) => notices.push(format!(
-                "Secure storage is unavailable: {}. Keys and sessions cannot be used until it is.",
-                error.message.trim_end_matches('.')
-            )),
+            Ok(storage) => {
+                notices.extend(storage.notices.iter().cloned());
+                (notices, None)
+            }
+            Err(error) => (notices, Some(error)),
         }
-        notices
     }
 
     /// The vault, or why it is unavailable.

@@ -61,6 +61,9 @@ fn a_keyring_unlocked_after_start_is_used_without_a_restart() {
 
     let locked = invoke("list_api_keys").expect_err("locked");
     assert_eq!(locked["code"], "keyring_locked");
+    // The frame says it once, with its code, for "Unlock and retry".
+    let info = invoke("app_info").expect("app info renders while locked");
+    assert_eq!(info["storageError"]["code"], "keyring_locked");
     assert_eq!(
         invoke("list_sessions").expect_err("still locked")["code"],
         "keyring_locked"
@@ -71,6 +74,10 @@ fn a_keyring_unlocked_after_start_is_used_without_a_restart() {
     std::thread::sleep(Duration::from_millis(2100));
     assert_eq!(invoke("list_api_keys").expect("opened now"), json!([]));
     assert_eq!(invoke("list_sessions").expect("sessions too"), json!([]));
+    assert_eq!(
+        invoke("app_info").expect("app info")["storageError"],
+        json!(null)
+    );
     let mut seen = Vec::new();
     while let Ok(event) = events.recv_timeout(Duration::from_secs(2)) {
         seen.push(event);

@@ -5,7 +5,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::commands::profiles::ProfileSummary;
-use crate::ipc_error::IpcResult;
+use crate::ipc_error::{IpcError, IpcResult};
 use crate::state::AppState;
 
 /// The embedded emulator's demo credentials (throwaway values of a local server, shown on
@@ -37,6 +37,9 @@ pub struct AppInfo {
     pub demo: Option<DemoInfo>,
     /// Things found at start the user should know.
     pub notices: Vec<String>,
+    /// Why secure storage is closed (a locked or missing keyring), when it is: the frame shows
+    /// it once, with "Unlock and retry", instead of each screen saying it again.
+    pub storage_error: Option<IpcError>,
 }
 
 /// Returns the frame's data.
@@ -44,12 +47,13 @@ pub struct AppInfo {
 pub async fn app_info(state: tauri::State<'_, AppState>) -> IpcResult<AppInfo> {
     let profile = state.profiles.active()?;
     // Waits for secure storage to open (started at launch), whose notices belong on first paint.
-    let notices = state.notices().await;
+    let (notices, storage_error) = state.notices().await;
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         dev_build: cfg!(debug_assertions),
         active_profile: ProfileSummary::from(&profile),
         demo: state.demo.clone(),
         notices,
+        storage_error,
     })
 }

@@ -82,6 +82,17 @@ export class AppModel {
   }
 
   /** Re-reads the settings another process changed, and applies the theme. */
+  /** "Unlock and retry": asks Rust to open secure storage again. When it opens, the backend
+   *  tells the screens to read keys and sessions again; the notice goes with the new info. */
+  async retryStorage(): Promise<void> {
+    try {
+      this.info = await this.#backend.appInfo();
+      if (this.info.storageError) this.toast('Secure storage is still closed: unlock your keyring first.', 'error');
+    } catch (error) {
+      this.toast(messageOf(error), 'error');
+    }
+  }
+
   async reloadSettings(): Promise<void> {
     const settings = await this.#backend.getSettings();
     this.settings = settings;

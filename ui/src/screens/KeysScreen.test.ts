@@ -212,6 +212,17 @@ describe('Keys: a locked keyring', () => {
     expect(screen.queryByRole('button', { name: 'Unlock and retry' })).toBeNull();
   });
 
+  it('says it once: with the frame\'s storage notice up, the screen only says what waits', async () => {
+    const backend = fakeBackend();
+    backend.state.storageError = { code: 'keyring_locked', message: 'the system keyring is locked; unlock it and retry' };
+    backend.failNext('listApiKeys', { code: 'keyring_locked', message: 'the system keyring is locked; unlock it and retry' });
+    const { app } = await renderScreen(KeysScreen, { backend });
+    await waitFor(() => expect(app.info?.storageError?.code).toBe('keyring_locked'));
+    expect(await screen.findByTestId('waiting-for-storage')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(document.body.textContent).not.toMatch(/keyring is locked/);
+  });
+
   it('offers a plain Retry when the failure is not the keyring', async () => {
     const backend = fakeBackend();
     backend.failNext('listApiKeys', { code: 'internal', message: 'Something broke.' });

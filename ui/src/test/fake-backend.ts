@@ -59,6 +59,8 @@ export type FakeBackend = Backend & {
     proxies: Map<string, string>;
     /** The last non-secret text copied (proxy URLs, curl lines). */
     copiedText: string | null;
+    /** Why secure storage is closed (app info says it once); null: it is open. */
+    storageError: BackendError | null;
   };
 };
 
@@ -138,6 +140,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     },
     proxies: new Map(),
     copiedText: null,
+    storageError: null,
   };
   let nextProxyPort = 41000;
 
@@ -205,6 +208,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
                 dashboardUrl: 'http://127.0.0.1:7878/dashboard',
               },
         notices: options.notices ?? [],
+        storageError: state.storageError,
       };
     },
     async listProfiles() {

@@ -38,7 +38,12 @@ demo: DemoInfo | null,
 /**
  * Things found at start the user should know.
  */
-notices: Array<string>, };
+notices: Array<string>, 
+/**
+ * Why secure storage is closed (a locked or missing keyring), when it is: the frame shows
+ * it once, with "Unlock and retry", instead of each screen saying it again.
+ */
+storageError: BackendError | null, };
 
 /**
  * An error as the UI receives it.
