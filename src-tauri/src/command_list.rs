@@ -17,6 +17,7 @@ macro_rules! app_commands {
     ($callback:ident) => {
         $callback! {
             app_info::app_info() -> AppInfo;
+            app_info::quit_app() -> ();
             profiles::list_profiles() -> Vec<ProfileView>;
             profiles::add_profile(input: ProfileInput) -> ProfileView;
             profiles::update_profile(input: ProfileInput) -> ProfileView;

@@ -38,10 +38,12 @@ async function until(fn, message, ms = 10000) {
   }
 }
 
-test('quitting from the tray clears a copied secret, even under a clipboard manager that keeps it', async () => {
+/** Copies a stored key in the app, quits with `quit(app, pid)`, and checks the key is gone from
+ *  the clipboard and was not left for a clipboard manager to keep. */
+async function quitClearsTheCopiedKey(name, quit) {
   const keeper = await startKeeper();
   const emulator = await startEmulator(['--api-key', API_KEY]);
-  const { env, cleanup } = appEnv(emulator.baseUrl, 'quit');
+  const { env, cleanup } = appEnv(emulator.baseUrl, name);
   let app;
   try {
     // The keeper really keeps what a program leaves on the clipboard when it exits.
@@ -63,14 +65,14 @@ test('quitting from the tray clears a copied secret, even under a clipboard mana
     await go(browser, 'keys');
     await browser.$(`button[aria-label="Copy ${LABEL}"]`).click();
     await waitFor(browser, () => clipboardText() === API_KEY, 'the key never reached the clipboard');
-    await app.screenshot('quit-copied');
+    await app.screenshot(`${name}-copied`);
 
     // Quit from the tray well before the clear delay (30 s by default) could clear it.
     const pid = app.appPid();
     assert.ok(pid, 'the app runs');
     assert.equal(clipboardText(), API_KEY, 'the key is still on the clipboard before quitting');
-    await clickTrayItem(pid, 'Quit');
-    await until(() => !existsSync(`/proc/${pid}`), 'the app did not exit after Quit', 15000);
+    await quit(app, pid);
+    await until(() => !existsSync(`/proc/${pid}`), `the app did not exit (${name})`, 15000);
     // Long enough for the keeper to take over what an exiting owner left (it does in ms).
     await sleep(1500);
     assert.notEqual(clipboardText(), API_KEY, 'the key outlived the app on the clipboard');
@@ -81,4 +83,11 @@ test('quitting from the tray clears a copied secret, even under a clipboard mana
     emulator.stop();
     cleanup();
   }
-});
+}
+
+test('quitting from the tray clears a copied secret, even under a clipboard manager that keeps it', () =>
+  quitClearsTheCopiedKey('quit', (_app, pid) => clickTrayItem(pid, 'Quit')));
+
+test('Ctrl+Q in the window quits the same way', () =>
+  // The driver's key command errors when the app exits under it: the exit is what is checked.
+  quitClearsTheCopiedKey('quit-ctrl-q', (app) => app.browser.keys(['Control', 'q']).catch(() => {})));

@@ -57,3 +57,10 @@ pub async fn app_info(state: tauri::State<'_, AppState>) -> IpcResult<AppInfo> {
         storage_error,
     })
 }
+
+/// Quits the app as the tray's "Quit" does (Ctrl+Q): a secret of ours on the clipboard is
+/// cleared first.
+#[tauri::command]
+pub fn quit_app<R: tauri::Runtime>(app: tauri::AppHandle<R>) {
+    crate::quit(&app);
+}

@@ -279,7 +279,11 @@ fn no_command_event_log_line_or_panic_carries_a_stored_secret() {
     a.call(&h, "remove_profile", json!({"id": "staging"}))
         .expect("ok");
 
-    let mut table = command_names();
+    // quit_app ends the process and returns nothing to look at (the quit e2e test drives it).
+    let mut table: Vec<_> = command_names()
+        .into_iter()
+        .filter(|c| *c != "quit_app")
+        .collect();
     table.sort_unstable();
     assert_eq!(a.called(), table, "every command of the table is driven");
 

@@ -24,6 +24,7 @@ use tauri::test::{MockRuntime, mock_builder};
 /// The commands this file tests; must equal the command table.
 const TESTED: &[&str] = &[
     "app_info",
+    "quit_app",
     "list_profiles",
     "add_profile",
     "update_profile",

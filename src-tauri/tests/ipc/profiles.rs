@@ -14,6 +14,14 @@ fn app_info() {
 }
 
 #[test]
+fn quit_app() {
+    // Its happy path ends the process: the end-to-end quit test presses Ctrl+Q on the real
+    // window and sees the app exit with the clipboard cleared. Here: only the app's page may.
+    let h = harness();
+    h.assert_refused_elsewhere("quit_app");
+}
+
+#[test]
 fn list_profiles() {
     let h = harness();
     let profiles = h.invoke("list_profiles", json!({})).expect("ok");

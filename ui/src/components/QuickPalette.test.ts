@@ -34,8 +34,8 @@ describe('Ctrl+K', () => {
     expect(second).not.toBe(first);
     expect(document.getElementById(second ?? '')?.getAttribute('aria-selected')).toBe('true');
     await user.keyboard('{ArrowUp}{ArrowUp}');
-    // Wraps from the top to the last action (Go to Settings).
-    expect(field.getAttribute('aria-activedescendant')).toBe('palette-go-settings');
+    // Wraps from the top to the last action (Quit).
+    expect(field.getAttribute('aria-activedescendant')).toBe('palette-quit');
   });
 
   it('opens Mint with the chosen key', async () => {

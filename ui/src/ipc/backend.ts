@@ -109,6 +109,8 @@ export function isBackendError(value: unknown): value is BackendError {
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
+  /** Quits as the tray's Quit does (the clipboard cleared if it holds our secret). */
+  quitApp(): Promise<void>;
 
   listProfiles(): Promise<ProfileView[]>;
   addProfile(input: ProfileInput): Promise<ProfileView>;

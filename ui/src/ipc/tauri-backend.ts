@@ -14,6 +14,9 @@ function call<K extends keyof Commands>(name: K, args: Commands[K]['args']): Pro
 /** The real backend: Tauri IPC commands implemented in `src-tauri/src/commands/`. */
 export const tauriBackend: Backend = {
   appInfo: () => call('app_info', {}),
+  quitApp: async () => {
+    await call('quit_app', {});
+  },
 
   listProfiles: () => call('list_profiles', {}),
   addProfile: (input) => call('add_profile', { input }),

@@ -82,6 +82,15 @@ export class AppModel {
   }
 
   /** Re-reads the settings another process changed, and applies the theme. */
+  /** Quits the app (Ctrl+Q, the palette): Rust clears a copied secret first. */
+  async quit(): Promise<void> {
+    try {
+      await this.#backend.quitApp();
+    } catch (error) {
+      this.toast(messageOf(error), 'error');
+    }
+  }
+
   /** "Unlock and retry": asks Rust to open secure storage again. When it opens, the backend
    *  tells the screens to read keys and sessions again; the notice goes with the new info. */
   async retryStorage(): Promise<void> {

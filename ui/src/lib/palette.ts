@@ -7,7 +7,7 @@ import { screens, type ScreenId } from '../screens';
 import { screenShortcut } from './shortcuts';
 import { sessionName } from './session-name';
 
-export type PaletteGroup = 'Copy' | 'Mint' | 'Inspect' | 'Profile' | 'Go to';
+export type PaletteGroup = 'Copy' | 'Mint' | 'Inspect' | 'Profile' | 'Go to' | 'App';
 
 /** What an action does when chosen; the component maps each kind to the backend call. */
 export type PaletteIntent =
@@ -15,7 +15,8 @@ export type PaletteIntent =
   | { kind: 'mintFrom'; keyId: string }
   | { kind: 'inspectClipboard' }
   | { kind: 'switchProfile'; profileId: string }
-  | { kind: 'go'; screen: ScreenId };
+  | { kind: 'go'; screen: ScreenId }
+  | { kind: 'quit' };
 
 export interface PaletteAction {
   /** Stable and unique: the listbox option's id and the tests' handle. */
@@ -86,6 +87,13 @@ export function paletteActions(sources: PaletteSources): PaletteAction[] {
       intent: { kind: 'go', screen: s.id },
     });
   }
+  actions.push({
+    id: 'quit',
+    group: 'App',
+    label: 'Quit Drivly Keys',
+    detail: 'Stops the background refreshes; clears a copied secret · Ctrl+Q',
+    intent: { kind: 'quit' },
+  });
   return actions;
 }
 

@@ -1,5 +1,6 @@
 // The window's keyboard shortcuts: Ctrl+1…5 open the screens in sidebar order, Ctrl+, opens
-// Settings (the desktop convention for preferences). Pure, so tests need no window.
+// Settings (the desktop convention for preferences), Ctrl+Q quits. Pure, so tests need no
+// window.
 
 import { screens, type ScreenId } from '../screens';
 
@@ -15,4 +16,9 @@ export function screenForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'met
   const index = Number(event.key);
   if (!Number.isInteger(index) || index < 1 || index > screens.length) return null;
   return screens[index - 1]?.id ?? null;
+}
+
+/** True for Ctrl+Q (Cmd+Q): quit, as the tray's Quit does. */
+export function isQuitKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>): boolean {
+  return (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'q';
 }

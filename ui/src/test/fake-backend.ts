@@ -192,6 +192,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
   };
 
   const impl: Backend = {
+    async quitApp() {},
     async appInfo(): Promise<AppInfo> {
       const active = profile(state.activeProfileId) ?? builtIns()[0]!;
       return {
