@@ -32,6 +32,7 @@ pub mod sessions_hub;
 pub mod sign_in_flow;
 pub mod state;
 pub mod tray;
+pub mod tray_host;
 
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -189,12 +190,18 @@ pub fn app_builder<R: Runtime>(
             })
             .on_window_event(|window, event| {
                 if let tauri::WindowEvent::CloseRequested { api, .. } = event {
-                    // Closing keeps the refreshers running in the tray.
-                    api.prevent_close();
-                    let _ = window.hide();
                     let Some(state) = window.try_state::<AppState>() else {
                         return;
                     };
+                    // No tray on this desktop: a hidden window would leave an invisible
+                    // process, so closing quits (Settings says why).
+                    if state.tray_host.close_quits() {
+                        quit(window.app_handle());
+                        return;
+                    }
+                    // Closing keeps the refreshers running in the tray.
+                    api.prevent_close();
+                    let _ = window.hide();
                     let marker = state.paths.data_dir().join("tray-hint-shown");
                     if !marker.exists() {
                         let _ = std::fs::write(&marker, b"");
@@ -266,6 +273,9 @@ fn setup<R: Runtime>(
             hub.start_stored().await;
         }
         let _ = tray::create(&starter).await;
+        let host = tray_host::detect().await;
+        tracing::info!(?host, "tray host");
+        state.tray_host.set(host);
         state.events.send(BackendEvent::SessionsChanged);
     });
     if !launch_minimised {

@@ -117,6 +117,8 @@ pub struct AppState {
     pub confirmer: crate::native_confirm::Confirmer,
     /// Reveals approved in the last minute, by key id.
     pub reveal_approvals: crate::native_confirm::RecentApprovals,
+    /// Whether this desktop shows tray icons (decides what closing the window does).
+    pub tray_host: crate::tray_host::TrayHostState,
 }
 
 /// Opens a URL in the system browser; returns the program that took it.
@@ -200,6 +202,7 @@ impl AppState {
             browser: Arc::new(drivly_core::browser::open),
             confirmer: crate::native_confirm::Confirmer::default(),
             reveal_approvals: crate::native_confirm::RecentApprovals::default(),
+            tray_host: crate::tray_host::TrayHostState::default(),
         };
         Ok((
             state,

@@ -14,6 +14,7 @@ import { appEnv, clipboardText, copyElsewhere, go, waitFor } from './support.mjs
 import { clickTrayItem } from './tray.mjs';
 
 const KEEPER = fileURLToPath(new URL('./clipboard-keeper.py', import.meta.url));
+const CLOSE_WINDOW = fileURLToPath(new URL('./close-window.py', import.meta.url));
 const API_KEY = `drv_test_quit_${randomBytes(12).toString('hex')}`;
 const LABEL = 'Quit test key';
 
@@ -91,3 +92,34 @@ test('quitting from the tray clears a copied secret, even under a clipboard mana
 test('Ctrl+Q in the window quits the same way', () =>
   // The driver's key command errors when the app exits under it: the exit is what is checked.
   quitClearsTheCopiedKey('quit-ctrl-q', (app) => app.browser.keys(['Control', 'q']).catch(() => {})));
+
+test('without a tray on the desktop, closing the window quits, and Settings says why', async () => {
+  // Xvfb runs no StatusNotifier host: the app must not hide into a tray nobody can see.
+  const emulator = await startEmulator();
+  const { env, cleanup } = appEnv(emulator.baseUrl, 'no-tray');
+  let app;
+  try {
+    app = await openApp({ env });
+    const { browser } = app;
+    await go(browser, 'settings');
+    const note = await browser.$('#tray-title');
+    await note.waitForExist({ timeout: 15000, timeoutMsg: 'Settings does not say that there is no tray' });
+    await note.scrollIntoView({ block: 'center' });
+    await browser.pause(500); // WebKitWebDriver captures mid-scroll otherwise
+    await app.screenshot('settings-no-tray');
+    const pid = app.appPid();
+    assert.ok(pid, 'the app runs');
+    // The window manager's close button: WM_DELETE_WINDOW to the app's windows.
+    const windows = execFileSync('xdotool', ['search', '--pid', String(pid), '--name', 'Drivly Keys'], { timeout: 10000 })
+      .toString()
+      .split(/\s+/)
+      .filter(Boolean);
+    assert.ok(windows.length > 0, 'the window was found');
+    execFileSync('/usr/bin/python3', [CLOSE_WINDOW, ...windows], { timeout: 10000 });
+    await until(() => !existsSync(`/proc/${pid}`), 'closing the window left the app running without a tray', 15000);
+  } finally {
+    if (app) await app.close().catch(() => {}); // its WebDriver session ended with the app
+    emulator.stop();
+    cleanup();
+  }
+});

@@ -40,6 +40,8 @@ pub struct AppInfo {
     /// Why secure storage is closed (a locked or missing keyring), when it is: the frame shows
     /// it once, with "Unlock and retry", instead of each screen saying it again.
     pub storage_error: Option<IpcError>,
+    /// Whether this desktop shows tray icons: without one, closing the window quits.
+    pub tray_host: crate::tray_host::TrayHost,
 }
 
 /// Returns the frame's data.
@@ -55,6 +57,7 @@ pub async fn app_info(state: tauri::State<'_, AppState>) -> IpcResult<AppInfo> {
         demo: state.demo.clone(),
         notices,
         storage_error,
+        tray_host: state.tray_host.get(),
     })
 }
 

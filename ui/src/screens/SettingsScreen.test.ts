@@ -173,4 +173,16 @@ describe('Settings', () => {
     const panel = await screen.findByRole('region', { name: 'Sign-in links' });
     expect((await within(panel).findByRole('alert')).textContent).toBe('The link check failed.');
   });
+
+  it('says why closing quits when the desktop has no tray, and nothing when it has one', async () => {
+    await renderScreen(SettingsScreen, { trayHost: 'absent' });
+    const note = await screen.findByRole('region', { name: 'No tray on this desktop' });
+    expect(note.textContent).toMatch(/closing the window quits Drivly Keys/);
+  });
+
+  it('shows no tray note on a desktop with a tray', async () => {
+    await renderScreen(SettingsScreen);
+    await screen.findByRole('heading', { name: 'Profiles' });
+    expect(screen.queryByRole('region', { name: 'No tray on this desktop' })).toBeNull();
+  });
 });

@@ -30,6 +30,8 @@ export interface FakeOptions {
   /** Run as the embedded-emulator demo (default true). */
   demo?: boolean;
   notices?: string[];
+  /** What app info says of the desktop's tray (default: present). */
+  trayHost?: 'present' | 'absent' | 'unknown';
   /** Fixed clock for deterministic tests; defaults to the real one. */
   now?: () => number;
 }
@@ -210,6 +212,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
               },
         notices: options.notices ?? [],
         storageError: state.storageError,
+        trayHost: options.trayHost ?? 'present',
       };
     },
     async listProfiles() {

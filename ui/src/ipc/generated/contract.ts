@@ -43,7 +43,11 @@ notices: Array<string>,
  * Why secure storage is closed (a locked or missing keyring), when it is: the frame shows
  * it once, with "Unlock and retry", instead of each screen saying it again.
  */
-storageError: BackendError | null, };
+storageError: BackendError | null, 
+/**
+ * Whether this desktop shows tray icons: without one, closing the window quits.
+ */
+trayHost: TrayHost, };
 
 /**
  * An error as the UI receives it.
@@ -858,6 +862,11 @@ tokenRef: string, } | {
  * The token.
  */
 token: string, };
+
+/**
+ * What the session bus says about a tray host.
+ */
+export type TrayHost = "present" | "absent" | "unknown";
 
 /**
  * What "Try it" sends: the request and the token to send it with.
