@@ -134,13 +134,7 @@ fn try_it() {
     );
     h.invoke("copy_token", json!({"tokenRef": minted["tokenRef"]}))
         .expect("copied");
-    let token = h
-        .clipboard
-        .content
-        .lock()
-        .unwrap()
-        .clone()
-        .unwrap_or_default();
+    let token = h.clipboard_text();
     assert!(token.starts_with("eyJ"));
     assert!(
         !page.to_string().contains(&token),
@@ -164,13 +158,7 @@ fn copy_try_it_curl() {
                "query": [{"name": "note", "value": "it's"}], "body": "{\"amount\": 10}"}}),
     )
     .expect("copied");
-    let line = h
-        .clipboard
-        .content
-        .lock()
-        .unwrap()
-        .clone()
-        .unwrap_or_default();
+    let line = h.clipboard_text();
     assert!(
         line.starts_with(
             "curl -X POST -H \"Authorization: Bearer $(drivly-keys token --profile emulator)\""

@@ -267,6 +267,16 @@ impl Harness {
 
     /// A page from another origin cannot call `cmd` at all (the error path of commands that
     /// cannot fail on their own).
+    /// What the harness's clipboard holds now (empty when nothing).
+    fn clipboard_text(&self) -> String {
+        self.clipboard
+            .content
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+            .unwrap_or_default()
+    }
+
     fn assert_refused_elsewhere(&self, cmd: &str) {
         assert!(
             self.invoke_from(cmd, json!({}), "https://evil.example")
