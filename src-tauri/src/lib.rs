@@ -276,6 +276,10 @@ fn setup<R: Runtime>(
         let host = tray_host::detect().await;
         tracing::info!(?host, "tray host");
         state.tray_host.set(host);
+        // Started minimised on a desktop without a tray: nothing could bring the window back.
+        if launch_minimised && host == tray_host::TrayHost::Absent {
+            tray::show_window(&starter);
+        }
         state.events.send(BackendEvent::SessionsChanged);
     });
     if !launch_minimised {

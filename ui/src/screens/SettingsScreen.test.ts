@@ -178,6 +178,7 @@ describe('Settings', () => {
     await renderScreen(SettingsScreen, { trayHost: 'absent' });
     const note = await screen.findByRole('region', { name: 'No tray on this desktop' });
     expect(note.textContent).toMatch(/closing the window quits Drivly Keys/);
+    expect(screen.getByLabelText('Launch minimised to the tray')).toHaveProperty('disabled', true);
   });
 
   it('shows no tray note on a desktop with a tray', async () => {
