@@ -224,10 +224,12 @@ impl KeyringStore {
         }
     }
 
-    /// Runs `f` on the worker thread, waiting at most the timeout.
+    /// Runs `f` on the worker thread, waiting at most the timeout. A call that found the
+    /// Secret Service gone from the bus (its daemon crashed; D-Bus activation starts it again)
+    /// is made once more, on a fresh connection, before it counts as a failure.
     fn run<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&KeyringItems) -> Result<T, StoreError> + Send + 'static,
+        f: impl Fn(&KeyringItems) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         let (reply, answer) = mpsc::sync_channel(1);
         let cancelled = Arc::new(AtomicBool::new(false));
@@ -235,7 +237,16 @@ impl KeyringStore {
         let job = Job {
             cancelled: Arc::clone(&cancelled),
             run: Box::new(move || {
-                let _ = reply.send(f(&items));
+                let mut result = f(&items);
+                if matches!(&result, Err(StoreError::Unavailable { detail }) if service_went_away(detail))
+                {
+                    tracing::warn!(
+                        "the Secret Service left the bus during a call; trying once more"
+                    );
+                    std::thread::sleep(std::time::Duration::from_millis(250));
+                    result = f(&items);
+                }
+                let _ = reply.send(result);
             }),
         };
         let (sent, generation) = {
@@ -303,6 +314,19 @@ pub fn check_platform_store(service: &str) -> Result<(), StoreError> {
         });
     }
     Ok(())
+}
+
+/// True for the D-Bus errors of a Secret Service that left the bus mid-call (crashed or
+/// restarting): worth one more try, unlike a refusal.
+fn service_went_away(detail: &str) -> bool {
+    let detail = detail.to_lowercase();
+    [
+        "disconnected from message bus",
+        "serviceunknown",
+        "not provided by any .service",
+    ]
+    .iter()
+    .any(|sign| detail.contains(sign))
 }
 
 /// Maps a keyring error to a [`StoreError`] without carrying any secret bytes.
@@ -432,5 +456,24 @@ fn backend_name() -> &'static str {
         "Windows Credential Manager"
     } else {
         "Secret Service"
+    }
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::service_went_away;
+
+    #[test]
+    fn only_a_service_that_left_the_bus_is_tried_again() {
+        assert!(service_went_away(
+            "DBus error: Message recipient disconnected from message bus without replying"
+        ));
+        assert!(service_went_away(
+            "org.freedesktop.DBus.Error.ServiceUnknown: The name is not activatable"
+        ));
+        assert!(!service_went_away(
+            "Cannot create an item in a locked collection"
+        ));
+        assert!(!service_went_away("No such secret collection at path"));
     }
 }
