@@ -52,6 +52,53 @@ pub enum BackendEvent {
         /// link): the wait goes on.
         still_waiting: bool,
     },
+    /// The desktop asks the page for something (a menu item, a notification's button).
+    UiRequest {
+        /// What to do.
+        request: UiRequest,
+    },
+}
+
+/// A screen of the window (the page's `ScreenId`).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ScreenId {
+    Keys,
+    Sessions,
+    Mint,
+    Inspect,
+    Settings,
+}
+
+impl ScreenId {
+    /// The page's name for the screen.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Keys => "keys",
+            Self::Sessions => "sessions",
+            Self::Mint => "mint",
+            Self::Inspect => "inspect",
+            Self::Settings => "settings",
+        }
+    }
+}
+
+/// Something the desktop (the menu bar, a notification's button) asks the page to do.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum UiRequest {
+    /// Show a screen.
+    Screen { screen: ScreenId },
+    /// Open the quick palette.
+    Palette,
+    /// Show this session's card (a notification was clicked).
+    ShowSession { session_id: String },
+    /// Start "Sign in again" for this session (a notification's button).
+    SignInAgain { session_id: String },
 }
 
 /// Where events go: a channel drained by a task that emits them to the window, so senders

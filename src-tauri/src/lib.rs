@@ -13,6 +13,7 @@
 #[macro_use]
 mod command_list;
 
+pub mod app_menu;
 pub mod blocking;
 pub mod clipboard;
 pub mod commands;
@@ -20,7 +21,9 @@ pub mod contract;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod desktop_entry;
+pub mod desktop_notifications;
 pub mod events;
+pub mod global_shortcut;
 pub mod held_tokens;
 pub mod ipc_error;
 pub mod launch_links;
@@ -28,7 +31,9 @@ pub mod live_sync;
 pub mod local_proxies;
 pub mod native_confirm;
 pub mod notices;
+pub mod quick_copy;
 pub mod sessions_hub;
+pub mod sign_in_again;
 pub mod sign_in_flow;
 pub mod state;
 pub mod tray;
@@ -115,12 +120,15 @@ fn forward_events<R: Runtime>(app: &AppHandle<R>, receivers: EventReceivers) {
                 SessionEvent::SignedOut { session_id, .. } => Some(BackendEvent::SessionRemoved {
                     session_id: session_id.to_string(),
                 }),
-                SessionEvent::SignInNeeded { message, .. } => {
-                    notify(
-                        &app,
-                        "Drivly Keys: sign in again",
-                        &format!("A session ended: {message} Open Drivly Keys to sign in again."),
-                    );
+                SessionEvent::SignInNeeded {
+                    session_id,
+                    message,
+                    ..
+                } => {
+                    let app = app.clone();
+                    tauri::async_runtime::spawn(async move {
+                        sign_in_again::offer(&app, session_id.as_str(), &message).await;
+                    });
                     None
                 }
                 SessionEvent::ExpirySkew { .. } | SessionEvent::StoreFailed { .. } => None,
@@ -168,6 +176,8 @@ pub fn app_builder<R: Runtime>(
             // Native confirmations, driven from Rust only (`native_confirm`): none of the plugin's
             // commands is granted to the page.
             .plugin(tauri_plugin_dialog::init())
+            .menu(app_menu::build)
+            .on_menu_event(|app, event| app_menu::on_event(app, &event))
             .setup(move |app| {
                 let Startup {
                     state,
@@ -258,12 +268,12 @@ fn setup<R: Runtime>(
         }
     }
 
-    let launch_minimised = app
-        .state::<AppState>()
-        .profiles
-        .settings()
-        .map(|s| s.launch_minimised)
-        .unwrap_or(false);
+    let settings = app.state::<AppState>().profiles.settings().ok();
+    let launch_minimised = settings.as_ref().is_some_and(|s| s.launch_minimised);
+    global_shortcut::register_saved(
+        &handle,
+        settings.as_ref().and_then(|s| s.global_shortcut.as_deref()),
+    );
     // Secure storage opens here, off the main thread, while the window loads; the refreshers
     // and the tray (whose menu lists the sessions) follow.
     let starter = handle.clone();

@@ -149,27 +149,12 @@ fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
             if let Some(session_id) = other.strip_prefix("copy:") {
                 let app = app.clone();
                 let session_id = session_id.to_owned();
-                tauri::async_runtime::spawn(async move { copy_fresh(&app, &session_id).await });
+                tauri::async_runtime::spawn(async move {
+                    crate::quick_copy::copy_session(&app, &session_id).await;
+                });
             }
         }
     }
-}
-
-async fn copy_fresh<R: Runtime>(app: &AppHandle<R>, session_id: &str) {
-    let state = app.state::<AppState>();
-    let result = match state.sessions().await {
-        Ok(hub) => hub.token(session_id, None).await,
-        Err(error) => Err(error),
-    };
-    let body =
-        match result.and_then(|jwt| crate::commands::copy_secret(&state, jwt.expose_secret())) {
-            Ok(copied) => match copied.clears_in_seconds() {
-                Some(seconds) => format!("Fresh JWT copied \u{2014} clears in {seconds} s."),
-                None => "Fresh JWT copied.".to_owned(),
-            },
-            Err(error) => format!("Could not copy a fresh JWT: {}", error.message),
-        };
-    crate::notify(app, "Drivly Keys", &body);
 }
 
 #[cfg(test)]

@@ -50,6 +50,16 @@ describe('the frame', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Settings');
   });
 
+  it('does what the menu bar and a notification’s buttons ask (uiRequest events)', async () => {
+    const backend = fakeBackend();
+    render(App, { props: { backend } });
+    await waitFor(() => expect(document.body.dataset['ready']).toBe('true'));
+    backend.emit({ type: 'uiRequest', request: { kind: 'screen', screen: 'mint' } });
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Mint'));
+    backend.emit({ type: 'uiRequest', request: { kind: 'palette' } });
+    expect(await screen.findByRole('dialog')).toBeTruthy();
+  });
+
   it('re-reads settings and profiles changed by another process (live sync events)', async () => {
     const user = userEvent.setup();
     const backend = fakeBackend();

@@ -201,6 +201,8 @@ codes! {
     NotConfirmed = "not_confirmed",
     TokenWrongOrigin = "token_wrong_origin",
     ProfileNotEmpty = "profile_not_empty",
+    // Issue #16: the desktop refused the global shortcut (another program holds it).
+    ShortcutUnavailable = "shortcut_unavailable",
 }
 
 impl std::fmt::Display for Code {

@@ -15,6 +15,7 @@ pub mod clock;
 pub mod doctor;
 pub mod durable_file;
 pub mod error_code;
+pub mod global_shortcut;
 pub mod jwt;
 pub mod key_input;
 pub mod link_handler;

@@ -48,6 +48,10 @@ pub struct Settings {
     pub launch_minimised: bool,
     /// Colour theme.
     pub theme: Theme,
+    /// The desktop-wide key combination that copies a fresh JWT of the active profile's
+    /// session ("Ctrl+Alt+J", canonical per [`crate::global_shortcut`]); off when `None`, the
+    /// default: a global shortcut takes that combination from every other program.
+    pub global_shortcut: Option<String>,
 }
 
 impl Default for Settings {
@@ -56,6 +60,7 @@ impl Default for Settings {
             clipboard_clear_seconds: 30,
             launch_minimised: false,
             theme: Theme::System,
+            global_shortcut: None,
         }
     }
 }
@@ -70,11 +75,17 @@ pub struct SettingsPatch {
     pub launch_minimised: Option<bool>,
     /// New theme.
     pub theme: Option<Theme>,
+    /// A new global shortcut: `Some(None)` turns it off.
+    #[serde(skip)]
+    pub global_shortcut: Option<Option<String>>,
 }
 
 /// A setting was out of range.
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
+    /// The global shortcut is not one the platform can take.
+    #[error(transparent)]
+    Shortcut(#[from] crate::global_shortcut::ShortcutError),
     /// The clipboard delay is too long.
     #[error(
         "a clipboard clear delay of {0} s is too long: use 0 (off) to {MAX_CLIPBOARD_CLEAR_SECONDS} s"
@@ -85,7 +96,7 @@ pub enum SettingsError {
 impl ErrorCode for SettingsError {
     fn code(&self) -> Code {
         match self {
-            Self::ClipboardDelayTooLong(_) => Code::InvalidSetting,
+            Self::ClipboardDelayTooLong(_) | Self::Shortcut(_) => Code::InvalidSetting,
         }
     }
 }
@@ -93,11 +104,20 @@ impl ErrorCode for SettingsError {
 impl Settings {
     /// Applies `patch` after validating it; `self` is unchanged on error.
     pub fn apply(&mut self, patch: &SettingsPatch) -> Result<(), SettingsError> {
+        // Checked before anything changes: `self` stays as it was on error.
+        let shortcut = match &patch.global_shortcut {
+            Some(Some(text)) => Some(Some(crate::global_shortcut::canonical(text)?)),
+            Some(None) => Some(None),
+            None => None,
+        };
         if let Some(secs) = patch.clipboard_clear_seconds {
             if secs > MAX_CLIPBOARD_CLEAR_SECONDS {
                 return Err(SettingsError::ClipboardDelayTooLong(secs));
             }
             self.clipboard_clear_seconds = secs;
+        }
+        if let Some(shortcut) = shortcut {
+            self.global_shortcut = shortcut;
         }
         if let Some(min) = patch.launch_minimised {
             self.launch_minimised = min;
@@ -132,6 +152,37 @@ mod tests {
             .unwrap_err();
         assert_eq!(err.code(), "invalid_setting");
         assert_eq!(s.clipboard_clear_seconds, 0);
+    }
+
+    #[test]
+    fn the_global_shortcut_is_off_by_default_and_kept_canonical() {
+        let mut s = Settings::default();
+        assert_eq!(s.global_shortcut, None, "off unless the user turns it on");
+        s.apply(&SettingsPatch {
+            global_shortcut: Some(Some("ctrl + alt + j".into())),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.global_shortcut.as_deref(), Some("Ctrl+Alt+J"));
+        let err = s
+            .apply(&SettingsPatch {
+                global_shortcut: Some(Some("J".into())),
+                theme: Some(Theme::Dark),
+                ..Default::default()
+            })
+            .unwrap_err();
+        assert_eq!(err.code(), "invalid_setting");
+        assert_eq!(
+            s.theme,
+            Theme::System,
+            "nothing changes when one field is refused"
+        );
+        s.apply(&SettingsPatch {
+            global_shortcut: Some(None),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.global_shortcut, None);
     }
 
     #[test]

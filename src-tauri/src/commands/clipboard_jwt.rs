@@ -18,7 +18,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ClipboardJwt {
-    /// Its `sub`, when a string.
+    /// Who it is for as people know them: its `email`, `name` or `preferred_username`, else
+    /// its `sub`.
     subject: Option<String>,
     /// Its `exp`.
     expires_at: TimeClaim,
@@ -35,7 +36,8 @@ fn clipboard_token(state: &AppState) -> Option<(Jwt, jwt::Inspection)> {
 #[tauri::command]
 pub fn clipboard_jwt(state: tauri::State<'_, AppState>) -> Option<ClipboardJwt> {
     clipboard_token(&state).map(|(_, inspection)| ClipboardJwt {
-        subject: inspection.subject,
+        subject: drivly_core::usecases::sign_in::account_name(&inspection.claims)
+            .or(inspection.subject),
         expires_at: inspection.expires_at,
     })
 }

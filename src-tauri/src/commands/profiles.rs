@@ -325,16 +325,30 @@ pub fn get_settings(state: tauri::State<'_, AppState>) -> IpcResult<Settings> {
     Ok(state.profiles.settings()?)
 }
 
-/// Replaces the settings.
+/// Replaces the settings. A new global shortcut is taken from the desktop before it is saved,
+/// so a combination another program holds is refused with nothing changed.
 #[tauri::command]
-pub fn update_settings(
+pub fn update_settings<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     state: tauri::State<'_, AppState>,
     settings: Settings,
 ) -> IpcResult<Settings> {
+    let before = state.profiles.settings()?.global_shortcut;
+    let wanted = settings
+        .global_shortcut
+        .as_deref()
+        .map(drivly_core::global_shortcut::canonical)
+        .transpose()?;
+    crate::global_shortcut::switch(&app, before.as_deref(), wanted.as_deref())?;
     let patch = SettingsPatch {
         clipboard_clear_seconds: Some(settings.clipboard_clear_seconds),
         launch_minimised: Some(settings.launch_minimised),
         theme: Some(settings.theme),
+        global_shortcut: Some(wanted.clone()),
     };
-    Ok(state.profiles.update_settings(&patch)?)
+    state.profiles.update_settings(&patch).map_err(|error| {
+        // Not saved: the desktop goes back to the shortcut the config still names.
+        let _ = crate::global_shortcut::switch(&app, wanted.as_deref(), before.as_deref());
+        error.into()
+    })
 }

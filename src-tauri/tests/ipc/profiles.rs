@@ -232,6 +232,41 @@ fn update_settings() {
         json!({"settings": {"clipboardClearSeconds": 100000, "launchMinimised": false, "theme": "dark"}}),
     );
     assert!(code.starts_with("invalid"), "{code}");
+
+    // The global shortcut: off by default, checked and spelled one way, and off again.
+    assert_eq!(updated["globalShortcut"], Value::Null);
+    let refused = h
+        .invoke(
+            "update_settings",
+            json!({"settings": {"clipboardClearSeconds": 30, "launchMinimised": false, "theme": "light", "globalShortcut": "Shift+J"}}),
+        )
+        .expect_err("Shift alone would take a key from every program");
+    assert_eq!(refused["code"], "invalid_setting");
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Ctrl, Alt or Super")),
+        "{refused}"
+    );
+    let unchanged = h.invoke("get_settings", json!({})).expect("ok");
+    assert_eq!(
+        unchanged["theme"], "dark",
+        "nothing saved from a refused change"
+    );
+    let on = h
+        .invoke(
+            "update_settings",
+            json!({"settings": {"clipboardClearSeconds": 30, "launchMinimised": false, "theme": "dark", "globalShortcut": "ctrl + alt + shift + f11"}}),
+        )
+        .expect("a free combination is taken");
+    assert_eq!(on["globalShortcut"], "Ctrl+Alt+Shift+F11");
+    let off = h
+        .invoke(
+            "update_settings",
+            json!({"settings": {"clipboardClearSeconds": 30, "launchMinimised": false, "theme": "dark", "globalShortcut": null}}),
+        )
+        .expect("ok");
+    assert_eq!(off["globalShortcut"], Value::Null);
 }
 
 /// Settings → "Check connection" (issue #14): the doctor report for a profile, as the CLI makes

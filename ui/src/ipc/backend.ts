@@ -55,6 +55,7 @@ export type {
   TryItInput,
   TryItRequest,
   TryItResult,
+  UiRequest,
   HeaderLine,
   PagingView,
   QueryParam,

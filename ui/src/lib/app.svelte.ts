@@ -2,7 +2,7 @@
 // profiles, settings, the current screen, an inspector request and the toasts.
 
 import { getContext, setContext } from 'svelte';
-import type { AppInfo, Backend, CopyResult, ProfileView, Settings } from '../ipc/backend';
+import type { AppInfo, Backend, CopyResult, ProfileView, Settings, UiRequest } from '../ipc/backend';
 import type { ScreenId } from '../screens';
 import { messageOf } from './errors';
 import { applyTheme } from './theme';
@@ -35,6 +35,11 @@ export class AppModel {
   mintKeyId = $state<string | null>(null);
   /** The profile a session card asked Settings to open for editing; the panel takes it once. */
   profileToEdit = $state<string | null>(null);
+  /** A session the desktop asked to show, or to sign in again (a notification's button); the
+   *  Sessions screen takes it once. */
+  sessionRequest = $state<{ sessionId: string; signIn: boolean } | null>(null);
+  /** Whether the quick palette is open (Ctrl+K, the menu bar). */
+  paletteOpen = $state(false);
   #nextId = 1;
   #backend: Backend;
 
@@ -120,6 +125,23 @@ export class AppModel {
   mintFrom(keyId: string): void {
     this.mintKeyId = keyId;
     this.screen = 'mint';
+  }
+
+  /** Acts on what the desktop asked for: a menu item or a notification's button. */
+  handle(request: UiRequest): void {
+    switch (request.kind) {
+      case 'screen':
+        this.screen = request.screen;
+        break;
+      case 'palette':
+        if (this.info) this.paletteOpen = true;
+        break;
+      case 'showSession':
+      case 'signInAgain':
+        this.sessionRequest = { sessionId: request.sessionId, signIn: request.kind === 'signInAgain' };
+        this.screen = 'sessions';
+        break;
+    }
   }
 
   /** Opens Settings with `profileId`'s editor (a session whose endpoint is missing). */

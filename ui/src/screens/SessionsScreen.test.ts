@@ -172,6 +172,20 @@ describe('Sessions', () => {
     expect(backend.calls['signIn']?.[0]?.[0]).toMatchObject({ profileId: 'production', permissions: ['orders.read'] });
   });
 
+  it('signs in again, or shows the session, when a notification’s button asks', async () => {
+    const { backend, app } = await renderScreen(SessionsScreen);
+    const dead = await screen.findByRole('article', { name: 'ana@example.com' });
+    const id = dead.getAttribute('data-session-id') ?? '';
+    app.handle({ kind: 'showSession', sessionId: id });
+    await waitFor(() => expect(document.activeElement).toBe(dead));
+    expect(backend.calls['signIn']).toBeUndefined();
+    app.handle({ kind: 'signInAgain', sessionId: id });
+    await waitFor(() => expect(backend.calls['signIn']?.[0]?.[0]).toMatchObject({ profileId: 'production', permissions: ['orders.read'] }));
+    expect(await screen.findByText('Waiting for the browser…')).toBeTruthy();
+    app.handle({ kind: 'signInAgain', sessionId: 'gone' });
+    expect(await screen.findByText(/no longer here/)).toBeTruthy();
+  });
+
   it('says a missing refresh endpoint stops the refreshes, and offers the fix and a retry', async () => {
     const { user, backend, app } = await renderScreen(SessionsScreen);
     await screen.findByRole('article', { name: 'demo@drivly.test' });

@@ -34,6 +34,31 @@ describe('Settings', () => {
     await waitFor(() => expect(backend.state.settings.launchMinimised).toBe(true));
   });
 
+  it('records a global shortcut by pressing it, refuses a taken one, and turns it off', async () => {
+    const { user, backend } = await renderScreen(SettingsScreen);
+    expect(await screen.findByText(/^Off\. Turn it on/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Turn on' }));
+    const recorder = screen.getByRole('textbox', { name: 'Global shortcut' });
+    recorder.focus();
+    // Shift alone with a key would take a character from every program.
+    await user.keyboard('{Shift>}J{/Shift}');
+    expect(screen.getByText(/Use Ctrl, Alt or Super/)).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Save' })).toHaveProperty('disabled', true);
+    // Held by another program: refused, and the recorder stays to try another.
+    await user.keyboard('{Control>}{Alt>}T{/Alt}{/Control}');
+    expect(recorder).toHaveProperty('value', 'Ctrl+Alt+T');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(backend.state.settings.globalShortcut).toBeNull());
+    expect(screen.getByRole('textbox', { name: 'Global shortcut' })).toBeTruthy();
+    recorder.focus();
+    await user.keyboard('{Control>}{Alt>}J{/Alt}{/Control}');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(backend.state.settings.globalShortcut).toBe('Ctrl+Alt+J'));
+    expect(screen.getByText('Ctrl+Alt+J', { selector: 'kbd' })).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Turn off' }));
+    await waitFor(() => expect(backend.state.settings.globalShortcut).toBeNull());
+  });
+
   it('adds a custom profile with validation; built-ins cannot be removed', async () => {
     const { user, backend } = await renderScreen(SettingsScreen);
     expect(screen.queryByRole('button', { name: 'Remove Drivly' })).toBeNull();

@@ -130,7 +130,7 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     clipboard: null,
     historyWarning: null,
     profiles: builtIns(),
-    settings: { clipboardClearSeconds: 30, launchMinimised: false, theme: 'system' },
+    settings: { clipboardClearSeconds: 30, launchMinimised: false, theme: 'system', globalShortcut: null },
     tokens: new Map(),
     activeProfileId: 'emulator',
     // A build-folder run: its own per-user entry opens the links.
@@ -307,6 +307,9 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
       return { ...state.settings };
     },
     async updateSettings(settings) {
+      // As a desktop where a terminal already holds Ctrl+Alt+T.
+      if (settings.globalShortcut === 'Ctrl+Alt+T')
+        throw err('shortcut_unavailable', 'the desktop refused the shortcut Ctrl+Alt+T: another program already uses it');
       state.settings = { ...settings };
       return { ...settings };
     },

@@ -307,7 +307,7 @@ const MAX_ACCOUNT_CHARS: usize = 200;
 
 /// The account as people know it: the `email`, `name` or `preferred_username` claim (OpenID
 /// Connect's standard claims), the first that is a non-empty single-line string.
-fn account_name(claims: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+pub fn account_name(claims: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
     ["email", "name", "preferred_username"]
         .iter()
         .filter_map(|claim| claims.get(*claim)?.as_str())

@@ -171,11 +171,17 @@ fn settings_round_trip_and_validate() {
         clipboard_clear_seconds: Some(0),
         launch_minimised: Some(true),
         theme: Some(Theme::Dark),
+        global_shortcut: Some(Some("alt+super+k".into())),
     };
     store.update_settings(&patch).unwrap();
     let s = store_in(dir.path(), EnvOverrides::default())
         .settings()
         .unwrap();
+    assert_eq!(
+        s.global_shortcut.as_deref(),
+        Some("Alt+Super+K"),
+        "kept in its canonical spelling"
+    );
     assert_eq!(
         (s.clipboard_clear_seconds, s.launch_minimised, s.theme),
         (0, true, Theme::Dark)

@@ -191,7 +191,7 @@ pub(crate) async fn refresh(
     if forced_invalid {
         tracing::info!("refresh rejected: the test control forces invalid_grant");
         return Err(ApiError::InvalidGrant(
-            "the refresh token is no longer valid (forced by a test control); sign in again".into(),
+            "the refresh token is no longer valid (forced by a test control)".into(),
         ));
     }
     let now = shared.now();
