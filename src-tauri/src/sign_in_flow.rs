@@ -60,9 +60,11 @@ pub async fn start<R: Runtime>(
             // A loopback wait ends with its listener's timeout; a link wait needs its own, or
             // the window would wait for a browser that never comes back.
             let app = app.clone();
+            let left = (started.expires - state.clock.now())
+                .to_std()
+                .unwrap_or(Duration::ZERO);
             let task = tauri::async_runtime::spawn(async move {
-                let ttl = LOGIN_TTL.to_std().unwrap_or(Duration::from_secs(600));
-                tokio::time::sleep(ttl + Duration::from_secs(1)).await;
+                tokio::time::sleep(left + Duration::from_secs(1)).await;
                 let state = app.state::<AppState>();
                 if state.logins.expire() > 0 {
                     forget_kept_sign_in(&state);

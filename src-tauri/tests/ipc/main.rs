@@ -126,6 +126,16 @@ fn harness_with(
     store: drivly_core::vault::MemoryStore,
     config: Config,
 ) -> Harness {
+    harness_adjusted(dir, store, config, |_| {})
+}
+
+/// As [`harness_with`], with `adjust` applied to the app's state before the app is built.
+fn harness_adjusted(
+    dir: tempfile::TempDir,
+    store: drivly_core::vault::MemoryStore,
+    config: Config,
+    adjust: impl FnOnce(&mut drivly_keys_app::state::AppState),
+) -> Harness {
     let emulator = runtime()
         .block_on(Emulator::start(config))
         .expect("the emulator starts");
@@ -146,6 +156,7 @@ fn harness_with(
     });
     let confirm = common::ScriptedConfirm::answering(true);
     state.confirmer.use_if_unset(confirm.clone());
+    adjust(&mut state);
     let app = build_app(mock_builder(), state)
         .build(tauri::generate_context!("../tauri.conf.json"))
         .expect("the app builds");

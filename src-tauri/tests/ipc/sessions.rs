@@ -36,6 +36,61 @@ fn cancel_sign_in() {
     h.assert_refused_elsewhere("cancel_sign_in");
 }
 
+/// A link sign-in whose browser never comes back ends by itself when its pending sign-in
+/// expires (10 minutes; 2 s here): the window hears `login_expired` and stops waiting.
+#[test]
+fn a_link_sign_in_that_expires_ends_the_wait_with_a_message() {
+    use drivly_keys_app::events::BackendEvent;
+    use std::time::{Duration, Instant};
+    let h = super::harness_adjusted(
+        tempfile::tempdir().expect("temp dir"),
+        drivly_core::vault::MemoryStore::new(),
+        drivly_emulator::Config::default(),
+        |state| {
+            state.logins = std::sync::Arc::new(drivly_core::login::LoginRegistry::with_ttl(
+                std::sync::Arc::clone(&state.clock),
+                chrono::Duration::seconds(2),
+            ));
+        },
+    );
+    h.invoke(
+        "sign_in",
+        json!({"input": {"profileId": "emulator", "permissions": [], "redirect": "deepLink"}}),
+    )
+    .expect("the sign-in starts");
+    assert!(
+        h.opened.lock().unwrap_or_else(|e| e.into_inner()).is_some(),
+        "the browser opened"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let ended = loop {
+        assert!(Instant::now() < deadline, "the wait never ended");
+        let event = h
+            .receivers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .backend
+            .try_recv();
+        match event {
+            Ok(event @ BackendEvent::LoginFinished { .. }) => break event,
+            Ok(_) => {}
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    };
+    let BackendEvent::LoginFinished {
+        ok,
+        message,
+        code,
+        still_waiting,
+    } = ended
+    else {
+        unreachable!()
+    };
+    assert!(!ok && !still_waiting);
+    assert_eq!(code, Some(drivly_core::Code::LoginExpired));
+    assert!(message.contains("within 10 minutes"), "{message}");
+}
+
 #[test]
 fn copy_session_jwt() {
     let h = harness();

@@ -204,6 +204,8 @@ impl Inner {
 /// The table of pending sign-ins. Share it behind an `Arc`; every method takes `&self`.
 pub struct LoginRegistry {
     clock: Arc<dyn Clock>,
+    /// How long a sign-in waits for its browser: [`LOGIN_TTL`] (tests shorten it).
+    ttl: Duration,
     inner: Mutex<Inner>,
 }
 
@@ -218,8 +220,15 @@ impl fmt::Debug for LoginRegistry {
 impl LoginRegistry {
     /// An empty registry reading time from `clock`.
     pub fn new(clock: Arc<dyn Clock>) -> Self {
+        Self::with_ttl(clock, LOGIN_TTL)
+    }
+
+    /// An empty registry whose sign-ins wait `ttl` for their browser (tests: a wait that ends
+    /// within the test).
+    pub fn with_ttl(clock: Arc<dyn Clock>, ttl: Duration) -> Self {
         Self {
             clock,
+            ttl,
             inner: Mutex::new(Inner::default()),
         }
     }
@@ -248,7 +257,7 @@ impl LoginRegistry {
             permissions: permissions.to_vec(),
             profile: profile.clone(),
             created: now,
-            expires: now + LOGIN_TTL,
+            expires: now + self.ttl,
         };
         let mut inner = self.lock();
         inner.sweep(now);
@@ -261,7 +270,7 @@ impl LoginRegistry {
             authorize_url,
             state,
             redirect,
-            expires: now + LOGIN_TTL,
+            expires: now + self.ttl,
         }
     }
 
