@@ -22,6 +22,7 @@
 
 mod actor;
 mod client_adapter;
+pub mod clock_watch;
 mod error;
 mod lock;
 mod memory_store;

@@ -54,6 +54,9 @@ pub struct RefresherConfig {
     pub policy: RefreshPolicy,
     /// A fixed seed for the jitter, for reproducible tests; `None` seeds from the OS.
     pub rng_seed: Option<u64>,
+    /// The process's shared watch for wall-clock jumps ([`super::clock_watch`]): with one, the
+    /// refresher is woken by it after a suspend, and `tick` can be long.
+    pub clock_watch: Option<super::clock_watch::ClockWatch>,
 }
 
 impl RefresherConfig {
@@ -66,6 +69,7 @@ impl RefresherConfig {
             request_timeout: Duration::from_secs(60),
             policy: RefreshPolicy::default(),
             rng_seed: None,
+            clock_watch: None,
         }
     }
 }

@@ -19,6 +19,7 @@ use crate::profile::ProfileId;
 use crate::session::{
     LiveSession, RefresherConfig, RefresherDeps, SessionEvents, SessionId, SessionMeta,
     SessionRefresher, SessionStore, SessionView,
+    clock_watch::{CLOCK_CHECK_TICK, ClockWatch, ClockWatchTask},
 };
 
 /// Whether sessions keep running between commands.
@@ -40,7 +41,12 @@ pub struct RunningSessions {
     issuers: Issuers,
     lock_dir: PathBuf,
     mode: RunMode,
+    /// The one wall-clock watch of the background mode, started with the first refresher.
+    clock_watch: std::sync::OnceLock<(ClockWatch, ClockWatchTask)>,
 }
+
+/// A background refresher's longest sleep when the clock watch wakes it after a suspend.
+const WATCHED_TICK: std::time::Duration = std::time::Duration::from_secs(10 * 60);
 
 impl std::fmt::Debug for RunningSessions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -70,6 +76,7 @@ impl RunningSessions {
             issuers,
             lock_dir: lock_dir.into(),
             mode,
+            clock_watch: std::sync::OnceLock::new(),
         }
     }
 
@@ -97,8 +104,19 @@ impl RunningSessions {
         })
     }
 
+    /// A refresher's settings. In the background mode every refresher shares one clock watch
+    /// (one timer for the process, not one per session) and otherwise sleeps until its next
+    /// refresh; outside a tokio runtime, or on demand, each keeps its own short tick.
     fn config(&self) -> RefresherConfig {
-        RefresherConfig::new(&self.lock_dir)
+        let mut config = RefresherConfig::new(&self.lock_dir);
+        if self.mode == RunMode::Background && tokio::runtime::Handle::try_current().is_ok() {
+            let (watch, _) = self
+                .clock_watch
+                .get_or_init(|| ClockWatch::start(Arc::clone(&self.clock), CLOCK_CHECK_TICK));
+            config.clock_watch = Some(watch.clone());
+            config.tick = WATCHED_TICK;
+        }
+        config
     }
 
     /// Takes a session a sign-in just stored. In the background mode its refresher starts from

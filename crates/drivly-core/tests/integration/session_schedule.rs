@@ -13,6 +13,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use drivly_core::clock::{Clock, ManualClock};
 use drivly_core::profile::ProfileId;
 use drivly_core::secret::{Jwt, RefreshToken};
+use drivly_core::session::clock_watch::{ClockWatch, ClockWatchTask};
 use drivly_core::session::{
     IssueError, IssuedTokens, MemorySessionStore, NoEvents, RefresherConfig, RefresherDeps,
     SessionError, SessionId, SessionMeta, SessionRefresher, SessionState, SharedJwt, TokenIssuer,
@@ -79,10 +80,17 @@ struct Setup {
     issuer: Arc<Scripted>,
     refresher: SessionRefresher,
     _dir: tempfile::TempDir,
+    _watch: Option<ClockWatchTask>,
 }
 
 impl Setup {
     async fn new(failures: Vec<IssueError>) -> Self {
+        Self::with_watch(failures, false).await
+    }
+
+    /// With `watched`, the refresher's own tick is an hour and a clock watch (checking every
+    /// 10 ms) is what notices a jump, as in the app's background mode.
+    async fn with_watch(failures: Vec<IssueError>, watched: bool) -> Self {
         let clock = ManualClock::new(t0());
         let issuer = Arc::new(Scripted {
             clock: clock.clone(),
@@ -109,6 +117,14 @@ impl Setup {
         let mut config = RefresherConfig::new(dir.path());
         config.tick = Duration::from_millis(10);
         config.rng_seed = Some(42);
+        let mut watch_task = None;
+        if watched {
+            let (watch, task) =
+                ClockWatch::start(Arc::new(clock.clone()), Duration::from_millis(10));
+            config.clock_watch = Some(watch);
+            config.tick = Duration::from_secs(3600);
+            watch_task = Some(task);
+        }
         let deps = RefresherDeps {
             issuer: issuer.clone(),
             store,
@@ -121,6 +137,7 @@ impl Setup {
             issuer,
             refresher,
             _dir: dir,
+            _watch: watch_task,
         }
     }
 
@@ -299,6 +316,16 @@ async fn an_eight_hour_suspend_is_noticed_by_the_tick() {
 }
 
 #[tokio::test]
+async fn an_eight_hour_suspend_is_noticed_by_the_shared_clock_watch() {
+    // The app's background mode: one watch for all sessions, each refresher's tick an hour.
+    let s = Setup::with_watch(Vec::new(), true).await;
+    s.clock.advance(TimeDelta::hours(8));
+    s.wait_calls(1).await;
+    assert_eq!(s.refresher.view().state, SessionState::Active);
+    assert_eq!(s.calls(), 1);
+}
+
+#[tokio::test]
 async fn a_caller_right_after_a_backwards_step_gets_a_fresh_token() {
     let s = Setup::new(Vec::new()).await;
     s.clock.set(t0() - TimeDelta::hours(2));
@@ -316,6 +343,7 @@ async fn dropping_the_handle_stops_all_refreshing() {
         issuer,
         refresher,
         _dir,
+        ..
     } = s;
     drop(refresher);
     clock.advance(TimeDelta::hours(1));

@@ -8,7 +8,8 @@
 //! around every refresh and sign-out, and the refresh token and shared JWT are re-read under it.
 //!
 //! Time: the loop sleeps at most one tick and re-reads the wall clock on every wake, because
-//! tokio's monotonic timers stop during system suspend. Refresh points are also tracked on the
+//! tokio's monotonic timers stop during system suspend; with the process's clock watch
+//! (`clock_watch.rs`) it is also woken by a jump, and its tick is long. Refresh points are also tracked on the
 //! monotonic clock, so a wall clock stepping backwards cannot postpone a refresh either.
 //!
 //! Order on success: rotated refresh token to the store first, then the shared JWT, then the
@@ -205,6 +206,11 @@ impl Actor {
 
     /// The command loop; returns when cancelled or when every handle is gone.
     pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
+        let mut clock_jumps = self
+            .config
+            .clock_watch
+            .as_ref()
+            .map(super::clock_watch::ClockWatch::subscribe);
         // Checked at the top too: a task first polled after its handle was dropped must not
         // start a refresh.
         while !self.cancel.is_cancelled() {
@@ -225,6 +231,8 @@ impl Actor {
                     None => break,
                 },
                 () = tokio::time::sleep(sleep) => {}
+                // A suspend or clock step, seen by the process's one clock watch.
+                () = super::clock_watch::jumped(&mut clock_jumps) => {}
             }
         }
     }
