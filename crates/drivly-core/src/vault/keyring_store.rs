@@ -153,8 +153,7 @@ impl KeyringStore {
     /// Opens the platform keyring: refuses the mock store ([`KeyringStore::check_platform_store`]),
     /// then proves persistence by writing a probe value and reading it back through a fresh entry.
     pub fn open_platform(options: KeyringOptions) -> Result<Self, StoreError> {
-        let factory: EntryFactory =
-            Arc::new(|service, user| Entry::new(service, user).map(Arc::new));
+        let factory = platform_entries();
         let store = Self::start(options, factory, cfg!(target_os = "linux"));
         store.run(|items| check_platform_store(&items.service))?;
         store.probe()?;
@@ -170,8 +169,7 @@ impl KeyringStore {
     /// # Errors
     /// [`StoreError::NotPlatformStore`] when this build has no persistent platform backend.
     pub fn open_platform_for_lookup(options: KeyringOptions) -> Result<Self, StoreError> {
-        let factory: EntryFactory =
-            Arc::new(|service, user| Entry::new(service, user).map(Arc::new));
+        let factory = platform_entries();
         let store = Self::start(options, factory, cfg!(target_os = "linux"));
         store.run(|items| check_platform_store(&items.service))?;
         Ok(store)
@@ -287,6 +285,26 @@ impl KeyringStore {
             );
             *worker = Worker::spawn(generation + 1);
         }
+    }
+}
+
+/// The platform's entries. On Linux they share one Secret Service connection and session for
+/// the store's life (`shared_connection.rs`); elsewhere they are the keyring crate's own.
+fn platform_entries() -> EntryFactory {
+    #[cfg(target_os = "linux")]
+    {
+        let connection = Arc::new(super::shared_connection::SharedConnection::default());
+        Arc::new(move |service, user| {
+            Ok(Arc::new(super::shared_connection::SharedCredential::entry(
+                Arc::clone(&connection),
+                service,
+                user,
+            )))
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Arc::new(|service, user| Entry::new(service, user).map(Arc::new))
     }
 }
 

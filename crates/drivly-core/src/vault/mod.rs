@@ -24,6 +24,8 @@ mod reconcile;
 mod secret_service_search;
 mod secret_store;
 mod sessions;
+#[cfg(target_os = "linux")]
+mod shared_connection;
 
 pub use entry_name::{EntryKind, EntryName};
 pub(crate) use error::validate_label;

@@ -132,3 +132,45 @@ fn long_values_are_chunked_and_orphans_listed() {
     assert!(store.delete(&orphan).unwrap());
     assert_eq!(store.list().unwrap(), Some(vec![]));
 }
+
+/// The shared connection (one Secret Service session per process, issue #18) finds and writes
+/// the very items the keyring crate's own credential does: an entry written by an earlier build
+/// is read by this one, and the other way round, with one item per name.
+#[test]
+#[ignore = "needs a real Secret Service: scripts/test runs it"]
+fn entries_stay_compatible_with_the_keyring_crate() {
+    let service = test_service();
+    let store = platform_store(&service);
+    let earlier = EntryName::new(EntryKind::ApiKey, Uuid::new_v4());
+    keyring::Entry::new(&service, &earlier.user())
+        .and_then(|entry| entry.set_secret(b"written by keyring"))
+        .expect("the keyring crate writes");
+    assert_eq!(
+        store.get(&earlier).expect("read").expose(),
+        b"written by keyring",
+        "an item of an earlier build is read"
+    );
+    store
+        .set(&earlier, b"rewritten here")
+        .expect("overwritten in place");
+    assert_eq!(
+        keyring::Entry::new(&service, &earlier.user())
+            .and_then(|entry| entry.get_secret())
+            .expect("one item, read by the keyring crate"),
+        b"rewritten here"
+    );
+    let ours = EntryName::new(EntryKind::ApiKey, Uuid::new_v4());
+    store.set(&ours, b"written here").expect("written");
+    assert_eq!(
+        keyring::Entry::new(&service, &ours.user())
+            .and_then(|entry| entry.get_secret())
+            .expect("read by the keyring crate"),
+        b"written here"
+    );
+    store.delete(&ours).expect("deleted");
+    store.delete(&earlier).expect("deleted");
+    assert!(matches!(
+        keyring::Entry::new(&service, &ours.user()).and_then(|e| e.get_secret()),
+        Err(keyring::Error::NoEntry)
+    ));
+}
