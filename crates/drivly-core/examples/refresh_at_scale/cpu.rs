@@ -40,3 +40,12 @@ pub fn threads_ms(prefix: &str) -> u64 {
         .map(|(_, ms)| ms)
         .sum()
 }
+
+/// This process's resident memory in bytes (`/proc/self/statm`: resident pages × 4 KiB, the
+/// page size of every Linux the app supports).
+pub fn resident_bytes() -> u64 {
+    fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|text| text.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
+}

@@ -28,6 +28,7 @@ use drivly_core::client::DrivlyClient;
 use drivly_core::clock::SystemClock;
 use drivly_core::profile::{Profile, ProfileId};
 use drivly_core::secret::{AuthCode, PkceVerifier};
+use drivly_core::session::clock_watch::{CLOCK_CHECK_TICK, ClockWatch};
 use drivly_core::session::{
     MemorySessionStore, RefreshPolicy, RefresherConfig, RefresherDeps, SessionId, SessionMeta,
     SessionRefresher, SharedJwt, establish,
@@ -204,6 +205,14 @@ async fn measure(emu: &Emulator, args: Args) -> Result<serde_json::Value, Failur
         .buffer_unordered(SIGN_IN_CONCURRENCY)
         .try_collect()
         .await?;
+    // As the app's background mode: one clock watch for every refresher, each of which
+    // otherwise sleeps until its next refresh.
+    let (clock_watch, _clock_watch_task) =
+        ClockWatch::start(Arc::new(SystemClock), CLOCK_CHECK_TICK);
+    // Memory per idle session: what the refreshers add to the process once all are started
+    // and settled (the sessions' records and the emulator's state were already there).
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let resident_before = cpu::resident_bytes();
     let mut refreshers = Vec::with_capacity(metas.len());
     for meta in metas {
         let deps = RefresherDeps {
@@ -212,9 +221,15 @@ async fn measure(emu: &Emulator, args: Args) -> Result<serde_json::Value, Failur
             events: probe.clone(),
             clock: Arc::new(SystemClock),
         };
-        let config = RefresherConfig::new(lock_dir.path());
+        let mut config = RefresherConfig::new(lock_dir.path());
+        config.clock_watch = Some(clock_watch.clone());
+        config.tick = Duration::from_secs(600);
         refreshers.push(Arc::new(SessionRefresher::start(meta, deps, config).await));
     }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let resident_after = cpu::resident_bytes();
+    let bytes_per_session =
+        resident_after.saturating_sub(resident_before) / args.sessions.max(1) as u64;
 
     let lifetime = TimeDelta::seconds(i64::try_from(args.lifetime)?);
     let promised_ms = RefreshPolicy::default()
@@ -319,6 +334,17 @@ async fn measure(emu: &Emulator, args: Args) -> Result<serde_json::Value, Failur
         bench_cpu_ms as f64 / refreshes as f64
     };
     let min_left = asked.min_left_ms.load(Ordering::Relaxed);
+    // Refresh requests per second of the run, for the plot in BENCHMARKS.md.
+    let first_ms = started.timestamp_millis();
+    let mut per_second = vec![0u32; run_secs.ceil() as usize + 1];
+    for at in &refresh_times {
+        if let Some(slot) = usize::try_from((at - first_ms) / 1000)
+            .ok()
+            .and_then(|i| per_second.get_mut(i))
+        {
+            *slot += 1;
+        }
+    }
     let report = serde_json::json!({
         "sessions": args.sessions,
         "asked_sessions": args.asked,
@@ -344,6 +370,8 @@ async fn measure(emu: &Emulator, args: Args) -> Result<serde_json::Value, Failur
         "cpu_ms_bench": bench_cpu_ms,
         "cpu_ms_emulator": emu_cpu_end.saturating_sub(emu_cpu_start),
         "cpu_ms_per_refresh": cpu_per_refresh,
+        "resident_bytes_per_idle_session": bytes_per_session,
+        "refreshes_per_second": per_second,
     });
     eprintln!("refresh_at_scale: {report:#}");
     Ok(report)
