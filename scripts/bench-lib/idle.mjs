@@ -1,12 +1,12 @@
 // Idle cost: the app with its sessions, window closed to the tray (the "launch minimised"
-// setting: the window exists but is never shown), against the reference started hidden.
+// setting: the window is not made until it is opened), against the reference started hidden.
 // After a settle period, CPU time and voluntary context switches (wake-ups) are sampled over
 // the process tree at the start, middle and end of the window; "growth" compares the CPU of
 // the second half with the first.
 // Usage: node idle.mjs APP_BIN REF_BIN SECONDS OUT.json   (env: the app's environment)
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { tree, treeCpuMs, treeWakeups, wakeupsBetween, wakeupsByThread } from './proc.mjs';
+import { tree, treeCpuMs, treePss, treeWakeups, wakeupsBetween, wakeupsByThread } from './proc.mjs';
 import { sleep } from './stats.mjs';
 
 const [appBin, refBin, secondsText, outFile] = process.argv.slice(2);
@@ -26,7 +26,11 @@ async function measure(bin, args) {
     const b = sample();
     await sleep((seconds * 1000) / 2);
     const c = sample();
+    // Memory in the tray: the app started minimised has made no window (no WebKit process).
+    const memory = treePss(child.pid);
     return {
+      pssMiB: memory.mib,
+      pssByProcess: memory.processes,
       cpuS: (c.cpu - a.cpu) / 1000,
       cpuFirstHalfMs: b.cpu - a.cpu,
       cpuSecondHalfMs: c.cpu - b.cpu,

@@ -36,6 +36,10 @@ if (idle) {
   const { app, ref, seconds } = idle;
   const growth = app.cpuSecondHalfMs <= app.cpuFirstHalfMs * 1.5 + 20;
   row(`Idle CPU over ${seconds} s, tray, 5 sessions (CPU s; 1st/2nd half ms)`, f(app.cpuS, 2), `${app.cpuFirstHalfMs} / ${app.cpuSecondHalfMs}`, f(ref.cpuS, 2), f(app.cpuS / ref.cpuS, 2), 'no growth', growth);
+  if (app.pssMiB !== undefined && startup) {
+    const tray = app.pssMiB / startup.ref.pss.median;
+    row(`PSS closed to the tray, 5 sessions refreshing (MiB; ${app.pssByProcess.join(', ')})`, f(app.pssMiB), '—', `bare window, open: ${f(startup.ref.pss.median)}`, f(tray, 2), '≤ 0.5×', tray <= 0.5);
+  }
   const extra = app.wakeupsPerS - ref.wakeupsPerS;
   row(`Idle wake-ups per second (voluntary switches)`, f(app.wakeupsPerS, 1), '—', f(ref.wakeupsPerS, 1), `+${f(extra, 1)}/s`, '≤ ref + 0.2/s', extra <= 0.2);
 }

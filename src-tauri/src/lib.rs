@@ -29,6 +29,7 @@ pub mod ipc_error;
 pub mod launch_links;
 pub mod live_sync;
 pub mod local_proxies;
+pub mod main_window;
 pub mod native_confirm;
 pub mod notices;
 pub mod quick_copy;

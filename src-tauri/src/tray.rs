@@ -81,13 +81,9 @@ async fn session_entries<R: Runtime>(app: &AppHandle<R>) -> Vec<TrayEntry> {
     })
 }
 
-/// Shows the main window.
+/// Shows the main window, making it when the app started minimised (`main_window`).
 pub fn show_window<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+    crate::main_window::show(app);
 }
 
 fn menu<R: Runtime>(app: &AppHandle<R>, entries: &[TrayEntry]) -> tauri::Result<Menu<R>> {
