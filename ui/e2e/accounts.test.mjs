@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { openApp, startEmulator } from './harness.mjs';
-import { required, sessionCards, signInEnv } from './sign-in-support.mjs';
-import { JWT_SHAPE, clickButton, clipboardText, copyElsewhere, go, waitFor } from './support.mjs';
+import { required, sessionCards, signInEnv, signInFromTheWindow } from './sign-in-support.mjs';
+import { JWT_SHAPE, clickButton, clipboardText, copyElsewhere, waitFor } from './support.mjs';
 import { clickTrayItem } from './tray.mjs';
 
 const DEMO = 'demo@drivly.test';
@@ -33,16 +33,7 @@ test('sessions are named by account, renamed by the user, and picked by that nam
   try {
     app = await openApp({ env });
     const { browser } = app;
-    await go(browser, 'sessions');
-    await browser.$('#signin-title').waitForExist({ timeout: 10000, timeoutMsg: 'no sign-in form' });
-    await browser.$('form.signin input[aria-label="invoices.read"]').click();
-    await clickButton(browser, 'Open browser to sign in');
-    const card = await waitFor(
-      browser,
-      async () => (await sessionCards(browser)).find((s) => s.state === 'Active'),
-      () => `no active session:\n${browserLog()}`,
-      45000,
-    );
+    const card = await signInFromTheWindow(browser, browserLog, 'invoices.read');
     assert.equal(card.subject, DEMO, 'the card is named by the account, not the token’s sub');
 
     // The tray names the account and until when its JWT holds; its "copy" works.

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openApp, startEmulator } from './harness.mjs';
-import { outcomeBanner, sessionCards, setJwtLifetime, signInEnv } from './sign-in-support.mjs';
+import { outcomeBanner, sessionCards, setJwtLifetime, signInEnv, signInFromTheWindow } from './sign-in-support.mjs';
 import { JWT_SHAPE, clickButton, clipboardText, copyElsewhere, go, waitFor } from './support.mjs';
 import { clickTrayItem } from './tray.mjs';
 import { startDesktopDouble } from './desktop-double.mjs';
@@ -61,11 +61,7 @@ test('on a desktop with a tray and notifications: global shortcut, menu bar, clo
     assert.ok(pid, 'the app runs');
 
     // ---- A session to copy from.
-    await go(browser, 'sessions');
-    await browser.$('#signin-title').waitForExist({ timeout: 10000, timeoutMsg: 'no sign-in form' });
-    await browser.$('form.signin input[aria-label="invoices.read"]').click();
-    await clickButton(browser, 'Open browser to sign in');
-    await waitFor(browser, async () => (await sessionCards(browser)).some((s) => s.state === 'Active'), () => `no active session:\n${browserLog()}`, 45000);
+    await signInFromTheWindow(browser, browserLog, 'invoices.read');
 
     // ---- The global shortcut: off by default; recorded by pressing it in Settings.
     await go(browser, 'settings');
@@ -159,10 +155,7 @@ test('a notification server without buttons: a session that dies opens the windo
   try {
     app = await openApp({ env });
     const { browser } = app;
-    await go(browser, 'sessions');
-    await browser.$('#signin-title').waitForExist({ timeout: 10000, timeoutMsg: 'no sign-in form' });
-    await clickButton(browser, 'Open browser to sign in');
-    await waitFor(browser, async () => (await sessionCards(browser)).some((s) => s.state === 'Active'), () => `no active session:\n${browserLog()}`, 45000);
+    await signInFromTheWindow(browser, browserLog);
     await go(browser, 'keys');
     assert.equal((await control(emulator.baseUrl, 'refresh-invalid-grant', { enabled: true })).status, 204);
     await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke('list_sessions').then((list) =>

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { appEnv, waitFor } from './support.mjs';
+import { appEnv, clickButton, go, waitFor } from './support.mjs';
 
 const FAKE_BROWSER = fileURLToPath(new URL('./fake-browser.mjs', import.meta.url));
 
@@ -77,3 +77,18 @@ export const outcomeBanner = (browser) =>
     const el = document.querySelector('main p.banner[role="status"]');
     return el ? { ok: el.classList.contains('success'), text: el.textContent.trim() } : null;
   });
+
+/** Signs in from an empty Sessions screen, as a user does (the fake browser completes the
+ *  pages), optionally ticking `permission`; resolves with the active session's card. */
+export async function signInFromTheWindow(browser, browserLog, permission = null) {
+  await go(browser, 'sessions');
+  await browser.$('#signin-title').waitForExist({ timeout: 10000, timeoutMsg: 'no sign-in form' });
+  if (permission) await browser.$(`form.signin input[aria-label="${permission}"]`).click();
+  await clickButton(browser, 'Open browser to sign in');
+  return waitFor(
+    browser,
+    async () => (await sessionCards(browser)).find((s) => s.state === 'Active'),
+    () => `no active session:\n${browserLog()}`,
+    45000,
+  );
+}
