@@ -1,6 +1,6 @@
 // Started minimised to the tray, the app makes no window, so no WebKit process runs (issue
-// #18): the refreshers, tray and notifications are Rust. Opening it (here by a second launch,
-// as the desktop's launcher does) makes the window then, with the UI ready. Started without
+// #18): the refreshers, tray, global shortcut and notifications are Rust. Opening it (here by
+// a second launch, as the desktop's launcher does) makes the window then. Started without
 // WebDriver, which needs a window at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,7 +62,8 @@ test('started minimised to the tray, the app runs no WebKit until it is opened',
   const desktop = await startDesktopDouble(['--tray-host', '--notifications']);
   const emulator = await startEmulator();
   const { env, home, cleanup } = appEnv(emulator.baseUrl, 'tray-start');
-  writeFileSync(join(home, 'config.json'), JSON.stringify({ schemaVersion: 1, settings: { launchMinimised: true } }));
+  // Also a global shortcut saved earlier: it is taken again at start, window or not.
+  writeFileSync(join(home, 'config.json'), JSON.stringify({ schemaVersion: 1, settings: { launchMinimised: true, globalShortcut: 'Ctrl+Alt+K' } }));
   const bin = required('DRIVLY_KEYS_APP_BIN');
   const app = spawn(bin, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
   try {
@@ -71,6 +72,11 @@ test('started minimised to the tray, the app runs no WebKit until it is opened',
     assert.equal(app.exitCode, null, 'the app runs');
     assert.deepEqual(descendants(app.pid).filter((n) => n.startsWith('WebKit')), [], 'no WebKit process in the tray');
     assert.deepEqual(visibleWindows(app.pid), []);
+
+    // The saved shortcut works from the tray; with no session yet it says how to get one.
+    execFileSync('xdotool', ['key', '--clearmodifiers', 'ctrl+alt+k'], { timeout: 10000 });
+    const told = await desktop.notification(/^Drivly Keys$/);
+    assert.equal(told.body, 'No session on “Local emulator” to copy a JWT from: sign in on the Sessions screen first.');
 
     // Opened from the launcher: a second launch hands over to this one, which makes its window.
     execFileSync(bin, [], { env: { ...process.env, ...env }, timeout: 20000, stdio: 'ignore' });
