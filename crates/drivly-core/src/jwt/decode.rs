@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 use super::error::{JwtError, Segment};
+use super::json;
 
 /// The largest input accepted, in bytes (64 KiB). Real JWTs are under 8 KiB.
 pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
@@ -156,15 +157,25 @@ pub(crate) fn decode(input: &str) -> Result<DecodedToken<'_>, JwtError> {
     if compact.is_empty() {
         return Err(JwtError::Empty);
     }
-    // `match_indices` finds dots with memchr rather than testing every byte.
-    let mut dots = compact.match_indices('.').map(|(at, _)| at);
-    let (first, second) = (dots.next(), dots.next());
-    let count = usize::from(first.is_some()) + usize::from(second.is_some()) + dots.count();
-    let (first_dot, second_dot) = match (count, first, second) {
-        (2, Some(first), Some(second)) => (first, second),
-        (0, _, _) => return Err(JwtError::Opaque),
-        (4, _, _) => return Err(JwtError::Encrypted),
-        _ => return Err(JwtError::SegmentCount { found: count + 1 }),
+    // In a JWS the first dot ends the short header and the last starts the short signature, so
+    // they are searched for from each end; the payload between them, most of the token, is
+    // then only scanned (memchr) for a dot that would make it something else.
+    let (first_dot, second_dot) = match (compact.find('.'), compact.rfind('.')) {
+        (Some(first), Some(last))
+            if compact
+                .get(first + 1..last)
+                .is_some_and(|payload| !payload.contains('.')) =>
+        {
+            (first, last)
+        }
+        _ => {
+            let count = compact.bytes().filter(|&b| b == b'.').count();
+            return Err(match count {
+                0 => JwtError::Opaque,
+                4 => JwtError::Encrypted,
+                _ => JwtError::SegmentCount { found: count + 1 },
+            });
+        }
     };
     let header_b64 = &compact[..first_dot];
     let payload_b64 = &compact[first_dot + 1..second_dot];
@@ -196,7 +207,7 @@ fn decode_object(
         detail: e.to_string(),
     })?;
     let text = std::str::from_utf8(buf).map_err(|_| JwtError::NotUtf8 { segment })?;
-    let value: Value = serde_json::from_str(text).map_err(|e| JwtError::NotJson {
+    let value = json::parse(text).map_err(|e| JwtError::NotJson {
         segment,
         detail: e.to_string(),
     })?;

@@ -15,6 +15,7 @@ mod decode;
 mod error;
 pub mod humanize;
 mod inspect;
+mod json;
 mod jwk;
 mod keys;
 mod time_claim;

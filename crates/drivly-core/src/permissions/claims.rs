@@ -117,11 +117,11 @@ fn add_value(set: &mut PermissionSet, value: &Value) {
     match value {
         Value::String(text) => add_delimited(set, text),
         Value::Array(items) => {
-            set.reserve(items.len());
+            let mut batch = set.batch(items.len());
             for item in items {
                 match item {
-                    Value::String(text) => set.add_str(text),
-                    other => set.add_unrecognised(&other.to_string()),
+                    Value::String(text) => batch.add_str(text),
+                    other => batch.add_unrecognised(&other.to_string()),
                 }
             }
         }

@@ -17,6 +17,7 @@ mod input;
 mod known;
 mod permission;
 mod set;
+mod sort_key;
 
 pub use claims::{
     FoundPermissions, PermissionReport, PermissionSource, permissions_from_claim_map,

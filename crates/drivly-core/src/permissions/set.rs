@@ -66,13 +66,36 @@ impl PermissionSet {
             self.dropped += 1;
             return;
         }
+        if let Some(permission) = self.recognise(item) {
+            self.insert(permission);
+        }
+    }
+
+    /// `item`, trimmed, as a permission. A blank string gives `None`; any other string that
+    /// does not parse is added as unrecognised and gives `None`.
+    fn recognise(&mut self, item: &str) -> Option<Permission> {
         let trimmed = item.trim();
         if trimmed.is_empty() {
-            return;
+            return None;
         }
         match Permission::parse(trimmed) {
-            Ok(permission) => self.insert(permission),
-            Err(_) => self.add_unrecognised(trimmed),
+            Ok(permission) => Some(permission),
+            Err(_) => {
+                self.add_unrecognised(trimmed);
+                None
+            }
+        }
+    }
+
+    /// Starts adding up to `count` entries (one claim's) together; see [`Batch`].
+    pub(crate) fn batch(&mut self, count: usize) -> Batch<'_> {
+        // While the entries cannot fill the set, when each permission joins it does not change
+        // what is kept. Otherwise they are added one by one, so that the cap drops exactly the
+        // entries it always has.
+        let fits = self.granted.len() + self.unrecognised.len() + count <= MAX_ENTRIES;
+        Batch {
+            pending: fits.then(|| Vec::with_capacity(count)),
+            set: self,
         }
     }
 
@@ -95,11 +118,20 @@ impl PermissionSet {
         }
     }
 
-    /// Makes room for `additional` more permissions (up to the [`MAX_ENTRIES`] that can be
-    /// read), so a token's array grows the set once instead of doubling its way up.
-    pub(crate) fn reserve(&mut self, additional: usize) {
-        let room = MAX_ENTRIES.saturating_sub(self.granted.len());
-        self.granted.reserve(additional.min(room));
+    /// Adds parsed permissions, as [`PermissionSet::insert`] does one at a time.
+    fn insert_all(&mut self, mut permissions: Vec<Permission>) {
+        // Sorting by key orders all but long permissions whose keys are equal (see
+        // `sort_key`); the second sort settles those, and finds everything else already in
+        // order in one pass.
+        permissions.sort_by_cached_key(Permission::sort_key);
+        permissions.sort_unstable();
+        if self.granted.is_empty() {
+            self.granted = permissions;
+        } else {
+            self.granted.append(&mut permissions);
+            self.granted.sort_unstable();
+        }
+        self.granted.dedup();
     }
 
     /// The recognised permissions, ordered by resource then access.
@@ -168,5 +200,39 @@ impl PermissionSet {
             })
         }));
         rows
+    }
+}
+
+/// Entries added to a [`PermissionSet`] together, such as the strings of a token's
+/// `permissions` array. The set ends up as if each had been added on its own, but the
+/// permissions among them are sorted in once, when the batch is dropped, rather than by one
+/// binary search each: that was most of the cost of reading a token's permissions.
+#[derive(Debug)]
+pub(crate) struct Batch<'a> {
+    set: &'a mut PermissionSet,
+    /// The permissions to sort in; `None` when they are added to the set one by one.
+    pending: Option<Vec<Permission>>,
+}
+
+impl Batch<'_> {
+    /// As [`PermissionSet::add_str`].
+    pub(crate) fn add_str(&mut self, item: &str) {
+        match &mut self.pending {
+            Some(pending) => pending.extend(self.set.recognise(item)),
+            None => self.set.add_str(item),
+        }
+    }
+
+    /// As [`PermissionSet::add_unrecognised`].
+    pub(crate) fn add_unrecognised(&mut self, item: &str) {
+        self.set.add_unrecognised(item);
+    }
+}
+
+impl Drop for Batch<'_> {
+    fn drop(&mut self) {
+        if let Some(pending) = self.pending.take() {
+            self.set.insert_all(pending);
+        }
     }
 }
