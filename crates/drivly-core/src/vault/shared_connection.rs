@@ -14,7 +14,7 @@
 
 use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, TryLockError};
 
 use dbus_secret_service::{EncryptionType, Error as SsError, Item, SecretService};
 use keyring::credential::{Credential, CredentialApi};
@@ -39,23 +39,37 @@ impl SharedConnection {
     /// Runs `op` on the connection, opening it first when needed. A call that fails for a
     /// reason other than the keyring's answer (locked, missing) drops the connection, so the
     /// next call opens a fresh one: a restarted service answers again.
+    ///
+    /// When the connection is busy, only a worker the store abandoned (its call never
+    /// returned, `keyring_store.rs`) can be holding it; this call then uses a connection of its
+    /// own rather than wait behind the wedged one, so replacing the worker still recovers.
     fn with<T>(&self, op: impl FnOnce(&SecretService) -> keyring::Result<T>) -> keyring::Result<T> {
-        let mut guard = self.lock();
-        if guard.is_none() {
-            let opened = SecretService::connect(EncryptionType::Plain).map_err(decode_error)?;
-            *guard = Some(opened);
+        match self.service.try_lock() {
+            Ok(mut shared) => Self::run_on(&mut shared, op),
+            Err(TryLockError::Poisoned(poisoned)) => Self::run_on(&mut poisoned.into_inner(), op),
+            Err(TryLockError::WouldBlock) => Self::run_on(&mut None, op),
         }
-        let Some(service) = guard.as_ref() else {
-            unreachable!("opened above");
+    }
+
+    fn run_on<T>(
+        slot: &mut Option<SecretService>,
+        op: impl FnOnce(&SecretService) -> keyring::Result<T>,
+    ) -> keyring::Result<T> {
+        let service = match slot {
+            Some(service) => service,
+            None => {
+                slot.insert(SecretService::connect(EncryptionType::Plain).map_err(decode_error)?)
+            }
         };
         let result = op(service);
         if matches!(result, Err(keyring::Error::PlatformFailure(_))) {
-            *guard = None;
+            *slot = None;
         }
         result
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<SecretService>> {
+    #[cfg(test)]
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<SecretService>> {
         self.service.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -175,5 +189,29 @@ impl CredentialApi for SharedCredential {
 
     fn as_any(&self) -> &dyn Any {
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_call_never_waits_behind_a_worker_wedged_on_the_shared_connection() {
+        let connection = Arc::new(SharedConnection::default());
+        let held = connection.lock(); // the abandoned worker, stuck in its call
+        let (done, finished) = std::sync::mpsc::channel();
+        let other = Arc::clone(&connection);
+        std::thread::spawn(move || {
+            // Whatever the bus says here (none in unit tests), the call must return.
+            let answered = other.with(|_| Ok(()));
+            let _ = done.send(answered.is_ok());
+        });
+        assert!(
+            finished.recv_timeout(Duration::from_secs(10)).is_ok(),
+            "the call waited for the wedged one"
+        );
+        drop(held);
     }
 }
