@@ -39,6 +39,9 @@ choose_target_dir() {
       export CARGO_TARGET_DIR="$ROOT/target"
     fi
   fi
+  # Incremental artefacts only grow a shared target folder and re-link on every build from
+  # another clone; these scripts build from scratch or from the warm cache, never edit-compile.
+  export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 }
 
 ensure_tauri_driver() {

@@ -36,6 +36,7 @@ pub mod quick_copy;
 pub mod sessions_hub;
 pub mod sign_in_again;
 pub mod sign_in_flow;
+pub mod start_error;
 pub mod state;
 pub mod tray;
 pub mod tray_host;
@@ -44,6 +45,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::clipboard::{ArboardBackend, ClipboardBackend, ClipboardError, SecureClipboard};
 use crate::events::{BackendEvent, EVENT_CHANNEL};
+use crate::start_error::StartError;
 use crate::state::{AppState, EventReceivers, StartOptions};
 
 /// Registers state and every IPC command on `builder` (tests).
@@ -168,7 +170,7 @@ impl std::fmt::Debug for Startup {
 /// which needs the session bus and a second process, before calling this.
 pub fn app_builder<R: Runtime>(
     builder: tauri::Builder<R>,
-    start: impl FnOnce() -> Result<Startup, String> + Send + 'static,
+    start: impl FnOnce() -> Result<Startup, StartError> + Send + 'static,
 ) -> tauri::Builder<R> {
     let builder =
         builder
@@ -312,7 +314,7 @@ pub type DemoHandle = Option<std::convert::Infallible>;
 /// Builds everything the app runs on: the demo emulator (in demo mode), the clipboard, the
 /// stores. Called from the setup hook, so a second launch that single-instance forwards to the
 /// running app exits before any of it (threads included) exists.
-fn assemble_state() -> Result<Startup, String> {
+fn assemble_state() -> Result<Startup, StartError> {
     #[cfg_attr(not(feature = "demo"), allow(unused_mut))]
     let mut options = StartOptions {
         overrides: drivly_core::profile::store::EnvOverrides::from_env(),
@@ -320,9 +322,7 @@ fn assemble_state() -> Result<Startup, String> {
     };
     #[cfg(not(feature = "demo"))]
     if std::env::args().skip(1).any(|a| a == "--demo") {
-        return Err(
-            "this build has no demo mode (build with the `demo` feature: scripts/demo)".into(),
-        );
+        return Err(StartError::NoDemoMode);
     }
     #[cfg(not(feature = "demo"))]
     let demo: DemoHandle = None;
@@ -332,8 +332,7 @@ fn assemble_state() -> Result<Startup, String> {
             .map(|p| p.data_dir().to_path_buf())
             .unwrap_or_else(|_| std::env::temp_dir());
         let _ = std::fs::create_dir_all(&home);
-        let demo =
-            demo::start(&home).map_err(|e| format!("the demo emulator could not start: {e}"))?;
+        let demo = demo::start(&home)?;
         options.overrides.emulator_url = Some(demo.emulator.base_url().to_string());
         options
             .overrides
@@ -348,8 +347,7 @@ fn assemble_state() -> Result<Startup, String> {
         Ok(backend) => Box::new(backend),
         Err(error) => Box::new(NoClipboard(error.to_string())),
     };
-    let (state, receivers) = AppState::open(options, SecureClipboard::new(clipboard))
-        .map_err(|e| format!("{} ({})", e.message, e.code))?;
+    let (state, receivers) = AppState::open(options, SecureClipboard::new(clipboard))?;
     Ok(Startup {
         state,
         receivers,

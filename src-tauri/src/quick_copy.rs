@@ -7,13 +7,14 @@ use chrono::{DateTime, Utc};
 use drivly_core::session::{SessionState, SessionView};
 use tauri::{AppHandle, Manager, Runtime};
 
+use crate::ipc_error::IpcResult;
 use crate::state::AppState;
 
 /// Copies a fresh JWT of session `session_id` and says so in a notification.
 pub async fn copy_session<R: Runtime>(app: &AppHandle<R>, session_id: &str) {
     let body = match copy(app, session_id).await {
         Ok(body) => body,
-        Err(message) => format!("Could not copy a fresh JWT: {message}"),
+        Err(error) => format!("Could not copy a fresh JWT: {}", error.message),
     };
     crate::notify(app, "Drivly Keys", &body);
 }
@@ -76,12 +77,11 @@ pub fn pick_active(views: &[SessionView], profile_id: &str) -> Option<String> {
 }
 
 /// Copies and returns the notification's sentence, or why it could not.
-async fn copy<R: Runtime>(app: &AppHandle<R>, session_id: &str) -> Result<String, String> {
+async fn copy<R: Runtime>(app: &AppHandle<R>, session_id: &str) -> IpcResult<String> {
     let state = app.state::<AppState>();
-    let hub = state.sessions().await.map_err(|e| e.message)?;
-    let jwt = hub.token(session_id, None).await.map_err(|e| e.message)?;
-    let copied =
-        crate::commands::copy_secret(&state, jwt.expose_secret()).map_err(|e| e.message)?;
+    let hub = state.sessions().await?;
+    let jwt = hub.token(session_id, None).await?;
+    let copied = crate::commands::copy_secret(&state, jwt.expose_secret())?;
     drop(jwt);
     let view = hub
         .views()
