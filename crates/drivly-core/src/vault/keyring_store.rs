@@ -335,13 +335,16 @@ pub fn check_platform_store(service: &str) -> Result<(), StoreError> {
 }
 
 /// True for the D-Bus errors of a Secret Service that left the bus mid-call (crashed or
-/// restarting): worth one more try, unlike a refusal.
+/// restarting): worth one more try, unlike a refusal. A restarted service also no longer knows
+/// the session the shared connection opened with its predecessor ("The session does not
+/// exist"); the connection is dropped with that error, so the try runs on a new one.
 fn service_went_away(detail: &str) -> bool {
     let detail = detail.to_lowercase();
     [
         "disconnected from message bus",
         "serviceunknown",
         "not provided by any .service",
+        "session does not exist",
     ]
     .iter()
     .any(|sign| detail.contains(sign))
@@ -489,6 +492,7 @@ mod retry_tests {
         assert!(service_went_away(
             "org.freedesktop.DBus.Error.ServiceUnknown: The name is not activatable"
         ));
+        assert!(service_went_away("DBus error: The session does not exist"));
         assert!(!service_went_away(
             "Cannot create an item in a locked collection"
         ));
