@@ -27,7 +27,16 @@ struct Options {
     actions: bool,
 }
 
-fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
+/// A command line the double cannot follow (it exits with 2).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+enum UsageError {
+    #[error("unknown argument {0:?}")]
+    Unknown(String),
+    #[error("nothing to play: pass --tray-host and/or --notifications")]
+    NothingToPlay,
+}
+
+fn parse(args: impl Iterator<Item = String>) -> Result<Options, UsageError> {
     let mut options = Options {
         actions: true,
         ..Options::default()
@@ -37,11 +46,11 @@ fn parse(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--tray-host" => options.tray_host = true,
             "--notifications" => options.notifications = true,
             "--no-actions" => options.actions = false,
-            other => return Err(format!("unknown argument {other:?}")),
+            other => return Err(UsageError::Unknown(other.to_owned())),
         }
     }
     if !options.tray_host && !options.notifications {
-        return Err("nothing to play: pass --tray-host and/or --notifications".to_owned());
+        return Err(UsageError::NothingToPlay);
     }
     Ok(options)
 }
@@ -122,7 +131,10 @@ mod tests {
     fn the_command_line_names_the_parts_to_play() {
         let options = parse(args(&["--notifications", "--no-actions"])).expect("valid");
         assert!(options.notifications && !options.actions && !options.tray_host);
-        assert!(parse(args(&[])).is_err(), "nothing to play");
-        assert!(parse(args(&["--tray"])).is_err(), "unknown flag");
+        assert_eq!(parse(args(&[])).err(), Some(UsageError::NothingToPlay));
+        assert_eq!(
+            parse(args(&["--tray"])).err(),
+            Some(UsageError::Unknown("--tray".into()))
+        );
     }
 }
