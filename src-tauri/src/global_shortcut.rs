@@ -86,3 +86,22 @@ fn refused(shortcut: &str, reason: &str) -> IpcError {
         format!("the desktop refused the shortcut {shortcut}: {why}"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_combination_is_refused_in_words_with_its_code() {
+        // global-hotkey's wording for a key another X client grabbed first.
+        let taken = refused("Ctrl+Alt+J", "HotKey already registered: HotKey { .. }");
+        assert_eq!(taken.code, Code::ShortcutUnavailable);
+        assert_eq!(
+            taken.message,
+            "the desktop refused the shortcut Ctrl+Alt+J: another program already uses it"
+        );
+        let other = refused("Ctrl+Alt+J", "Failed to register hotkey: BadAccess");
+        assert_eq!(other.code, Code::ShortcutUnavailable);
+        assert!(other.message.ends_with("BadAccess"), "{}", other.message);
+    }
+}
