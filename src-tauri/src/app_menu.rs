@@ -7,9 +7,9 @@
 //! happen in Rust.
 
 use tauri::menu::{AboutMetadata, Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu};
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 
-use crate::events::{BackendEvent, EVENT_CHANNEL, ScreenId, UiRequest};
+use crate::events::{ScreenId, UiRequest};
 
 /// Every item's id starts with this (the tray's items have their own ids).
 const PREFIX: &str = "app-menu:";
@@ -102,5 +102,5 @@ pub fn on_event<R: Runtime>(app: &AppHandle<R>, event: &MenuEvent) {
             None => return,
         },
     };
-    let _ = app.emit(EVENT_CHANNEL, &BackendEvent::UiRequest { request });
+    crate::main_window::deliver(app, request);
 }

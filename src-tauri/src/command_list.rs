@@ -18,6 +18,8 @@ macro_rules! app_commands {
         $callback! {
             app_info::app_info() -> AppInfo;
             app_info::quit_app() -> ();
+            window::close_window(snapshot: UiSnapshot) -> ();
+            window::recall_page() -> PageRecall;
             profiles::list_profiles() -> Vec<ProfileView>;
             profiles::add_profile(input: ProfileInput) -> ProfileView;
             profiles::update_profile(input: ProfileInput) -> ProfileView;

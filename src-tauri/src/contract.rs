@@ -35,6 +35,8 @@ use crate::commands::{
 use crate::events::{BackendEvent, EVENT_CHANNEL};
 use crate::ipc_error::IpcError;
 #[allow(unused_imports, reason = "the command table names these types")]
+use crate::page_memory::{PageRecall, UiSnapshot};
+#[allow(unused_imports, reason = "the command table names these types")]
 use drivly_core::{
     doctor::DoctorReport, jwt::SignatureStatus, link_handler::LinkHandlerStatus, settings::Settings,
 };

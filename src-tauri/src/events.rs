@@ -4,7 +4,7 @@
 //! again through commands. No event carries a secret.
 
 use drivly_core::Code;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use ts_rs::TS;
 
@@ -60,7 +60,7 @@ pub enum BackendEvent {
 }
 
 /// A screen of the window (the page's `ScreenId`).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, TS)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, TS)]
 #[serde(rename_all = "camelCase")]
 pub enum ScreenId {
     Keys,
@@ -99,6 +99,9 @@ pub enum UiRequest {
     ShowSession { session_id: String },
     /// Start "Sign in again" for this session (a notification's button).
     SignInAgain { session_id: String },
+    /// The window is closing to the tray: send its state (`close_window`), which the next
+    /// window's page gets back (`page_memory`).
+    SaveAndClose,
 }
 
 /// Where events go: a channel drained by a task that emits them to the window, so senders

@@ -32,6 +32,7 @@ pub mod local_proxies;
 pub mod main_window;
 pub mod native_confirm;
 pub mod notices;
+pub mod page_memory;
 pub mod quick_copy;
 pub mod sessions_hub;
 pub mod sign_in_again;
@@ -75,6 +76,13 @@ pub fn quit<R: Runtime>(app: &AppHandle<R>) {
 /// Shows an OS notification (best effort: a desktop without a notification service shows none).
 pub fn notify<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
     use tauri_plugin_notification::NotificationExt;
+    // An app built without the plugin (the shell's IPC tests) shows none either.
+    if app
+        .try_state::<tauri_plugin_notification::Notification<R>>()
+        .is_none()
+    {
+        return;
+    }
     let _ = app.notification().builder().title(title).body(body).show();
 }
 
@@ -202,7 +210,9 @@ pub fn app_builder<R: Runtime>(
                 setup(app, receivers, register_link_handler)
             })
             .on_window_event(|window, event| {
-                if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                    && window.label() == main_window::LABEL
+                {
                     let Some(state) = window.try_state::<AppState>() else {
                         return;
                     };
@@ -212,17 +222,11 @@ pub fn app_builder<R: Runtime>(
                         quit(window.app_handle());
                         return;
                     }
-                    // Closing keeps the refreshers running in the tray.
-                    api.prevent_close();
-                    let _ = window.hide();
-                    let marker = state.paths.data_dir().join("tray-hint-shown");
-                    if !marker.exists() {
-                        let _ = std::fs::write(&marker, b"");
-                        notify(
-                            window.app_handle(),
-                            "Drivly Keys is still running",
-                            "Sessions stay fresh in the tray. Quit from the tray menu.",
-                        );
+                    // Closing keeps the refreshers running in the tray, and lets the window
+                    // and its webview go once the page has handed over its state: a tray app
+                    // holds no WebKit renderer (`main_window`).
+                    if main_window::close_to_tray(window.app_handle(), &state) {
+                        api.prevent_close();
                     }
                 }
             });
@@ -386,6 +390,17 @@ pub fn run() {
         }
     };
     app.run(|handle, event| {
+        // The last window closed to the tray: the app keeps running (an exit the app asks
+        // for, `quit`, carries a code and goes ahead).
+        if let tauri::RunEvent::ExitRequested {
+            code: None, api, ..
+        } = &event
+            && handle
+                .try_state::<AppState>()
+                .is_some_and(|state| !state.tray_host.close_quits())
+        {
+            api.prevent_exit();
+        }
         if let tauri::RunEvent::Exit = event
             && let Some(state) = handle.try_state::<AppState>()
         {

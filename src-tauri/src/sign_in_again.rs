@@ -3,10 +3,10 @@
 //! its outcome are the usual ones). A notification server without buttons gets the same words
 //! and the window opens on that session instead, so the way back is never more than a click.
 
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Runtime};
 
 use crate::desktop_notifications::{self, Answer};
-use crate::events::{BackendEvent, EVENT_CHANNEL, UiRequest};
+use crate::events::UiRequest;
 use crate::tray::show_window;
 
 /// The keys of the notification's buttons.
@@ -33,5 +33,6 @@ pub async fn offer<R: Runtime>(app: &AppHandle<R>, session_id: &str, message: &s
         Answer::Dismissed => return,
     };
     show_window(app);
-    let _ = app.emit(EVENT_CHANNEL, &BackendEvent::UiRequest { request });
+    // A window made just now has no page listening yet: it gets the request when it boots.
+    crate::main_window::deliver(app, request);
 }

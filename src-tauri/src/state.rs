@@ -119,6 +119,9 @@ pub struct AppState {
     pub reveal_approvals: crate::native_confirm::RecentApprovals,
     /// Whether this desktop shows tray icons (decides what closing the window does).
     pub tray_host: crate::tray_host::TrayHostState,
+    /// The page's state across the window closing to the tray, and requests for a page that
+    /// is not there yet.
+    pub page_memory: crate::page_memory::PageMemory,
 }
 
 /// Opens a URL in the system browser; returns the program that took it.
@@ -203,6 +206,7 @@ impl AppState {
             confirmer: crate::native_confirm::Confirmer::default(),
             reveal_approvals: crate::native_confirm::RecentApprovals::default(),
             tray_host: crate::tray_host::TrayHostState::default(),
+            page_memory: crate::page_memory::PageMemory::default(),
         };
         Ok((
             state,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openApp, startEmulator } from './harness.mjs';
 import { outcomeBanner, sessionCards, setJwtLifetime, signInEnv, signInFromTheWindow } from './sign-in-support.mjs';
-import { JWT_SHAPE, clickButton, clipboardText, copyElsewhere, go, waitFor } from './support.mjs';
+import { JWT_SHAPE, clickButton, clipboardText, copyElsewhere, followNewWindow, go, waitFor, webProcessesOf } from './support.mjs';
 import { clickTrayItem } from './tray.mjs';
 import { startDesktopDouble } from './desktop-double.mjs';
 
@@ -104,27 +104,45 @@ test('on a desktop with a tray and notifications: global shortcut, menu bar, clo
     owner.kill();
     await desktop.notification(/^Drivly Keys$/, { after: beforeMenu });
 
-    // ---- With a tray, closing the window hides it; the app and its refreshers keep running.
+    // ---- With a tray, closing the window destroys it with its webview: the tray app runs no
+    // WebKit renderer, its refreshers keep going, and reopening brings back the screen and the
+    // unsaved form text.
+    await go(browser, 'settings');
+    await clickButton(browser, 'Add profile');
+    const nameField = await browser.$('#profile-name');
+    await nameField.waitForExist({ timeout: 10000, timeoutMsg: 'no profile form' });
+    await nameField.setValue('Staging (half typed)');
+    await browser.$('#profile-url').setValue('https://staging.example/api');
+    assert.equal(webProcessesOf(pid).length, 1, 'one WebKit renderer while the window is open');
     execFileSync('/usr/bin/python3', [CLOSE_WINDOW, ...windowsOf(pid)], { timeout: 10000 });
-    await waitFor(browser, () => windowsOf(pid, true).length === 0, 'closing the window did not hide it');
+    await waitFor(browser, () => windowsOf(pid, true).length === 0, 'closing the window did not close it');
+    await waitFor(browser, () => webProcessesOf(pid).length === 0, () => `the webview's renderer outlived the window: ${webProcessesOf(pid)}`);
     assert.ok(existsSync(`/proc/${pid}`), 'the app still runs in the tray');
     await desktop.notification(/^Drivly Keys is still running$/);
     await clickTrayItem(pid, 'Open Drivly Keys');
-    await waitFor(browser, () => windowsOf(pid, true).length === 1, 'the tray did not bring the window back');
+    await followNewWindow(browser, 'the tray did not bring the window back');
+    assert.equal(windowsOf(pid, true).length, 1);
+    assert.equal(await browser.execute(() => document.querySelector('h1')?.textContent), 'Settings', 'back on the screen it closed on');
+    await waitFor(browser, async () => (await browser.$('#profile-name').getValue()) === 'Staging (half typed)', 'the unsaved profile name did not come back');
+    assert.equal(await browser.$('#profile-url').getValue(), 'https://staging.example/api');
+    await browser.pause(300);
+    await app.screenshot('settings-form-after-reopen-from-tray');
+    await clickButton(browser, 'Cancel');
 
     // ---- The session dies while the window is closed (File → Close Window, Ctrl+W, this
-    // time): a notification with "Sign in again".
-    pressKeys(pid, 'ctrl+w');
-    await waitFor(browser, () => windowsOf(pid, true).length === 0, 'Ctrl+W did not hide the window');
+    // time): the refresher, alone in the tray, says so with "Sign in again", and the button
+    // makes the window again and starts the sign-in there.
     assert.equal((await control(emulator.baseUrl, 'refresh-invalid-grant', { enabled: true })).status, 204);
-    await browser.executeAsync((done) => window.__TAURI_INTERNALS__.invoke('list_sessions').then((list) =>
-      window.__TAURI_INTERNALS__.invoke('refresh_now', { sessionId: list[0].id }).then(done, done)));
-    const ended = await desktop.notification(/^Drivly Keys: sign in again$/);
+    pressKeys(pid, 'ctrl+w');
+    await waitFor(browser, () => windowsOf(pid, true).length === 0, 'Ctrl+W did not close the window');
+    await waitFor(browser, () => webProcessesOf(pid).length === 0, 'Ctrl+W left the renderer running');
+    // The JWT lives 60 s and refreshes at 70–80 % of that: the next refresh meets the dead token.
+    const ended = await desktop.notification(/^Drivly Keys: sign in again$/, { timeout: 90000 });
     assert.deepEqual(ended.actions.map((a) => a.key).sort(), ['default', 'sign-in']);
     assert.equal(ended.actions.find((a) => a.key === 'sign-in')?.label, 'Sign in again');
     assert.equal((await control(emulator.baseUrl, 'refresh-invalid-grant', { enabled: false })).status, 204);
     desktop.invoke(ended.id, 'sign-in');
-    await waitFor(browser, () => windowsOf(pid, true).length === 1, () => `the notification’s button did not open the window: ${JSON.stringify(desktop.notifications())} ${windowsOf(pid)}`);
+    await followNewWindow(browser, () => `the notification’s button did not open the window: ${JSON.stringify(desktop.notifications())} ${windowsOf(pid)}`);
     await runsFinished(browser, 2);
     const banner = await waitFor(browser, () => outcomeBanner(browser), 'no outcome after signing in again from the notification', 30000);
     assert.ok(banner.ok, banner.text);

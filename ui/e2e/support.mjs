@@ -122,3 +122,24 @@ export async function copyElsewhere(text) {
 }
 
 export const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * Follows the app's main window after it was made again (closing to the tray destroys the
+ * window and its webview; WebKitWebDriver lists the new page as another window handle): switches
+ * the session to it and waits until its page is ready.
+ */
+export async function followNewWindow(browser, message = 'the window was not made again', timeout = 20000) {
+  const handle = await waitFor(browser, async () => (await browser.getWindowHandles())[0], message, timeout);
+  await browser.switchToWindow(handle);
+  await waitFor(browser, () => browser.execute(() => document.body.dataset.ready === 'true'), 'the new window’s page never signalled ready');
+  return handle;
+}
+
+/** The app's WebKit renderer processes (none while the window is closed to the tray). */
+export function webProcessesOf(pid) {
+  try {
+    return execFileSync('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)]).toString().split('\n').filter((line) => /WebKitWebProces/.test(line));
+  } catch {
+    return []; // no children at all
+  }
+}

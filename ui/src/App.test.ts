@@ -99,6 +99,56 @@ describe('the frame', () => {
     expect(screen.getByLabelText('Claims JSON').textContent).toContain('"invoices.read"');
   });
 
+  it('hands its screen and form text over when the window closes to the tray, never a secret', async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    const first = render(App, { props: { backend } });
+    // Mint, half filled in.
+    await user.click(await screen.findByRole('button', { name: 'Mint' }));
+    await user.click(await screen.findByLabelText('invoices.read'));
+    await user.type(screen.getByLabelText(/Label/), 'Nightly CI');
+    backend.emit({ type: 'uiRequest', request: { kind: 'saveAndClose' } });
+    await waitFor(() => expect(backend.state.closedWith).not.toBeNull());
+    expect(backend.state.closedWith?.screen).toBe('mint');
+    expect(JSON.parse(backend.state.closedWith?.fields['mint.label'] ?? 'null')).toBe('Nightly CI');
+    first.unmount();
+
+    // The next window's page starts where the last one was.
+    backend.state.pageRecall = { snapshot: backend.state.closedWith, requests: [] };
+    const second = render(App, { props: { backend } });
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Mint'));
+    expect(((await screen.findByLabelText(/Label/)) as HTMLInputElement).value).toBe('Nightly CI');
+    expect(((await screen.findByLabelText('invoices.read')) as HTMLInputElement).checked).toBe(true);
+
+    // Keys: the label survives, the pasted secret does not.
+    await user.click(screen.getByRole('button', { name: 'Keys' }));
+    await user.click(await screen.findByRole('button', { name: 'Add API key' }));
+    await user.type(await screen.findByLabelText(/^Label/), 'billing sandbox');
+    const secret = document.getElementById('key-secret') as HTMLInputElement;
+    await user.type(secret, 'dk_live_0123456789abcdef0123456789abcdef');
+    expect(secret.value).toBe('dk_live_0123456789abcdef0123456789abcdef');
+    backend.state.closedWith = null;
+    backend.emit({ type: 'uiRequest', request: { kind: 'saveAndClose' } });
+    await waitFor(() => expect(backend.state.closedWith).not.toBeNull());
+    const text = JSON.stringify(backend.state.closedWith);
+    expect(text).toContain('billing sandbox');
+    expect(text).not.toContain('dk_live_0123456789abcdef0123456789abcdef');
+    second.unmount();
+    backend.state.pageRecall = { snapshot: backend.state.closedWith, requests: [] };
+    render(App, { props: { backend } });
+    expect(((await screen.findByLabelText(/^Label/)) as HTMLInputElement).value).toBe('billing sandbox');
+    expect((document.getElementById('key-secret') as HTMLInputElement).value).toBe('');
+  });
+
+  it('acts on what the desktop asked for while no page was there', async () => {
+    const backend = fakeBackend();
+    const session = backend.state.sessions[0];
+    if (!session) throw new Error('the fake is seeded with a session');
+    backend.state.pageRecall = { snapshot: null, requests: [{ kind: 'showSession', sessionId: session.id }] };
+    render(App, { props: { backend } });
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Sessions'));
+  });
+
   it('shows start-up notices in a dismissible banner and toasts in a live region', async () => {
     const user = userEvent.setup();
     render(App, { props: { backend: fakeBackend({ notices: ['Your config was damaged and has been moved aside.'] }) } });

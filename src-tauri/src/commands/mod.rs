@@ -15,6 +15,7 @@ pub mod mint;
 pub mod profiles;
 pub mod sessions;
 pub mod try_it;
+pub mod window;
 
 use serde::Serialize;
 use ts_rs::TS;

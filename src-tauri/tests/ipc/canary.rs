@@ -106,6 +106,14 @@ fn no_command_event_log_line_or_panic_carries_a_stored_secret() {
 
     // Profiles and settings.
     a.call(&h, "app_info", json!({})).expect("ok");
+    a.call(&h, "recall_page", json!({})).expect("ok");
+    // Not asked to close (no close pending): kept nothing, closed nothing.
+    a.call(
+        &h,
+        "close_window",
+        json!({"snapshot": {"screen": "keys", "fields": {}}}),
+    )
+    .expect("ok");
     a.call(&h, "list_profiles", json!({})).expect("ok");
     a.call(
         &h,

@@ -25,6 +25,8 @@ use tauri::test::{MockRuntime, mock_builder};
 const TESTED: &[&str] = &[
     "app_info",
     "quit_app",
+    "close_window",
+    "recall_page",
     "list_profiles",
     "add_profile",
     "update_profile",
@@ -306,3 +308,4 @@ mod local_proxy;
 mod mint;
 mod profiles;
 mod sessions;
+mod window;

@@ -56,6 +56,8 @@ export type {
   TryItRequest,
   TryItResult,
   UiRequest,
+  UiSnapshot,
+  PageRecall,
   HeaderLine,
   PagingView,
   QueryParam,
@@ -79,6 +81,7 @@ import type {
   LocalProxyView,
   MintInput,
   MintRecord,
+  PageRecall,
   PermissionCatalog,
   ProfileInput,
   ProfileSummary,
@@ -95,6 +98,7 @@ import type {
   TryItInput,
   TryItRequest,
   TryItResult,
+  UiSnapshot,
   VerifyResult,
 } from './generated/contract';
 
@@ -112,6 +116,12 @@ export interface Backend {
   appInfo(): Promise<AppInfo>;
   /** Quits as the tray's Quit does (the clipboard cleared if it holds our secret). */
   quitApp(): Promise<void>;
+  /** At boot: the last page's state (the window closed to the tray since) and the desktop's
+   *  requests made while no page was there. */
+  recallPage(): Promise<PageRecall>;
+  /** The answer to `saveAndClose`: Rust keeps `snapshot` (never a secret) and destroys the
+   *  window with its webview. */
+  closeWindow(snapshot: UiSnapshot): Promise<void>;
 
   listProfiles(): Promise<ProfileView[]>;
   addProfile(input: ProfileInput): Promise<ProfileView>;

@@ -17,6 +17,10 @@ export const tauriBackend: Backend = {
   quitApp: async () => {
     await call('quit_app', {});
   },
+  recallPage: () => call('recall_page', {}),
+  closeWindow: async (snapshot) => {
+    await call('close_window', { snapshot });
+  },
 
   listProfiles: () => call('list_profiles', {}),
   addProfile: (input) => call('add_profile', { input }),

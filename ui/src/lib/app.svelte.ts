@@ -5,6 +5,7 @@ import { getContext, setContext } from 'svelte';
 import type { AppInfo, Backend, CopyResult, ProfileView, Settings, UiRequest } from '../ipc/backend';
 import type { ScreenId } from '../screens';
 import { messageOf } from './errors';
+import { PageMemory } from './page-memory';
 import { applyTheme } from './theme';
 
 export type ToastKind = 'info' | 'success' | 'error';
@@ -40,6 +41,8 @@ export class AppModel {
   sessionRequest = $state<{ sessionId: string; signIn: boolean } | null>(null);
   /** Whether the quick palette is open (Ctrl+K, the menu bar). */
   paletteOpen = $state(false);
+  /** What the forms on screen hand over when the window closes to the tray. */
+  readonly memory = new PageMemory();
   #nextId = 1;
   #backend: Backend;
 
@@ -54,13 +57,14 @@ export class AppModel {
    */
   async load(): Promise<void> {
     const b = this.#backend;
-    const [info, profiles, settings] = await Promise.allSettled([
+    const [info, profiles, settings, recall] = await Promise.allSettled([
       b.appInfo().then((value) => {
         performance.mark('drivly:info');
         return value;
       }),
       b.listProfiles(),
       b.getSettings(),
+      b.recallPage(),
     ]);
     if (info.status === 'rejected') {
       this.loadError = messageOf(info.reason, 'The app could not load its settings.');
@@ -71,8 +75,18 @@ export class AppModel {
       this.settings = settings.value;
       applyTheme(settings.value.theme);
     }
+    // The window closed to the tray since the last page: back to its screen and form text
+    // (the screens take their fields as they appear).
+    const snapshot = recall.status === 'fulfilled' ? recall.value.snapshot : null;
+    if (snapshot) {
+      this.memory.restore(snapshot.fields);
+      this.screen = snapshot.screen;
+      this.inspect = this.memory.recalled<InspectRequest | null>('app.inspect', null);
+    }
     // Set last, so the screen that appears with it has the profiles and settings already.
     this.info = info.value;
+    // What the desktop asked for while no page was there (a notification's button).
+    if (recall.status === 'fulfilled') for (const request of recall.value.requests) this.handle(request);
   }
 
   async reloadProfiles(): Promise<void> {
@@ -141,6 +155,21 @@ export class AppModel {
         this.sessionRequest = { sessionId: request.sessionId, signIn: request.kind === 'signInAgain' };
         this.screen = 'sessions';
         break;
+      case 'saveAndClose':
+        void this.saveAndClose();
+        break;
+    }
+  }
+
+  /** The window is closing to the tray: hand Rust the screen and the forms' text (never a
+   *  secret), and it destroys the window. */
+  async saveAndClose(): Promise<void> {
+    const fields = this.memory.fields();
+    if (this.inspect && this.screen === 'inspect') fields['app.inspect'] = JSON.stringify(this.inspect);
+    try {
+      await this.#backend.closeWindow({ screen: this.screen, fields });
+    } catch (error) {
+      this.toast(messageOf(error), 'error');
     }
   }
 

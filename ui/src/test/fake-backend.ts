@@ -11,12 +11,14 @@ import type {
   Code,
   LinkHandlerStatus,
   MintRecord,
+  PageRecall,
   ProfileView,
   ProtocolSettings,
   SessionView,
   Settings,
   TokenSource,
   TryItResult,
+  UiSnapshot,
 } from '../ipc/backend';
 import { encodeJwt, inspectJwt } from './jwt';
 import { rustSignature } from './rust-answers';
@@ -63,6 +65,10 @@ export type FakeBackend = Backend & {
     copiedText: string | null;
     /** Why secure storage is closed (app info says it once); null: it is open. */
     storageError: BackendError | null;
+    /** What the next page gets at boot (Rust's page memory); taken by `recallPage`. */
+    pageRecall: PageRecall;
+    /** What the page handed over when asked to close; null until then. */
+    closedWith: UiSnapshot | null;
   };
 };
 
@@ -143,6 +149,8 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
     proxies: new Map(),
     copiedText: null,
     storageError: null,
+    pageRecall: { snapshot: null, requests: [] },
+    closedWith: null,
   };
   let nextProxyPort = 41000;
 
@@ -195,6 +203,14 @@ export function fakeBackend(options: FakeOptions = {}): FakeBackend {
 
   const impl: Backend = {
     async quitApp() {},
+    async recallPage() {
+      const recall = state.pageRecall;
+      state.pageRecall = { snapshot: null, requests: [] };
+      return structuredClone(recall);
+    },
+    async closeWindow(snapshot) {
+      state.closedWith = structuredClone(snapshot);
+    },
     async appInfo(): Promise<AppInfo> {
       const active = profile(state.activeProfileId) ?? builtIns()[0]!;
       return {

@@ -494,6 +494,19 @@ profileId: string, keyId: string | null, keyLabel: string,
 tokenRef: string | null, permissions: Array<string>, expires: string | null, mintedAt: string, };
 
 /**
+ * What a page gets at boot.
+ */
+export type PageRecall = { 
+/**
+ * The last page's state, when the window closed to the tray since.
+ */
+snapshot: UiSnapshot | null, 
+/**
+ * Requests made while no page was there, oldest first.
+ */
+requests: Array<UiRequest>, };
+
+/**
  * Drivly's paging fields of a list answer.
  */
 export type PagingView = { page: number, totalPages: number, totalDocs: number, limit: number, nextPage: number | null, prevPage: number | null, };
@@ -942,7 +955,21 @@ body: string, bodyTruncated: boolean, bodyBytes: number, paging: PagingView | nu
 /**
  * Something the desktop (the menu bar, a notification's button) asks the page to do.
  */
-export type UiRequest = { "kind": "screen", screen: ScreenId, } | { "kind": "palette" } | { "kind": "showSession", sessionId: string, } | { "kind": "signInAgain", sessionId: string, };
+export type UiRequest = { "kind": "screen", screen: ScreenId, } | { "kind": "palette" } | { "kind": "showSession", sessionId: string, } | { "kind": "signInAgain", sessionId: string, } | { "kind": "saveAndClose" };
+
+/**
+ * The page's state that survives the window closing to the tray.
+ */
+export type UiSnapshot = { 
+/**
+ * The screen that was showing.
+ */
+screen: ScreenId, 
+/**
+ * Unsaved form text and which forms were open, by the page's own names (values are the
+ * page's JSON). Never a secret.
+ */
+fields: { [key in string]: string }, };
 
 /**
  * The server's verdict on a key.
@@ -980,6 +1007,8 @@ export type WarningCode = "alg_none" | "alg_missing" | "alg_unknown" | "alg_unsu
 export interface Commands {
   app_info: { args: {  }; output: AppInfo };
   quit_app: { args: {  }; output: null };
+  close_window: { args: { snapshot: UiSnapshot }; output: null };
+  recall_page: { args: {  }; output: PageRecall };
   list_profiles: { args: {  }; output: Array<ProfileView> };
   add_profile: { args: { input: ProfileInput }; output: ProfileView };
   update_profile: { args: { input: ProfileInput }; output: ProfileView };
@@ -1024,7 +1053,7 @@ export interface Commands {
 }
 
 /** The command names, as the capability grants them. */
-export const COMMAND_NAMES = ['app_info', 'quit_app', 'list_profiles', 'add_profile', 'update_profile', 'remove_profile', 'set_active_profile', 'get_settings', 'update_settings', 'check_connection', 'list_api_keys', 'add_api_key', 'verify_api_key', 'reveal_api_key', 'copy_api_key', 'rename_api_key', 'remove_api_key', 'permission_catalog', 'mint_token', 'mint_history', 'inspect_token', 'inspect_ref', 'verify_signature', 'copy_token', 'try_it', 'copy_try_it_curl', 'clipboard_jwt', 'inspect_clipboard', 'list_sessions', 'sign_in', 'cancel_sign_in', 'copy_session_jwt', 'session_token', 'refresh_now', 'rename_session', 'sign_out', 'start_local_proxy', 'stop_local_proxy', 'list_local_proxies', 'copy_local_proxy_url', 'copy_curl', 'link_handler_status', 'remove_link_handler_entry'] as const;
+export const COMMAND_NAMES = ['app_info', 'quit_app', 'close_window', 'recall_page', 'list_profiles', 'add_profile', 'update_profile', 'remove_profile', 'set_active_profile', 'get_settings', 'update_settings', 'check_connection', 'list_api_keys', 'add_api_key', 'verify_api_key', 'reveal_api_key', 'copy_api_key', 'rename_api_key', 'remove_api_key', 'permission_catalog', 'mint_token', 'mint_history', 'inspect_token', 'inspect_ref', 'verify_signature', 'copy_token', 'try_it', 'copy_try_it_curl', 'clipboard_jwt', 'inspect_clipboard', 'list_sessions', 'sign_in', 'cancel_sign_in', 'copy_session_jwt', 'session_token', 'refresh_now', 'rename_session', 'sign_out', 'start_local_proxy', 'stop_local_proxy', 'list_local_proxies', 'copy_local_proxy_url', 'copy_curl', 'link_handler_status', 'remove_link_handler_entry'] as const;
 
 /** Every error code, for exhaustive checks. */
 export const CODES: readonly Code[] = ['api_key_not_found', 'bad_request', 'browser_unavailable', 'callback_ambiguous_parameters', 'callback_bad_encoding', 'callback_duplicate_parameter', 'callback_invalid_value', 'callback_missing_state', 'callback_mixed_forms', 'callback_no_result', 'callback_too_long', 'callback_unknown_parameter', 'callback_unparseable', 'callback_wrong_target', 'client_setup_failed', 'clipboard_unavailable', 'clipboard_no_jwt', 'empty_secret', 'endpoint_not_found', 'env_file_invalid', 'env_file_unreadable', 'file_encode', 'file_io', 'file_locked', 'folder_not_writable', 'forbidden', 'html_answer', 'index_encode', 'index_io', 'index_locked', 'input_unreadable', 'internal', 'interrupted', 'invalid_environment_variable', 'invalid_expires', 'invalid_expiry', 'invalid_label', 'invalid_method', 'invalid_note', 'invalid_profile_display_name', 'invalid_profile_name', 'invalid_profile_setting', 'invalid_redirect_scheme', 'invalid_request', 'invalid_setting', 'invalid_url', 'jwt_bad_base64', 'jwt_empty', 'jwt_encrypted', 'jwt_not_json', 'jwt_not_object', 'jwt_not_utf8', 'jwt_opaque_token', 'jwt_segment_count', 'jwt_too_large', 'key_alg_mismatch', 'key_empty', 'key_empty_secret', 'key_format_unrecognised', 'key_invalid_field', 'key_is_jwt', 'key_jwks_no_usable_keys', 'key_missing_field', 'key_not_for_signatures', 'key_not_found', 'key_not_json', 'key_not_jwks', 'key_pem_unreadable', 'key_private', 'key_several_lines', 'key_symmetric_in_jwks', 'key_too_large', 'key_too_long', 'key_unknown_alg', 'key_unsupported_curve', 'key_unsupported_type', 'key_whitespace', 'keyring_ambiguous', 'keyring_error', 'keyring_locked', 'keyring_not_platform', 'keyring_timeout', 'keyring_unavailable', 'label_exists', 'link_handler_remove_failed', 'local_server_bind_failed', 'local_server_failed', 'login_cancelled', 'login_denied', 'login_expired', 'login_state_mismatch', 'login_state_reused', 'login_unexpected_form', 'login_wrong_issuer', 'login_wrong_redirect', 'loopback_accept_failed', 'loopback_bind_failed', 'loopback_timed_out', 'malformed_response', 'missing_permissions', 'network_error', 'no_home_folder', 'no_pending_login', 'no_permissions', 'no_refresh_token', 'not_found', 'not_revoked', 'not_signed_in', 'output_failed', 'permission_empty', 'permission_empty_resource', 'permission_invalid_character', 'permission_missing_access', 'permission_not_lowercase', 'permission_too_long', 'permission_too_many', 'permission_too_many_dots', 'permission_unknown_access', 'profile_built_in', 'profile_changed_during_sign_in', 'profile_exists', 'profile_in_use', 'profile_mismatch', 'profile_not_found', 'profile_url_fixed', 'rate_limited', 'reference_invalid', 'refresh_failed', 'refresh_token_not_saved', 'refresher_stopped', 'secret_corrupt', 'secret_missing', 'secret_too_long', 'server_error', 'service_unavailable', 'session_lock_failed', 'session_lock_timeout', 'session_not_found', 'session_signed_out', 'sign_in_denied', 'signature_invalid', 'signature_unverified', 'sign_in_needed', 'spawn_failed', 'store_watch_failed', 'timeout', 'token_already_expired', 'token_gone', 'token_lifetime_too_short', 'unauthorized', 'unexpected_status', 'usage', 'not_confirmed', 'token_wrong_origin', 'profile_not_empty', 'shortcut_unavailable'];
