@@ -21,7 +21,11 @@ Xvfb "$DISPLAY_NUM" -screen 0 1440x900x24 -nolisten tcp -noreset >/dev/null 2>&1
 XVFB_PID=$!
 "$BIN/drivly-emulator" --port 0 >"$OUT/emulator.out" 2>"$OUT/emulator.err" &
 EMU_PID=$!
-trap 'kill $EMU_PID $XVFB_PID 2>/dev/null || true' EXIT
+# A tray host on the bus, as on a desktop that shows tray icons: closing the window then goes
+# to the tray (without one it quits, and a minimised start would open the window).
+"$BIN/desktop-double" --tray-host >"$OUT/desktop-double.out" 2>&1 &
+TRAY_PID=$!
+trap 'kill $EMU_PID $XVFB_PID $TRAY_PID 2>/dev/null || true' EXIT
 export DISPLAY="$DISPLAY_NUM"
 # Marks this run's processes (found by it in /proc); no accessibility bus, whose activation
 # timeouts would land in start-up times at random.
@@ -56,6 +60,12 @@ if wanted idle; then
 log "Idle cost over $IDLE_SECONDS s: app in the tray with five sessions vs hidden hello window"
 node scripts/bench-lib/settings.mjs "$DRIVLY_KEYS_HOME/config.json" true
 node scripts/bench-lib/idle.mjs "$BIN/drivly-keys-app" "$BIN/hello_window" "$IDLE_SECONDS" "$OUT/idle.json"
+fi
+
+if wanted reopen; then
+log "Closed to the tray and reopened: memory after closing, time to reopen (5 rounds)"
+node scripts/bench-lib/settings.mjs "$DRIVLY_KEYS_HOME/config.json" false
+node scripts/bench-lib/reopen.mjs "$BIN/drivly-keys-app" 5 "$OUT/reopen.json"
 fi
 
 # DRIVLY_KEYS_BENCH_PROBE: a command run in this prepared session (keyring, display, emulator,

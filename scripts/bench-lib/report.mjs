@@ -17,6 +17,7 @@ const cli = load('cli.json');
 const startup = load('startup.json');
 const idle = load('idle.json');
 const scale = load('scale.json');
+const reopen = load('reopen.json');
 
 const f = (v, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 const range = (s, digits = 1) => (s && s.runs ? `${f(s.min, digits)}–${f(s.max, digits)}` : '—');
@@ -38,10 +39,16 @@ if (idle) {
   row(`Idle CPU over ${seconds} s, tray, 5 sessions (CPU s; 1st/2nd half ms)`, f(app.cpuS, 2), `${app.cpuFirstHalfMs} / ${app.cpuSecondHalfMs}`, f(ref.cpuS, 2), f(app.cpuS / ref.cpuS, 2), 'no growth', growth);
   if (app.pssMiB !== undefined && startup) {
     const tray = app.pssMiB / startup.ref.pss.median;
-    row(`PSS closed to the tray, 5 sessions refreshing (MiB; ${app.pssByProcess.join(', ')})`, f(app.pssMiB), '—', `bare window, open: ${f(startup.ref.pss.median)}`, f(tray, 2), '≤ 0.5×', tray <= 0.5);
+    row(`PSS in the tray, started minimised, 5 sessions refreshing (MiB; ${app.pssByProcess.join(', ')})`, f(app.pssMiB), '—', `bare window, open: ${f(startup.ref.pss.median)}`, f(tray, 2), '≤ 0.5×', tray <= 0.5);
   }
   const extra = app.wakeupsPerS - ref.wakeupsPerS;
   row(`Idle wake-ups per second (voluntary switches)`, f(app.wakeupsPerS, 1), '—', f(ref.wakeupsPerS, 1), `+${f(extra, 1)}/s`, '≤ ref + 0.2/s', extra <= 0.2);
+}
+if (reopen && startup) {
+  const closed = reopen.closedPss.median / startup.ref.pss.median;
+  row(`PSS closed to the tray after use, 5 sessions refreshing (MiB, ${reopen.closedPss.runs} runs; ${reopen.closedProcesses.join(', ')})`, f(reopen.closedPss.median), range(reopen.closedPss), `bare window, open: ${f(startup.ref.pss.median)}`, f(closed, 2), '≤ 0.5×', closed <= 0.5);
+  const r = reopen.reopen.median / startup.ref.start.median;
+  row(`Reopen from the tray to interactive (ms, ${reopen.reopen.runs} runs)`, f(reopen.reopen.median, 0), range(reopen.reopen, 0), `bare window cold start ${f(startup.ref.start.median, 0)}`, f(r, 2), '≤ 1.3×', r <= 1.3);
 }
 if (bin) {
   const mib = (p) => (existsSync(p) ? statSync(p).size / 1048576 : NaN);

@@ -76,6 +76,23 @@ export async function startDriver(port, env) {
         args: [],
       });
     },
+    /**
+     * Follows the app's window after it was made again (WebKitWebDriver lists the new page as
+     * another window handle) and polls until its page says ready; resolves with the time it
+     * did (performance.now()).
+     */
+    async followNewWindow(session, timeoutMs = 30000) {
+      const deadline = performance.now() + timeoutMs;
+      while (performance.now() < deadline) {
+        const [handle] = await call('GET', `/session/${session}/window/handles`);
+        if (handle) {
+          await call('POST', `/session/${session}/window`, { handle });
+          return this.waitReady(session, deadline - performance.now());
+        }
+        await sleep(5);
+      }
+      throw new Error('the window was not made again');
+    },
     async close(session) {
       await call('DELETE', `/session/${session}`).catch(() => {});
     },

@@ -362,12 +362,18 @@ fn assemble_state() -> Result<Startup, StartError> {
 
 /// Runs the desktop app.
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("DRIVLY_KEYS_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
+    use tracing_subscriber::prelude::*;
+    // `DRIVLY_KEYS_LOG` takes `target=level` lists (`Targets`: no regex engine in the binary,
+    // BENCHMARKS.md "Where the app's size goes"); a value it cannot read means the default.
+    let filter = std::env::var("DRIVLY_KEYS_LOG")
+        .ok()
+        .and_then(|text| text.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
+        });
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
         .init();
 
     let builder =

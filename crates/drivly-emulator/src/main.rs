@@ -79,13 +79,20 @@ fn parse_user(value: &str) -> Result<(String, String), UserArgError> {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    {
+        use tracing_subscriber::prelude::*;
+        // `RUST_LOG` as `target=level` lists; the default is info.
+        let filter = std::env::var("RUST_LOG")
+            .ok()
+            .and_then(|text| text.parse::<tracing_subscriber::filter::Targets>().ok())
+            .unwrap_or_else(|| {
+                tracing_subscriber::filter::Targets::new().with_default(tracing::Level::INFO)
+            });
+        tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+            .with(filter)
+            .init();
+    }
     let config = Config {
         port: args.port,
         jwt_lifetime: Duration::from_secs(args.jwt_lifetime),

@@ -53,15 +53,24 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to standard error and are off unless `RUST_LOG` is set; the core never logs a
-/// secret, and keeping logs quiet keeps `$(drivly-keys token)` clean.
+/// Logs go to standard error and are off unless `RUST_LOG` is set (`target=level` lists); the
+/// core never logs a secret, and keeping logs quiet keeps `$(drivly-keys token)` clean. Unset,
+/// no subscriber is installed at all: nothing to set up on the token's fast path.
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
+    use tracing_subscriber::prelude::*;
+    let Some(filter) = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|text| text.parse::<tracing_subscriber::filter::Targets>().ok())
+    else {
+        return;
+    };
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false),
+        )
+        .with(filter)
         .try_init();
 }
 

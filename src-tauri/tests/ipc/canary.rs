@@ -25,13 +25,18 @@ fn trace_log() -> &'static Arc<Mutex<Vec<u8>>> {
     LOG.get_or_init(|| {
         let log = Arc::new(Mutex::new(Vec::new()));
         let sink = Arc::clone(&log);
-        let subscriber = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "trace,drivly_emulator=off,tower_http=off",
-            ))
-            .with_ansi(false)
-            .with_writer(move || LogWriter(Arc::clone(&sink)))
-            .finish();
+        use tracing_subscriber::prelude::*;
+        let filter: tracing_subscriber::filter::Targets =
+            "trace,drivly_emulator=off,tower_http=off"
+                .parse()
+                .expect("a valid filter");
+        let subscriber = tracing_subscriber::registry()
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_ansi(false)
+                    .with_writer(move || LogWriter(Arc::clone(&sink))),
+            )
+            .with(filter);
         let _ = tracing::subscriber::set_global_default(subscriber);
         log
     })
