@@ -22,9 +22,13 @@ XVFB_PID=$!
 "$BIN/drivly-emulator" --port 0 >"$OUT/emulator.out" 2>"$OUT/emulator.err" &
 EMU_PID=$!
 # A tray host on the bus, as on a desktop that shows tray icons: closing the window then goes
-# to the tray (without one it quits, and a minimised start would open the window).
-"$BIN/desktop-double" --tray-host >"$OUT/desktop-double.out" 2>&1 &
+# to the tray (without one it quits, and a minimised start would open the window). The double
+# runs until its standard input closes: a FIFO this shell holds open for its own life.
+mkfifo "$OUT/desktop-double.in"
+"$BIN/desktop-double" --tray-host <"$OUT/desktop-double.in" >"$OUT/desktop-double.out" 2>&1 &
 TRAY_PID=$!
+exec 7>"$OUT/desktop-double.in"
+for _ in $(seq 100); do grep -q '"ready"' "$OUT/desktop-double.out" 2>/dev/null && break; sleep 0.05; done
 trap 'kill $EMU_PID $XVFB_PID $TRAY_PID 2>/dev/null || true' EXIT
 export DISPLAY="$DISPLAY_NUM"
 # Marks this run's processes (found by it in /proc); no accessibility bus, whose activation

@@ -5,7 +5,7 @@
 // new window's page is ready. Repeated RUNS times in one app process.
 // Usage: node reopen.mjs APP_BIN RUNS OUT.json   (env: the app's environment, a tray host)
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startDriver } from './webdriver.mjs';
 import { findByExe, names, tree, treePss } from './proc.mjs';
@@ -28,6 +28,20 @@ const visibleWindows = (pid) => {
 };
 const renderers = (pid) => names(tree(pid)).filter((name) => /WebKitWebProces/.test(name)).length;
 
+/** The largest PSS shares of one process by mapping (heap, stacks, each library), in MiB. */
+function topMappings(pid, n = 8) {
+  const totals = new Map();
+  let name = '';
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+    if (head) name = head[1] ? head[1].split('/').pop() : '[anonymous]';
+    const pss = line.match(/^Pss:\s+(\d+) kB/);
+    if (pss) totals.set(name, (totals.get(name) ?? 0) + Number(pss[1]));
+  }
+  return [...totals].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} ${(v / 1024).toFixed(1)} MiB`);
+}
+let mappings = [];
+
 const driver = await startDriver(port, process.env);
 try {
   const session = await driver.open(appBin);
@@ -46,6 +60,7 @@ try {
     await sleep(SETTLE_MS);
     const memory = treePss(pid);
     closed.push(memory);
+    if (i === 0) mappings = topMappings(pid);
     const start = performance.now();
     await clickTrayItem(pid, 'Open Drivly Keys');
     const ready = await driver.followNewWindow(session);
@@ -60,6 +75,7 @@ try {
         openPss: summary(open),
         closedPss: summary(closed.map((m) => m.mib)),
         closedProcesses: closed[0]?.processes ?? [],
+        closedAppMappings: mappings,
         reopen: summary(reopen),
       },
       null,

@@ -122,6 +122,9 @@ if (startup?.app.phases) {
 if (startup?.app.processes?.length) {
   breakdown.push(`- **PSS by process** (first memory run): app: ${startup.app.processes.join(', ')}; reference: ${startup.ref.processes.join(', ')}.`);
 }
+if (reopen?.closedAppMappings?.length) {
+  breakdown.push(`- **Closed to the tray after use, the app process's largest PSS shares by mapping**: ${reopen.closedAppMappings.join(', ')}.`);
+}
 if (idle?.app.wakeupsByThread) {
   const line = (list, seconds) => list.map(([name, n]) => `${name} ${f(n / seconds, 2)}/s`).join(', ');
   breakdown.push(`- **Idle wake-ups by process/thread**: app: ${line(idle.app.wakeupsByThread, idle.seconds)}; reference: ${line(idle.ref.wakeupsByThread, idle.seconds)}.`);
