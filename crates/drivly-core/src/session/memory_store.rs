@@ -132,4 +132,52 @@ impl SessionStore for MemorySessionStore {
     fn has_record(&self, id: &SessionId) -> Result<bool, StoreError> {
         Ok(self.lock().records.contains_key(id))
     }
+
+    // Every refresh asks this under the store's one lock; the trait's default clones all the
+    // records to find one, which made a refresh cost grow with the number of sessions and
+    // serialised thousands of refreshes behind that lock (issue #18).
+    fn refresh_token_unusable(&self, id: &SessionId) -> Result<bool, StoreError> {
+        Ok(self
+            .lock()
+            .records
+            .get(id)
+            .is_some_and(|m| m.refresh_token_unusable))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::ProfileId;
+
+    #[test]
+    fn the_dead_token_mark_is_read_from_that_sessions_record_alone() {
+        let store = MemorySessionStore::new();
+        let profile = ProfileId::parse("emulator").unwrap_or_else(|e| panic!("{e}"));
+        let meta = |unusable| SessionMeta {
+            refresh_token_unusable: unusable,
+            ..SessionMeta::new(
+                SessionId::new_random(),
+                profile.clone(),
+                None,
+                Vec::new(),
+                chrono::Utc::now(),
+            )
+        };
+        let (dead, alive) = (meta(true), meta(false));
+        for m in [&dead, &alive] {
+            store.save_record(m).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let unusable = |id| {
+            store
+                .refresh_token_unusable(id)
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert!(unusable(&dead.id));
+        assert!(!unusable(&alive.id));
+        assert!(
+            !unusable(&SessionId::new_random()),
+            "an unknown session has no mark"
+        );
+    }
 }

@@ -132,6 +132,16 @@ impl SessionStore for Vault {
             .iter()
             .any(|r| r.id == id && r.state == vault::JournalState::Active))
     }
+
+    // Asked on every refresh: the trait's default turns every record into a `SessionMeta`
+    // to find one; this reads the index once and copies nothing.
+    fn refresh_token_unusable(&self, id: &SessionId) -> Result<bool, StoreError> {
+        let id = uuid(id)?;
+        let records = self.list_sessions().map_err(|e| store_error(&e))?;
+        Ok(records.iter().any(|r| {
+            r.id == id && r.state == vault::JournalState::Active && r.refresh_token_unusable
+        }))
+    }
 }
 
 /// The session metadata of a vault record (for starting a refresher on a stored session).
@@ -200,5 +210,37 @@ mod tests {
         let written = serde_json::to_value(&record).unwrap_or_default();
         assert_eq!(written["jwtExpires"], "2026-01-01T00:15:00Z");
         assert_eq!(written["futureField"], 7);
+    }
+
+    #[test]
+    fn the_dead_token_mark_is_read_from_that_sessions_record_alone() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let paths = crate::app_paths::AppPaths::in_folder(dir.path());
+        let (vault, _) = Vault::open(&paths, std::sync::Arc::new(vault::MemoryStore::new()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let profile =
+            crate::profile::ProfileId::parse("emulator").unwrap_or_else(|e| panic!("{e}"));
+        let meta = |unusable| SessionMeta {
+            refresh_token_unusable: unusable,
+            ..SessionMeta::new(
+                SessionId::new_random(),
+                profile.clone(),
+                None,
+                Vec::new(),
+                chrono::Utc::now(),
+            )
+        };
+        let (dead, alive) = (meta(true), meta(false));
+        for m in [&dead, &alive] {
+            SessionStore::save_record(&vault, m).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let unusable =
+            |id| SessionStore::refresh_token_unusable(&vault, id).unwrap_or_else(|e| panic!("{e}"));
+        assert!(unusable(&dead.id));
+        assert!(!unusable(&alive.id));
+        assert!(
+            !unusable(&SessionId::new_random()),
+            "an unknown session has no mark"
+        );
     }
 }
