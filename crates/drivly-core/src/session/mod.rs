@@ -29,6 +29,7 @@ mod memory_store;
 mod model;
 pub mod policy;
 pub mod ports;
+pub mod refresh_gate;
 mod refresher;
 #[cfg(test)]
 mod removed_elsewhere_tests;
@@ -43,5 +44,6 @@ pub use ports::{
     IssueError, IssuedTokens, NoEvents, Revocation, SessionEvent, SessionEvents, SessionStore,
     SharedJwt, StoreError, TokenIssuer,
 };
+pub use refresh_gate::RefreshGate;
 pub use refresher::{LiveSession, RefresherConfig, RefresherDeps, SessionRefresher, establish};
 pub use vault_adapter::meta_from_record;

@@ -57,6 +57,9 @@ pub struct RefresherConfig {
     /// The process's shared watch for wall-clock jumps ([`super::clock_watch`]): with one, the
     /// refresher is woken by it after a suspend, and `tick` can be long.
     pub clock_watch: Option<super::clock_watch::ClockWatch>,
+    /// The cap on refreshes in flight shared by every session of one server
+    /// ([`super::refresh_gate`]); `None` lets each refresh go at once.
+    pub refresh_gate: Option<super::refresh_gate::RefreshGate>,
 }
 
 impl RefresherConfig {
@@ -70,6 +73,7 @@ impl RefresherConfig {
             policy: RefreshPolicy::default(),
             rng_seed: None,
             clock_watch: None,
+            refresh_gate: None,
         }
     }
 }

@@ -6,7 +6,7 @@
 //! The refresher owns its refresh token; this registry only routes to it, so one process never
 //! refreshes a session twice at once, and the core's file lock covers other processes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -17,9 +17,10 @@ use super::issuers::Issuers;
 use crate::clock::Clock;
 use crate::profile::ProfileId;
 use crate::session::{
-    LiveSession, RefresherConfig, RefresherDeps, SessionEvents, SessionId, SessionMeta,
-    SessionRefresher, SessionStore, SessionView,
+    LiveSession, RefreshGate, RefresherConfig, RefresherDeps, SessionEvents, SessionId,
+    SessionMeta, SessionRefresher, SessionStore, SessionView,
     clock_watch::{CLOCK_CHECK_TICK, ClockWatch, ClockWatchTask},
+    refresh_gate::DEFAULT_MAX_IN_FLIGHT,
 };
 
 /// Whether sessions keep running between commands.
@@ -43,6 +44,9 @@ pub struct RunningSessions {
     mode: RunMode,
     /// The one wall-clock watch of the background mode, started with the first refresher.
     clock_watch: std::sync::OnceLock<(ClockWatch, ClockWatchTask)>,
+    /// One refresh gate per profile, as there is one client (one connection pool) per
+    /// profile: a burst of due sessions queues instead of opening a socket each.
+    gates: std::sync::Mutex<HashMap<ProfileId, RefreshGate>>,
 }
 
 /// A background refresher's longest sleep when the clock watch wakes it after a suspend.
@@ -77,6 +81,7 @@ impl RunningSessions {
             lock_dir: lock_dir.into(),
             mode,
             clock_watch: std::sync::OnceLock::new(),
+            gates: std::sync::Mutex::default(),
         }
     }
 
@@ -104,11 +109,20 @@ impl RunningSessions {
         })
     }
 
-    /// A refresher's settings. In the background mode every refresher shares one clock watch
-    /// (one timer for the process, not one per session) and otherwise sleeps until its next
-    /// refresh; outside a tokio runtime, or on demand, each keeps its own short tick.
-    fn config(&self) -> RefresherConfig {
+    /// A refresher's settings. Every session of a profile shares that profile's refresh gate.
+    /// In the background mode every refresher shares one clock watch (one timer for the
+    /// process, not one per session) and otherwise sleeps until its next refresh; outside a
+    /// tokio runtime, or on demand, each keeps its own short tick.
+    fn config(&self, profile_id: &ProfileId) -> RefresherConfig {
         let mut config = RefresherConfig::new(&self.lock_dir);
+        let gate = self
+            .gates
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(profile_id.clone())
+            .or_insert_with(|| RefreshGate::new(DEFAULT_MAX_IN_FLIGHT))
+            .clone();
+        config.refresh_gate = Some(gate);
         if self.mode == RunMode::Background && tokio::runtime::Handle::try_current().is_ok() {
             let (watch, _) = self
                 .clock_watch
@@ -133,7 +147,8 @@ impl RunningSessions {
         }
         let deps = self.deps(&live.meta.profile_id)?;
         let id = live.meta.id.clone();
-        let refresher = SessionRefresher::start_live(live, deps, self.config());
+        let config = self.config(&live.meta.profile_id);
+        let refresher = SessionRefresher::start_live(live, deps, config);
         let view = refresher.view();
         self.refreshers.lock().await.insert(id, Arc::new(refresher));
         Ok(view)
@@ -154,10 +169,8 @@ impl RunningSessions {
     }
 
     async fn spawn(&self, meta: SessionMeta) -> Result<Arc<SessionRefresher>, UseCaseError> {
-        let deps = self.deps(&meta.profile_id)?;
-        Ok(Arc::new(
-            SessionRefresher::start(meta, deps, self.config()).await,
-        ))
+        let (deps, config) = (self.deps(&meta.profile_id)?, self.config(&meta.profile_id));
+        Ok(Arc::new(SessionRefresher::start(meta, deps, config).await))
     }
 
     /// Starts every stored session (the app at launch); returns how many started.

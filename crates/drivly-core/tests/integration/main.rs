@@ -27,6 +27,7 @@ mod profile_store;
 mod session_clock;
 mod session_common;
 mod session_emulator;
+mod session_gate;
 mod session_schedule;
 mod session_unsaved_rotation;
 mod session_vault;

@@ -12,10 +12,17 @@
 //! (`clock_watch.rs`) it is also woken by a jump, and its tick is long. Refresh points are also tracked on the
 //! monotonic clock, so a wall clock stepping backwards cannot postpone a refresh either.
 //!
+//! Load: with a refresh gate (`refresh_gate.rs`, one per server), every refresh first waits for
+//! a slot, and is `refreshing` only once it has one. A background refresh waits in the command
+//! loop, so callers are still served from the held token meanwhile; a refresh a caller waits
+//! on queues as the most urgent.
+//!
 //! Order on success: rotated refresh token to the store first, then the shared JWT, then the
 //! metadata, then the view and events.
 
 use crate::Code;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +38,7 @@ use super::model::{LastError, SessionMeta, SessionState, SessionView};
 use super::policy::TokenTimes;
 use super::ports::StoreError;
 use super::ports::{IssueError, Revocation, SessionEvent, SessionStore, SharedJwt};
+use super::refresh_gate::RefreshPermit;
 use super::refresher::{RefresherConfig, RefresherDeps};
 use crate::ErrorCode;
 use crate::secret::{Jwt, RefreshToken};
@@ -65,6 +73,17 @@ pub(super) enum Command {
     SignOut {
         reply: oneshot::Sender<Result<Revocation, SessionError>>,
     },
+}
+
+/// A background refresh waiting for its turn at the refresh gate (`refresh_gate.rs`).
+type Admission = Pin<Box<dyn Future<Output = RefreshPermit> + Send>>;
+
+/// Resolves when the queued background refresh is admitted; never when none is queued.
+async fn admitted(admission: &mut Option<Admission>) -> RefreshPermit {
+    match admission {
+        Some(waiting) => waiting.await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The JWT held in memory, with its schedule on both clocks.
@@ -205,36 +224,86 @@ impl Actor {
     }
 
     /// The command loop; returns when cancelled or when every handle is gone.
+    ///
+    /// With a refresh gate, a due background refresh first queues for a slot *inside* the
+    /// select, so the session keeps answering commands from its held token while it waits; a
+    /// command or a clock jump gives the place up and the next turn queues again, with a
+    /// deadline read afresh.
     pub(super) async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
         let mut clock_jumps = self
             .config
             .clock_watch
             .as_ref()
             .map(super::clock_watch::ClockWatch::subscribe);
+        let mut admission: Option<Admission> = None;
+        // A clock stepped back is seen once (`last_wall` moves on), so the refresh it calls for
+        // is remembered until one is done, even if a command interrupts its wait at the gate.
+        let mut jump_owed = false;
         // Checked at the top too: a task first polled after its handle was dropped must not
         // start a refresh.
         while !self.cancel.is_cancelled() {
             let now = self.deps.clock.now();
             let went_back = self.config.policy.clock_went_back(self.last_wall, now);
             self.last_wall = now;
-            if (went_back && !self.waits_for_user()) || self.due(now) {
+            jump_owed |= went_back && !self.waits_for_user();
+            if admission.is_none() && (jump_owed || self.due(now)) {
                 tracing::debug!(session = %self.meta.id, went_back, "background refresh");
-                // The outcome is recorded in the state; nobody waits for it here.
-                let _ = self.refresh(false, None, false).await;
+                match self.config.refresh_gate.clone() {
+                    Some(gate) => {
+                        let deadline = self.deadline(jump_owed);
+                        admission = Some(Box::pin(async move { gate.admit(deadline).await }));
+                    }
+                    // The outcome is recorded in the state; nobody waits for it here.
+                    None => {
+                        jump_owed = false;
+                        let _ = self.refresh(false, None, false, None).await;
+                    }
+                }
             }
-            let sleep = self.next_wake(self.deps.clock.now());
+            // While queued, the admission is the wake-up; the tick still bounds the sleep.
+            let sleep = if admission.is_some() {
+                self.config.tick
+            } else {
+                self.next_wake(self.deps.clock.now())
+            };
             tokio::select! {
                 biased;
                 () = self.cancel.cancelled() => break,
-                command = commands.recv() => match command {
-                    Some(command) => self.handle(command).await,
-                    None => break,
-                },
+                command = commands.recv() => {
+                    admission = None;
+                    let Some(command) = command else { break };
+                    let before = self.last_refreshed;
+                    self.handle(command).await;
+                    if self.last_refreshed != before || self.waits_for_user() {
+                        jump_owed = false;
+                    }
+                }
+                permit = admitted(&mut admission) => {
+                    admission = None;
+                    jump_owed = false;
+                    let _ = self.refresh(false, None, false, Some(permit)).await;
+                }
                 () = tokio::time::sleep(sleep) => {}
-                // A suspend or clock step, seen by the process's one clock watch.
-                () = super::clock_watch::jumped(&mut clock_jumps) => {}
+                // A suspend or clock step, seen by the process's one clock watch; a queued
+                // refresh's deadline was computed before it, so it queues again.
+                () = super::clock_watch::jumped(&mut clock_jumps) => admission = None,
             }
         }
+    }
+
+    /// A background refresh's place in the gate's queue: when the held token stops being
+    /// servable to a caller asking for the default time left, on whichever clock says sooner
+    /// (the monotonic one stops during suspend). Now when there is no servable token, or the
+    /// wall clock stepped back (nothing computed from it can be trusted).
+    fn deadline(&self, clock_went_back: bool) -> Instant {
+        let mono_now = Instant::now();
+        let Some(c) = self.current.as_ref().filter(|_| !clock_went_back) else {
+            return mono_now;
+        };
+        let need = self.needed(None, &c.times);
+        let by_mono = c.mono_expires.checked_sub(to_std(need)).unwrap_or(mono_now);
+        let by_wall = mono_now + to_std(c.times.expires - need - self.deps.clock.now());
+        by_mono.min(by_wall)
     }
 
     async fn handle(&mut self, command: Command) {
@@ -244,7 +313,10 @@ impl Actor {
                 let _ = reply.send(result);
             }
             Command::RefreshNow { reply } => {
-                let result = self.refresh(true, None, true).await.map(|()| self.view());
+                let result = self
+                    .refresh(true, None, true, None)
+                    .await
+                    .map(|()| self.view());
                 let _ = reply.send(result);
             }
             Command::Relabel { label, reply } => {
@@ -416,14 +488,14 @@ impl Actor {
             return self.serve(min_ttl).ok_or(failure);
         }
         let before = self.last_refreshed;
-        self.refresh(false, min_ttl, false).await?;
+        self.refresh(false, min_ttl, false, None).await?;
         if let Some(jwt) = self.serve(min_ttl) {
             return Ok(jwt);
         }
         if self.last_refreshed == before {
             // What we adopted from another process does not satisfy this caller: go to the
             // network. (A token just fetched that does not satisfy it would not either.)
-            self.refresh(true, min_ttl, false).await?;
+            self.refresh(true, min_ttl, false, None).await?;
         }
         self.serve(min_ttl).ok_or_else(|| {
             let (lifetime_secs, min_ttl_secs) = self.current.as_ref().map_or((0, 0), |c| {
@@ -544,12 +616,15 @@ impl Actor {
 
     /// One refresh under the cross-process lock. `force` skips reusing another process's JWT;
     /// `by_user` ("refresh now") skips the minimum interval between refreshes, which every
-    /// other refresh waits out first (at most 5 s).
+    /// other refresh waits out first (at most 5 s). `permit` is the gate's slot when the
+    /// caller already holds one (a background refresh); otherwise, with a gate, one is taken
+    /// here with the most urgent deadline, since a caller is waiting.
     async fn refresh(
         &mut self,
         force: bool,
         min_ttl: Option<Duration>,
         by_user: bool,
+        permit: Option<RefreshPermit>,
     ) -> Result<(), SessionError> {
         if let Some(e) = self.unusable() {
             return Err(e);
@@ -561,6 +636,16 @@ impl Actor {
                 () = tokio::time::sleep(wait) => {}
             }
         }
+        // Held until the refresh is done (store writes included), dropped after the lock.
+        let _permit = match (permit, self.config.refresh_gate.clone()) {
+            (Some(permit), _) => Some(permit),
+            (None, Some(gate)) => tokio::select! {
+                biased;
+                () = self.cancel.cancelled() => return Err(SessionError::Stopped),
+                permit = gate.admit(Instant::now()) => Some(permit),
+            },
+            (None, None) => None,
+        };
         let previous = std::mem::replace(&mut self.state, SessionState::Refreshing);
         self.publish();
         let lock = RefreshLock::acquire(
