@@ -87,7 +87,8 @@ if (scale) {
   const servable = (s.lifetime_s * 1000 - s.promised_min_ttl_ms) / (s.lifetime_s * 1000);
   const fraction = 0.75 * Math.min(1, servable / 0.8);
   row(`${head}: refresh requests per session per lifetime`, f(s.per_session_per_lifetime, 2), `${s.refresh_requests} requests (${s.on_demand_refreshes} on demand, ${s.refresh_requests_failed} failed)`, `1 / ${f(fraction, 2)} = ${f(1 / fraction, 2)} (policy, ${s.promised_min_ttl_ms / 1000} s promised)`, f(s.per_session_per_lifetime * fraction, 2), '≈ 1 per refresh the policy plans');
-  row(`${head}: largest burst`, `${s.max_in_flight} in flight`, `${s.max_started_in_1s} started in 1 s (mean ${f(s.mean_per_s, 1)}/s)`, '—', '—', 'spread by jitter');
+  const queued = s.max_queued === undefined ? '' : `, ${s.max_queued} queued at the gate (cap ${s.max_in_flight_cap || 'none'})`;
+  row(`${head}: largest burst`, `${s.max_in_flight} in flight`, `${s.max_started_in_1s} started in 1 s (mean ${f(s.mean_per_s, 1)}/s)${queued}`, '—', '—', 'spread by jitter, capped per server');
   row(`${head}: lateness vs planned refresh, p99 (ms)`, f(s.lateness_p99_ms, 0), `p50 ${s.lateness_p50_ms}, max ${s.lateness_max_ms}`, '—', '—', 'report');
   row(`${head}: CPU per refresh (ms)`, f(s.cpu_ms_per_refresh, 2), `${s.cpu_ms_bench} ms total; emulator ${s.cpu_ms_emulator} ms`, '—', '—', 'report');
   if (s.resident_bytes_per_idle_session !== undefined) {
