@@ -56,9 +56,11 @@ if (bin) {
   const ref = mib(join(bin, 'hello_window'));
   row('Release binary size (MiB)', f(app), '—', f(ref), f(app / ref, 2), '≤ 1.5×', app / ref <= 1.5);
   const conf = JSON.parse(readFileSync(join(root, 'tauri.conf.json'), 'utf8'));
-  const extras = [...conf.bundle.icon, 'src-tauri/linux/drivly-keys.desktop'].map((p) => mib(join(root, p)));
+  // What the package installs beside the binary (packaging/, issue #17); a file missing here
+  // would make the figure "—" rather than quietly smaller.
+  const extras = [...conf.bundle.icon, 'packaging/drivly-keys.desktop', 'packaging/ly.driv.keys.metainfo.xml'].map((p) => mib(join(root, p)));
   const installed = app + extras.reduce((a, b) => a + b, 0);
-  row('Installed size (MiB; binary + icons + .desktop, .deb not built)', f(installed), '—', '—', '—', 'report');
+  row('Installed size (MiB; app binary + icons + .desktop + metainfo; `scripts/package` builds the .deb)', f(installed), '—', '—', '—', 'report');
   row('`drivly-keys` CLI binary size (MiB)', f(mib(join(bin, 'drivly-keys'))), '—', '—', '—', 'report');
 }
 if (cli) {
