@@ -42,7 +42,7 @@ if (idle) {
     row(`PSS in the tray, started minimised, 5 sessions refreshing (MiB; ${app.pssByProcess.join(', ')})`, f(app.pssMiB), '—', `bare window, open: ${f(startup.ref.pss.median)}`, f(tray, 2), '≤ 0.5×', tray <= 0.5);
   }
   const extra = app.wakeupsPerS - ref.wakeupsPerS;
-  row(`Idle wake-ups per second (voluntary switches)`, f(app.wakeupsPerS, 1), '—', f(ref.wakeupsPerS, 1), `+${f(extra, 1)}/s`, '≤ ref + 0.2/s', extra <= 0.2);
+  row(`Idle wake-ups per second (voluntary switches)`, f(app.wakeupsPerS, 1), '—', f(ref.wakeupsPerS, 1), `${extra < 0 ? '−' : '+'}${f(Math.abs(extra), 1)}/s`, '≤ ref + 0.2/s', extra <= 0.2);
 }
 if (reopen && startup) {
   const closed = reopen.closedPss.median / startup.ref.pss.median;
