@@ -114,6 +114,21 @@ fn forward_events<R: Runtime>(app: &AppHandle<R>, receivers: EventReceivers) {
     let emitter = app.clone();
     tauri::async_runtime::spawn(async move {
         while let Some(event) = backend.recv().await {
+            // A sign-in that ends while no page is there (the window closed to the tray before
+            // the browser came back, or a forged link arrived then): the desktop says how it
+            // ended, since no banner will.
+            if let BackendEvent::LoginFinished { ok, message, .. } = &event
+                && !emitter
+                    .try_state::<AppState>()
+                    .is_some_and(|state| state.page_memory.page_ready())
+            {
+                let title = if *ok {
+                    "Drivly Keys: signed in"
+                } else {
+                    "Drivly Keys: sign-in not completed"
+                };
+                notify(&emitter, title, message);
+            }
             let _ = emitter.emit(EVENT_CHANNEL, &event);
             if event == BackendEvent::SessionsChanged {
                 tray::refresh(&emitter).await;

@@ -92,6 +92,11 @@ impl PageMemory {
         }
     }
 
+    /// Whether a page is there to receive events now.
+    pub fn page_ready(&self) -> bool {
+        self.lock().page_ready
+    }
+
     /// The page is gone (its window was destroyed) or is being made anew.
     pub fn page_gone(&self) {
         let mut inner = self.lock();
@@ -193,7 +198,12 @@ mod tests {
         };
         assert!(memory.page_saved(snapshot(&[("mint.label", "\"ci\"")])));
         memory.page_gone();
+        assert!(
+            !memory.page_ready(),
+            "no page between the close and the next boot"
+        );
         let recall = memory.page_booted();
+        assert!(memory.page_ready());
         assert_eq!(recall.snapshot, Some(snapshot(&[("mint.label", "\"ci\"")])));
         assert_eq!(memory.page_booted().snapshot, None, "taken, not copied");
     }

@@ -5,7 +5,7 @@
 // with a "Sign in again" button that starts the sign-in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,18 @@ test('on a desktop with a tray and notifications: global shortcut, menu bar, clo
     await waitFor(browser, () => webProcessesOf(pid).length === 0, () => `the webview's renderer outlived the window: ${webProcessesOf(pid)}`);
     assert.ok(existsSync(`/proc/${pid}`), 'the app still runs in the tray');
     await desktop.notification(/^Drivly Keys is still running$/);
+    // A sign-in link that arrives while no page is there (a forged one here) is answered on
+    // the desktop, since no banner can be; it does not open the window.
+    const forged = spawnSync(process.env.DRIVLY_KEYS_APP_BIN, ['ly.driv.keys.dev:/auth/callback?code=forged&state=forged-in-tray'], {
+      env: { ...process.env, ...env },
+      timeout: 20000,
+      stdio: 'ignore',
+    });
+    assert.equal(forged.status, 0, 'the second launch hands the link over and exits');
+    const refused = await desktop.notification(/^Drivly Keys: sign-in not completed$/);
+    assert.match(refused.body, /no sign-in is in progress, so this link was ignored/);
+    assert.ok(!refused.body.includes('forged'), 'the notification never echoes the link');
+    assert.equal(windowsOf(pid, true).length, 0, 'a refused link leaves the window closed');
     await clickTrayItem(pid, 'Open Drivly Keys');
     await followNewWindow(browser, 'the tray did not bring the window back');
     assert.equal(windowsOf(pid, true).length, 1);
